@@ -1,0 +1,151 @@
+"""The case contract: what a case-handling system sends for one violation.
+
+Field names are fixed (integrations and conformance suites depend on them); see
+``docs/schema/case.schema.json``. Fields a case leaves out are *not established*: the engine
+never guesses them, it answers with ``needs_facts`` when a rule depends on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from discretion.catalog.models import Citation
+from discretion.money import normalize_digits
+
+
+class PartyKind(StrEnum):
+    individual = "individual"
+    organization = "organization"
+
+
+class Capacity(StrEnum):
+    full = "full"
+    partial = "partial"
+    none = "none"
+
+
+class Harm(StrEnum):
+    none = "none"
+    minor = "minor"
+    ordinary = "ordinary"
+    serious = "serious"
+
+
+class CorrectionStatus(StrEnum):
+    in_time = "in_time"
+    pending = "pending"
+    overdue = "overdue"
+    refused = "refused"
+
+
+BUILTIN_CIRCUMSTANCES: dict[str, str] = {
+    "eliminated_harm": "主动消除或者减轻违法行为危害后果",
+    "coerced": "受他人胁迫或者诱骗实施违法行为",
+    "confessed_unknown": "主动供述行政机关尚未掌握的违法行为",
+    "meritorious": "配合行政机关查处违法行为有立功表现",
+    "emergency_measures": "违反突发事件应对措施",
+}
+
+FactValue = bool | int | Decimal | str
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Party(_Model):
+    kind: PartyKind
+    age: Annotated[int, Field(ge=0, le=150)] | None = Field(
+        default=None, description="Age in whole years on the day of the act (individuals)")
+    capacity: Capacity = Capacity.full
+    name: str | None = Field(default=None, description="Not used by the engine; kept for reports")
+
+    @model_validator(mode="after")
+    def _organization_has_no_age(self) -> Party:
+        if self.kind is PartyKind.organization and self.age is not None:
+            raise ValueError("an organization has no age; remove party.age")
+        return self
+
+
+class Case(_Model):
+    """One case: the act, the party, what is established, and the catalog item(s) it breaks."""
+
+    item: str | list[str] | None = Field(
+        default=None, description="Catalog id, or several ids for one act breaking several provisions")
+    citation: Citation | None = Field(default=None, description="Instead of item: the provision broken")
+    party: Party
+    occurred_on: dt.date
+    ended_on: dt.date | None = None
+    discovered_on: dt.date | None = None
+    decided_on: dt.date | None = None
+    first_offense: bool | None = None
+    harm: Harm | None = None
+    correction: CorrectionStatus | None = None
+    no_fault_proven: bool = False
+    circumstances: list[str] = Field(default_factory=list)
+    facts: dict[str, FactValue] = Field(default_factory=dict)
+    reference: str | None = Field(default=None, description="The caller's case number, echoed back")
+
+    @field_validator("occurred_on", "ended_on", "discovered_on", "decided_on", mode="before")
+    @classmethod
+    def _date(cls, value: object) -> object:
+        if isinstance(value, str):
+            return normalize_digits(value).strip()
+        return value
+
+    @field_validator("item")
+    @classmethod
+    def _items(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if isinstance(value, list):
+            if not value:
+                raise ValueError("an empty list names no item")
+            if len(set(value)) != len(value):
+                raise ValueError("the same item is listed twice")
+        return value
+
+    @field_validator("circumstances")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a circumstance is listed twice")
+        return value
+
+    @field_validator("facts", mode="before")
+    @classmethod
+    def _no_floats(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: (str(v) if isinstance(v, float) else v) for k, v in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Case:
+        if self.item is None and self.citation is None:
+            raise ValueError("name the violation: give item (a catalog id) or citation")
+        if self.item is not None and self.citation is not None:
+            raise ValueError("give item or citation, not both")
+        if self.ended_on and self.ended_on < self.occurred_on:
+            raise ValueError("ended_on is before occurred_on")
+        if self.decided_on and self.decided_on < self.occurred_on:
+            raise ValueError("decided_on is before occurred_on")
+        if self.discovered_on and self.discovered_on < self.occurred_on:
+            raise ValueError("discovered_on is before occurred_on")
+        if self.decided_on and self.discovered_on and self.decided_on < self.discovered_on:
+            raise ValueError("decided_on is before discovered_on")
+        return self
+
+    @property
+    def item_ids(self) -> list[str]:
+        if self.item is None:
+            return []
+        return [self.item] if isinstance(self.item, str) else list(self.item)
+
+    def decision_date(self, today: dt.date | None = None) -> dt.date:
+        return self.decided_on or today or dt.date.today()
+
+    def discovery_date(self, today: dt.date | None = None) -> dt.date:
+        return self.discovered_on or self.decision_date(today)

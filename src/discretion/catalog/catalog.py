@@ -1,0 +1,131 @@
+"""The loaded catalog: manifest, fields, benchmark and list items, parsed conditions, lookups."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from discretion.catalog.models import (
+    BenchmarkItem,
+    Citation,
+    Field_,
+    ListItem,
+    ListKind,
+    Manifest,
+)
+from discretion.conditions.ast import Expr
+from discretion.statutes.names import normalize_law_name
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an item is written: catalog-relative file and line."""
+
+    file: str
+    line: int | None
+
+
+OTHERWISE = "otherwise"
+
+
+@dataclass(frozen=True)
+class ItemConditions:
+    """The parsed conditions of one benchmark item and the list entries tied to it.
+
+    ``tiers[i]`` is the AST of tier i, ``None`` for a tier that always holds, or the string
+    ``"otherwise"``. ``serious`` is the 情节严重 condition; ``lists`` pairs list ids with theirs.
+    """
+
+    item_id: str
+    tiers: tuple[Expr | str | None, ...]
+    serious: Expr | None
+    lists: tuple[tuple[str, Expr], ...]
+
+
+@dataclass
+class Catalog:
+    """A loaded, validated catalog. Build it with :meth:`Catalog.load`."""
+
+    root: Path
+    manifest: Manifest
+    fields: dict[str, Field_]
+    benchmarks: dict[str, BenchmarkItem]
+    lists: dict[str, ListItem]
+    sha256: str
+    sources: dict[str, Source] = field(default_factory=dict)
+    conditions: dict[str, ItemConditions] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Catalog:
+        """Load and validate a catalog folder (default: the bundled catalog).
+
+        Raises :class:`~discretion.errors.CatalogError` listing every problem with
+        file:line:column.
+        """
+        from discretion.catalog.loader import load_catalog
+
+        return load_catalog(path)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    @property
+    def ids(self) -> list[str]:
+        return [*self.benchmarks, *self.lists]
+
+    def get(self, item_id: str) -> BenchmarkItem | ListItem | None:
+        return self.benchmarks.get(item_id) or self.lists.get(item_id)
+
+    def lists_for(self, benchmark_id: str, kind: ListKind | None = None) -> list[ListItem]:
+        return [entry for entry in self.lists.values()
+                if entry.benchmark == benchmark_id and (kind is None or entry.kind is kind)]
+
+    def suggest(self, item_id: str, n: int = 3) -> list[str]:
+        """Closest ids to a mistyped one."""
+        return difflib.get_close_matches(item_id.strip().upper(), self.ids, n=n, cutoff=0.5)
+
+    def by_citation(self, citation: Citation) -> list[str]:
+        """Benchmark ids whose violated provision matches ``citation``.
+
+        The law name matches with or without 中华人民共和国 and 《》; a citation without a
+        paragraph (or item) matches every paragraph (or item) of the article.
+        """
+        law = normalize_law_name(citation.law)
+        found: list[str] = []
+        for item_id, item in self.benchmarks.items():
+            for cited in (*item.violated, item.penalty):
+                if normalize_law_name(cited.law) != law or cited.article != citation.article:
+                    continue
+                if citation.paragraph is not None and cited.paragraph not in (None, citation.paragraph):
+                    continue
+                if citation.item is not None and cited.item not in (None, citation.item):
+                    continue
+                if cited is item.penalty and any(
+                        normalize_law_name(v.law) == law and v.article == citation.article
+                        for v in item.violated):
+                    continue
+                found.append(item_id)
+                break
+        return found
+
+    def items_in_field(self, code: str) -> list[BenchmarkItem]:
+        return [item for item in self.benchmarks.values() if item.field == code]
+
+    def search(self, text: str) -> list[str]:
+        """Ids whose title, clause, law or id contains ``text`` (all words must match)."""
+        words = [normalize_law_name(w) for w in text.split() if w]
+        hits: list[str] = []
+        for item_id, entry in (*self.benchmarks.items(), *self.lists.items()):
+            hay = " ".join([item_id, entry.title,
+                            getattr(entry, "clause", "") or "",
+                            getattr(entry, "conditions_text", "") or "",
+                            " ".join(normalize_law_name(c.law) for c in _citations(entry))])
+            if all(w in hay for w in words):
+                hits.append(item_id)
+        return hits
+
+
+def _citations(entry: BenchmarkItem | ListItem) -> list[Citation]:
+    if isinstance(entry, BenchmarkItem):
+        return [*entry.violated, entry.penalty]
+    return list(entry.basis)

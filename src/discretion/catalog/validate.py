@@ -1,0 +1,220 @@
+"""Cross-item checks of a loaded catalog, each problem located at file:line:column.
+
+- every item's field exists; every list entry names an existing benchmark of the same field;
+- every condition parses and type-checks against the item's vocabulary;
+- fines computed from a base or per unit name a declared numeric fact;
+- at most one ``otherwise`` tier; ``uses: serious`` only with a 情节严重 clause; a tier imposes
+  only kinds its clause provides;
+- tier fines lie inside the statutory range, and the tiers of each party and clause cover the
+  range without gaps or overlaps (adjacent tiers may share a boundary amount).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import pairwise
+
+from discretion.catalog.catalog import OTHERWISE, Catalog, ItemConditions
+from discretion.catalog.models import BenchmarkItem, ListItem, SanctionKind
+from discretion.catalog.vocabulary import item_facts, vocabulary_for
+from discretion.conditions.ast import Expr
+from discretion.conditions.parser import ConditionSyntaxError, parse_condition
+from discretion.conditions.typecheck import Vocabulary, typecheck
+from discretion.errors import Problem
+from discretion.law.ranges import clause_sanctions, statutory_bounds, tier_bounds, tier_fine_for
+from discretion.money import Range
+from discretion.yamlpos import Located
+
+ItemDocs = dict[str, tuple[Located, tuple[str | int, ...]]]
+PARTY_KINDS = ("individual", "organization")
+
+
+def validate_catalog(catalog: Catalog, docs: ItemDocs) -> list[Problem]:
+    problems: list[Problem] = []
+    for item_id, item in catalog.benchmarks.items():
+        doc, prefix = docs[item_id]
+        problems.extend(_check_benchmark(catalog, item, doc, prefix))
+    list_conditions: dict[str, Expr] = {}
+    for item_id, entry in catalog.lists.items():
+        doc, prefix = docs[item_id]
+        found, expr = _check_list(catalog, entry, doc, prefix)
+        problems.extend(found)
+        if expr is not None:
+            list_conditions[item_id] = expr
+    if not problems:
+        _attach_list_conditions(catalog, list_conditions)
+    return problems
+
+
+def compile_condition(text: str, vocab: Vocabulary, doc: Located,
+                      path: tuple[str | int, ...], problems: list[Problem]) -> Expr | None:
+    """Parse and type-check one condition, appending located problems."""
+    try:
+        expr = parse_condition(text)
+    except ConditionSyntaxError as exc:
+        problems.append(doc.problem(path, f"condition does not parse: {exc.message}",
+                                    expected=exc.expected, hint=exc.hint, offset=exc.offset))
+        return None
+    found = typecheck(expr, vocab)
+    for problem in found:
+        problems.append(doc.problem(path, problem.message, expected=problem.expected,
+                                    hint=problem.hint, offset=problem.offset))
+    return None if found else expr
+
+
+def _check_benchmark(catalog: Catalog, item: BenchmarkItem, doc: Located,
+                     prefix: tuple[str | int, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    if item.field not in catalog.fields:
+        problems.append(doc.problem((*prefix, "field"), f"unknown field '{item.field}'",
+                                    expected="a code from fields.yaml: " + ", ".join(catalog.fields)))
+    if item.effective_from and item.effective_to and item.effective_to < item.effective_from:
+        problems.append(doc.problem((*prefix, "effective_to"), "effective_to is before effective_from"))
+    vocab = vocabulary_for(item, catalog.manifest)
+    facts = item_facts(item)
+    # fines computed from facts
+    for where, sanctions in (("sanctions", item.statutory.sanctions),
+                             ("serious", item.statutory.serious.sanctions if item.statutory.serious else [])):
+        for index, sanction in enumerate(sanctions):
+            path = (*prefix, "statutory", where, index) if where == "sanctions" else \
+                (*prefix, "statutory", "serious", "sanctions", index)
+            for key in ("base", "per"):
+                name = getattr(sanction, key)
+                if name is None:
+                    continue
+                decl = facts.get(name)
+                if decl is None or decl.type not in ("number", "integer", "money"):
+                    problems.append(doc.problem((*path, key), f"'{name}' is not a numeric fact of this item",
+                                                hint=f"declare it under facts: {{name: {name}, type: money, label: ...}}"))
+        fines_by_party: dict[str, int] = {}
+        for sanction in sanctions:
+            if sanction.kind is SanctionKind.fine:
+                fines_by_party[sanction.party.value] = fines_by_party.get(sanction.party.value, 0) + 1
+        for party, count in fines_by_party.items():
+            if count > 1:
+                problems.append(doc.problem((*prefix, "statutory", where),
+                                            f"{count} fines for party '{party}' in one clause",
+                                            hint="split the item, or use 'serious' for 情节严重的"))
+    tiers: list[Expr | str | None] = []
+    otherwise = 0
+    for index, tier in enumerate(item.tiers):
+        path = (*prefix, "tiers", index)
+        if tier.when is None:
+            tiers.append(None)
+        elif tier.when.strip() == OTHERWISE:
+            otherwise += 1
+            tiers.append(OTHERWISE)
+            if otherwise > 1:
+                problems.append(doc.problem((*path, "when"), "more than one 'otherwise' tier"))
+        else:
+            tiers.append(compile_condition(tier.when, vocab, doc, (*path, "when"), problems))
+        if tier.uses == "serious" and item.statutory.serious is None:
+            problems.append(doc.problem((*path, "uses"), "uses: serious, but the clause has no 情节严重 range",
+                                        hint="add statutory.serious, or use: base"))
+            continue
+        kinds = {s.kind for s in clause_sanctions(item.statutory, tier.uses == "serious")}
+        for k_index, kind in enumerate(tier.sanctions):
+            if kind not in kinds:
+                problems.append(doc.problem((*path, "sanctions", k_index),
+                                            f"'{kind.value}' is not a sanction of the clause",
+                                            expected=", ".join(sorted(k.value for k in kinds))))
+        if tier.fines and SanctionKind.fine not in kinds:
+            problems.append(doc.problem((*path, "fine"), "the clause has no fine",
+                                        hint="remove fine from this tier"))
+    serious = None
+    if item.statutory.serious is not None:
+        text = item.statutory.serious.when or 'harm == "serious"'
+        serious = compile_condition(text, vocab, doc, (*prefix, "statutory", "serious", "when"), problems)
+    problems.extend(_check_tier_ranges(catalog, item, doc, prefix))
+    if not problems:
+        catalog.conditions[item.id] = ItemConditions(item.id, tuple(tiers), serious, ())
+    return problems
+
+
+def _check_tier_ranges(catalog: Catalog, item: BenchmarkItem, doc: Located,
+                       prefix: tuple[str | int, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    policy = catalog.manifest.policy
+    for uses in ("base", "serious"):
+        if uses == "serious" and item.statutory.serious is None:
+            continue
+        for party in PARTY_KINDS:
+            fine = next((s for s in clause_sanctions(item.statutory, uses == "serious")
+                         if s.kind is SanctionKind.fine and s.party.value in ("any", party)), None)
+            if fine is None:
+                continue
+            whole = statutory_bounds(fine)
+            bands: list[tuple[Range, int]] = []
+            for index, tier in enumerate(item.tiers):
+                if tier.uses != uses:
+                    continue
+                tier_fine = tier_fine_for(tier, party)
+                if tier_fine is None:
+                    continue
+                bounds = tier_bounds(tier_fine, fine, policy)
+                if not whole.contains(bounds):
+                    problems.append(doc.problem(
+                        (*prefix, "tiers", index, "fine"),
+                        f"tier '{tier.level}' fine {_show(bounds)} leaves the statutory range {_show(whole)}",
+                        expected=f"bounds inside {_show(whole)}",
+                        hint="mitigation below the minimum is a decision adjustment, not a tier"))
+                bands.append((bounds, index))
+            if len(bands) < 2:
+                continue
+            bands.sort(key=lambda pair: (pair[0].low, pair[0].high))
+            if bands[0][0].low != whole.low or bands[-1][0].high != whole.high:
+                problems.append(doc.problem(
+                    (*prefix, "tiers"),
+                    f"tiers for {party} cover {_show(Range(bands[0][0].low, bands[-1][0].high))}, "
+                    f"not the whole statutory range {_show(whole)}",
+                    hint="let the lowest tier start at the minimum and the highest end at the maximum"))
+            for (prev, p_index), (nxt, n_index) in pairwise(bands):
+                if nxt.low < prev.high:
+                    problems.append(doc.problem(
+                        (*prefix, "tiers", n_index, "fine"),
+                        f"tier '{item.tiers[n_index].level}' {_show(nxt)} overlaps tier "
+                        f"'{item.tiers[p_index].level}' {_show(prev)} ({party})",
+                        hint="adjacent tiers may share a boundary amount, not more"))
+                elif nxt.low > prev.high:
+                    problems.append(doc.problem(
+                        (*prefix, "tiers", n_index, "fine"),
+                        f"gap between tier '{item.tiers[p_index].level}' {_show(prev)} and "
+                        f"tier '{item.tiers[n_index].level}' {_show(nxt)} ({party})",
+                        hint=f"start this tier at {prev.high}"))
+    return problems
+
+
+def _show(value: Range) -> str:
+    return f"[{_num(value.low)}, {_num(value.high)}]"
+
+
+def _num(value: Decimal) -> str:
+    return str(value.normalize()) if value == value.to_integral_value() else str(value)
+
+
+def _check_list(catalog: Catalog, entry: ListItem, doc: Located,
+                prefix: tuple[str | int, ...]) -> tuple[list[Problem], Expr | None]:
+    problems: list[Problem] = []
+    if entry.field not in catalog.fields:
+        problems.append(doc.problem((*prefix, "field"), f"unknown field '{entry.field}'",
+                                    expected="a code from fields.yaml: " + ", ".join(catalog.fields)))
+    benchmark = catalog.benchmarks.get(entry.benchmark)
+    if benchmark is None:
+        close = catalog.suggest(entry.benchmark)
+        problems.append(doc.problem((*prefix, "benchmark"), f"unknown benchmark '{entry.benchmark}'",
+                                    hint=("did you mean " + " or ".join(close) + "?") if close else None))
+        return problems, None
+    if benchmark.field != entry.field:
+        problems.append(doc.problem((*prefix, "field"),
+                                    f"entry is in field {entry.field}, its benchmark in {benchmark.field}"))
+    vocab = vocabulary_for(benchmark, catalog.manifest)
+    return problems, compile_condition(entry.when, vocab, doc, (*prefix, "when"), problems)
+
+
+def _attach_list_conditions(catalog: Catalog, list_conditions: dict[str, Expr]) -> None:
+    by_benchmark: dict[str, list[tuple[str, Expr]]] = {}
+    for entry_id, expr in list_conditions.items():
+        by_benchmark.setdefault(catalog.lists[entry_id].benchmark, []).append((entry_id, expr))
+    for item_id, conds in catalog.conditions.items():
+        lists = tuple(by_benchmark.get(item_id, ()))
+        catalog.conditions[item_id] = ItemConditions(conds.item_id, conds.tiers, conds.serious, lists)

@@ -1,0 +1,228 @@
+"""The ``discretion`` command: parse arguments, call the library, print; no tracebacks.
+
+Exit codes: 0 decided (or valid), 1 invalid case or catalog (a message names the place),
+2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from discretion import __version__
+from discretion.catalog.catalog import Catalog
+from discretion.catalog.models import BenchmarkItem, ListKind
+from discretion.errors import DiscretionError, Problem
+from discretion.yamlpos import YamlError, load_yaml
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+MAX_CASE_BYTES = 16 * 1024 * 1024
+
+
+class UsageError(Exception):
+    """Bad command-line usage (exit code 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="discretion",
+        description="行政处罚裁量：decide whether a violation goes unpunished (不予处罚) and which "
+                    "penalty the discretion benchmark (裁量基准) recommends, traced to statute.")
+    parser.add_argument("--version", action="version", version=f"discretion {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def with_catalog(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--catalog", metavar="DIR", help="catalog folder (default: the bundled lishui-2022)")
+
+    check = sub.add_parser("check", help="decide a case (YAML or JSON file, or - for stdin)")
+    check.add_argument("case", metavar="CASE", help="case file (.yaml/.yml/.json) or - for stdin")
+    with_catalog(check)
+    check.add_argument("--json", action="store_true", help="print the decision contract as JSON")
+    check.add_argument("--format", choices=["text", "markdown", "json"], default=None,
+                       help="output format (default text; --json is --format json)")
+
+    validate = sub.add_parser("validate", help="load and check a catalog, reporting every problem")
+    validate.add_argument("dir", nargs="?", metavar="DIR", help="catalog folder (default: bundled)")
+
+    lister = sub.add_parser("list", help="list catalog items")
+    with_catalog(lister)
+    lister.add_argument("--field", help="only this field code, e.g. SRHJ")
+    lister.add_argument("--kind", choices=["benchmark", *[k.value for k in ListKind]],
+                        help="only this kind of item")
+    lister.add_argument("--json", action="store_true", help="print JSON")
+
+    show = sub.add_parser("show", help="show one item")
+    show.add_argument("id", metavar="ID")
+    with_catalog(show)
+    show.add_argument("--json", action="store_true", help="print the item as JSON")
+
+    search = sub.add_parser("search", help="find items by Chinese text or a citation")
+    search.add_argument("text", nargs="+", metavar="TEXT")
+    with_catalog(search)
+    search.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors exit 2
+        return int(exc.code or 0)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        handler = {"check": cmd_check, "validate": cmd_validate, "list": cmd_list,
+                   "show": cmd_show, "search": cmd_search}[args.command]
+        return handler(args)
+    except UsageError as exc:
+        print(f"discretion: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DiscretionError as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("discretion: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # last resort: no traceback reaches a user
+        print(f"discretion: internal error: {type(exc).__name__}: {exc}\n"
+              "    this is a bug in discretion; please report it with the input that caused it",
+              file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _catalog(path: str | None) -> Catalog:
+    return Catalog.load(path)
+
+
+def read_case_document(source: str) -> tuple[Any, str]:
+    """Read a case file (or stdin) as YAML/JSON; return the value and the name to show."""
+    if source == "-":
+        data = sys.stdin.buffer.read(MAX_CASE_BYTES + 1)
+        name = "<stdin>"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise UsageError(f"case file not found: {source}")
+        if path.stat().st_size > MAX_CASE_BYTES:
+            raise DiscretionError(Problem(f"case file is larger than {MAX_CASE_BYTES} bytes",
+                                          file=source, hint="use check --batch for many cases"), "case")
+        data = path.read_bytes()
+        name = source
+    if len(data) > MAX_CASE_BYTES:
+        raise DiscretionError(Problem(f"input is larger than {MAX_CASE_BYTES} bytes", file=name), "case")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DiscretionError(Problem("case is not UTF-8 text", file=name, expected="UTF-8",
+                                      hint="re-save the file as UTF-8"), "case") from None
+    if name.endswith(".json"):
+        try:
+            return json.loads(text, parse_float=str), name
+        except json.JSONDecodeError as exc:
+            raise DiscretionError(Problem(f"malformed JSON: {exc.msg}", file=name, line=exc.lineno,
+                                          column=exc.colno), "case") from None
+    try:
+        return load_yaml(text, name).value, name
+    except YamlError as exc:
+        raise DiscretionError(exc.problems, "case") from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from discretion.engine.engine import Engine
+    from discretion.render.text import decision_text
+
+    fmt = "json" if args.json else (args.format or "text")
+    value, name = read_case_document(args.case)
+    engine = Engine(_catalog(args.catalog))
+    cases = value if isinstance(value, list) else [value]
+    decisions = []
+    for index, case in enumerate(cases):
+        try:
+            decisions.append(engine.evaluate(case))
+        except DiscretionError as exc:
+            where = f"{name}" + (f" case [{index}]" if isinstance(value, list) else "")
+            exc.problems = [Problem(p.message, file=where, path=p.path, expected=p.expected,
+                                    hint=p.hint) for p in exc.problems]
+            raise
+    if fmt == "json":
+        payload = [json.loads(d.to_json()) for d in decisions]
+        print(json.dumps(payload if isinstance(value, list) else payload[0], ensure_ascii=False,
+                         indent=2))
+    else:
+        print("\n\n".join(decision_text(d, markdown=fmt == "markdown") for d in decisions))
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    catalog = _catalog(args.dir)
+    lists = {kind: sum(1 for e in catalog.lists.values() if e.kind is kind) for kind in ListKind}
+    print(f"{catalog.root}: ok — {len(catalog.fields)} fields, {len(catalog.benchmarks)} benchmark "
+          f"items, " + ", ".join(f"{n} {k.value}" for k, n in lists.items()) +
+          f"; sha256 {catalog.sha256}")
+    return EXIT_OK
+
+
+def _row(catalog: Catalog, item_id: str) -> dict[str, Any]:
+    entry = catalog.get(item_id)
+    assert entry is not None
+    kind = entry.kind if isinstance(entry, BenchmarkItem) else entry.kind.value
+    return {"id": item_id, "kind": kind, "field": entry.field, "title": entry.title}
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    catalog = _catalog(args.catalog)
+    if args.field and args.field not in catalog.fields:
+        raise UsageError(f"unknown field '{args.field}'; fields: {', '.join(catalog.fields)}")
+    rows = [_row(catalog, i) for i in catalog.ids]
+    rows = [r for r in rows if (not args.field or r["field"] == args.field)
+            and (not args.kind or r["kind"] == args.kind)]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['id']:<20} {row['kind']:<12} {row['field']:<6} {row['title']}")
+        print(f"({len(rows)} items)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from discretion.render.text import item_text
+
+    catalog = _catalog(args.catalog)
+    entry = catalog.get(args.id)
+    if entry is None:
+        close = catalog.suggest(args.id)
+        raise DiscretionError(Problem(f"unknown item '{args.id}'",
+                                      hint=("did you mean " + " or ".join(close) + "?") if close
+                                      else "list ids with `discretion list`"))
+    if args.json:
+        print(entry.model_dump_json(indent=2, exclude_none=True))
+    else:
+        print(item_text(entry))
+        if isinstance(entry, BenchmarkItem):
+            for tied in catalog.lists_for(entry.id):
+                print(f"  清单：{tied.id} ({tied.kind.value}) {tied.title}")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from discretion.search import search_catalog
+
+    catalog = _catalog(args.catalog)
+    hits = search_catalog(catalog, " ".join(args.text))
+    rows = [_row(catalog, i) for i in hits]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['id']:<20} {row['kind']:<12} {row['title']}")
+        print(f"({len(rows)} matches)", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,180 @@
+"""The only module that imports durable-rules: condition ASTs -> rulesets, one host per catalog.
+
+Each benchmark item is compiled, on first use, into its own small ruleset (sharding keeps
+every ruleset far below the size at which durable-rules 2.0.28 stops answering). A ruleset
+has one rule per tier condition, one for the 情节严重 condition and one per list entry tied
+to the item. A case is evaluated by asserting it as a *fact* (every matching rule fires,
+unlike an event, which the first matching rule consumes) and retracting it afterwards.
+
+Fact keys are prefixed (``f_`` for names, ``c_`` for control keys) so that no catalog name can
+collide with durable-rules' own ``id``/``sid``. durable-rules' background dispatch timers are
+not started: actions run synchronously inside ``assert_fact`` and no timers are used.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from durable import engine as _durable
+
+from discretion.conditions.ast import (
+    NEGATED_OP,
+    And,
+    Compare,
+    Const,
+    Expr,
+    InList,
+    Literal,
+    Not,
+    Or,
+    Truth,
+)
+
+_OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
+
+
+class _QuietHost(_durable.Host):
+    """A durable-rules host without the background dispatch threads (no timers are used)."""
+
+    def _run(self) -> None:
+        return None
+
+
+def fact_key(name: str) -> str:
+    return "f_" + name
+
+
+def _value(literal: Literal | Any) -> Any:
+    value = literal.value if isinstance(literal, Literal) else literal
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 \
+            else float(value)
+    return value
+
+
+def to_json_value(value: Any) -> Any:
+    """A case value as durable-rules sees it (decimals as JSON numbers)."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | Decimal):
+        return _value(Decimal(value))
+    return str(value)
+
+
+def compile_condition(expr: Expr, negate: bool = False) -> dict[str, Any]:
+    """The durable-rules condition of ``expr`` (negations pushed to the leaves)."""
+    match expr:
+        case Const(value=value):
+            return {"c_on": value != negate}
+        case Truth(name=name):
+            key = fact_key(name.name)
+            return {"$neq": {key: True}} if negate else {key: True}
+        case Compare(name=name, op=op, value=literal):
+            op = NEGATED_OP[op] if negate else op
+            key = fact_key(name.name)
+            if op == "==":
+                return {key: _value(literal)}
+            return {_OPS[op]: {key: _value(literal)}}
+        case InList(name=name, values=values, negated=negated):
+            key = fact_key(name.name)
+            excluded = negated != negate
+            parts = [{"$neq": {key: _value(v)}} if excluded else {key: _value(v)} for v in values]
+            if len(parts) == 1:
+                return parts[0]
+            return {"$and": parts} if excluded else {"$or": parts}
+        case Not(operand=operand):
+            return compile_condition(operand, not negate)
+        case And(operands=ops):
+            parts = [compile_condition(o, negate) for o in ops]
+            return {"$or": parts} if negate else {"$and": parts}
+        case Or(operands=ops):
+            parts = [compile_condition(o, negate) for o in ops]
+            return {"$and": parts} if negate else {"$or": parts}
+    raise TypeError(f"not a condition node: {expr!r}")
+
+
+class RuleHost:
+    """durable-rules rulesets of one catalog, built lazily, one ruleset per item.
+
+    ``evaluate(name, rules, facts)`` returns the names of the rules that fire for ``facts``.
+    Safe to call from many threads: each thread uses its own durable-rules session, and each
+    ruleset is entered by one thread at a time.
+    """
+
+    def __init__(self) -> None:
+        self._host = _QuietHost()
+        self._registered: dict[str, threading.Lock] = {}
+        self._register_lock = threading.Lock()
+        self._local = threading.local()
+        self._counter = itertools.count(1)
+        self._sessions = itertools.count(1)
+
+    @property
+    def ruleset_count(self) -> int:
+        return len(self._registered)
+
+    def is_built(self, name: str) -> bool:
+        return name in self._registered
+
+    def _fired(self) -> list[str]:
+        fired = getattr(self._local, "fired", None)
+        if fired is None:
+            fired = self._local.fired = []
+            self._local.sid = f"s{next(self._sessions)}"
+        return fired
+
+    def build(self, name: str, rules: Mapping[str, Expr]) -> None:
+        """Register ruleset ``name`` with one rule per ``rules`` entry (idempotent)."""
+        if name in self._registered:
+            return
+        with self._register_lock:
+            if name in self._registered:
+                return
+            definition: dict[str, Any] = {}
+            for rule_name, expr in rules.items():
+                definition[rule_name] = {
+                    "all": [{"m": {"$and": [{"c_on": True}, compile_condition(expr)]}}],
+                    "run": self._action(rule_name),
+                }
+            if not definition:
+                definition["__none"] = {"all": [{"m": {"c_on": False}}],
+                                        "run": self._action("__none")}
+            self._host.register_rulesets({name: definition})
+            self._registered[name] = threading.Lock()
+
+    def _action(self, rule_name: str) -> Any:
+        def run(_closure: Any) -> None:
+            self._fired().append(rule_name)
+        return run
+
+    def evaluate(self, name: str, rules: Mapping[str, Expr], facts: Mapping[str, Any]) -> set[str]:
+        """Assert ``facts`` into ruleset ``name`` (building it first) and return the fired rules."""
+        self.build(name, rules)
+        fired = self._fired()
+        fired.clear()
+        fact: dict[str, Any] = {fact_key(k): to_json_value(v) for k, v in facts.items()
+                                if v is not None}
+        fact["c_on"] = True
+        fact["c_no"] = next(self._counter)
+        fact["sid"] = self._local.sid
+        with self._registered[name]:
+            try:
+                self._host.assert_fact(name, fact)
+            except _durable.MessageNotHandledException:
+                pass
+            finally:
+                try:
+                    self._host.retract_fact(name, fact)
+                except _durable.MessageNotHandledException:
+                    pass
+        result = set(fired)
+        fired.clear()
+        return result
+
+    def evaluate_batch(self, name: str, rules: Mapping[str, Expr],
+                       batch: Iterable[Mapping[str, Any]]) -> list[set[str]]:
+        return [self.evaluate(name, rules, facts) for facts in batch]

@@ -1,0 +1,670 @@
+"""Engine.evaluate: find item(s) -> law checks -> circumstances -> ranges -> Decision.
+
+The order of the steps is the order in which the law is applied:
+
+1. the case is checked against the contract and the item's facts (errors name field paths);
+2. Art. 36 limitation, Art. 30 age, Art. 31 capacity, Art. 33 ¶2 no fault: each may end the case;
+3. the clause's own condition (逾期不改正的 / 拒不改正的): otherwise only the correction order;
+4. the item's circumstances are evaluated by durable-rules (tiers, 情节严重, list entries);
+5. Art. 33 ¶1: minor + no harm + corrected in time -> shall not penalise; the non-penalty list
+   (first violation + minor harm + corrected in time) -> may not penalise;
+6. otherwise the tier's recommendation, moved by lighter/mitigated/heavier grounds
+   (Arts. 30, 31, 32, 49 and the lists), never above the statutory maximum; Art. 28
+   confiscation; Art. 51/58/63 procedure flags.
+Art. 29 (one act, several provisions): every item is decided and the one with the higher fine
+is applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from discretion.case import Case, CorrectionStatus, Harm
+from discretion.catalog.catalog import OTHERWISE, Catalog
+from discretion.catalog.models import (
+    LIST_LABELS,
+    SANCTION_LABELS,
+    AppliesWhen,
+    BenchmarkItem,
+    Citation,
+    Correction,
+    ListKind,
+    Mode,
+    Sanction,
+    SanctionKind,
+)
+from discretion.conditions.ast import Expr, names_in
+from discretion.conditions.interpret import UNKNOWN, Tri, evaluate
+from discretion.decision import (
+    Adjustment,
+    CatalogRef,
+    Decision,
+    FollowUpOut,
+    Ground,
+    MissingFact,
+    Money,
+    NeedsFacts,
+    Procedure,
+    SanctionOut,
+    TierOut,
+    TraceStep,
+)
+from discretion.engine.durable import RuleHost
+from discretion.errors import CaseError, Problem
+from discretion.law import apl as law
+from discretion.law.citations import apl
+from discretion.law.facts import Env, build_env, check_circumstances
+from discretion.law.ranges import (
+    party_sanctions,
+    statutory_bounds,
+    tier_bounds,
+    tier_fine_for,
+    to_yuan,
+)
+from discretion.money import Range
+
+FOLLOW_UP_TEXT = {
+    "education": "对当事人进行批评教育（《行政处罚法》第三十三条第三款）",
+    "correction_order": "责令当事人改正违法行为（《行政处罚法》第二十八条第一款）",
+    "commitment": "当事人签署告知承诺书",
+    "guardian_discipline": "责令监护人加以管教（看管和治疗）",
+    "warning_talk": "约谈提醒",
+    "no_coercion": "免予采取行政强制措施",
+}
+CORRECTION_TEXT = {
+    Correction.order: "责令改正",
+    Correction.deadline: "责令限期改正",
+    Correction.immediate: "责令立即改正（即时清除）",
+    Correction.none: "",
+}
+
+
+@dataclass
+class _Draft:
+    """What is known about the decision while the rules run."""
+
+    outcome: str | None = None
+    mandatory: bool | None = None
+    grounds: list[Ground] = field(default_factory=list)
+    tier: TierOut | None = None
+    statutory: list[SanctionOut] = field(default_factory=list)
+    recommended: list[SanctionOut] = field(default_factory=list)
+    adjustments: list[Adjustment] = field(default_factory=list)
+    follow_up: list[str] = field(default_factory=list)
+    procedure: Procedure | None = None
+    missing: list[MissingFact] = field(default_factory=list)
+    outcomes: set[str] = field(default_factory=set)
+    tiers_possible: list[str] = field(default_factory=list)
+    range_possible: Range | None = None
+    trace: list[TraceStep] = field(default_factory=list)
+    max_fine: Decimal | None = None
+
+    def step(self, rule: str, detail: str, citation: Citation | None = None) -> None:
+        self.trace.append(TraceStep(rule=rule, detail=detail, citation=citation))
+
+    def need(self, path: str, label: str, type_: str) -> None:
+        if all(m.path != path for m in self.missing):
+            self.missing.append(MissingFact(path=path, label=label, type=type_))
+
+    def follow(self, *codes: str) -> None:
+        for code in codes:
+            if code not in self.follow_up:
+                self.follow_up.append(code)
+
+
+class Engine:
+    """Decides cases against one loaded catalog.
+
+    ``Engine()`` loads the bundled catalog; ``Engine(catalog)`` takes a :class:`Catalog` or a
+    folder path. ``today`` fixes the date used when a case gives no ``decided_on`` (for
+    reproducible runs). Safe to share between threads.
+    """
+
+    def __init__(self, catalog: Catalog | str | Path | None = None, *,
+                 today: dt.date | None = None) -> None:
+        self.catalog = catalog if isinstance(catalog, Catalog) else Catalog.load(catalog)
+        self.today = today
+        self._host = RuleHost()
+        self._rules: dict[str, dict[str, Expr]] = {}
+        self._names: dict[str, set[str]] = {}
+        self._ref = CatalogRef(jurisdiction=self.catalog.manifest.jurisdiction,
+                               version=self.catalog.manifest.version, sha256=self.catalog.sha256)
+
+    # --- public API ----------------------------------------------------------------------
+
+    def evaluate(self, case: Case | Mapping[str, Any]) -> Decision:
+        """Decide one case. Raises :class:`~discretion.errors.CaseError` listing every problem."""
+        case = parse_case(case)
+        items = self.resolve_items(case)
+        problems = check_circumstances(case, self.catalog.manifest)
+        envs: list[Env] = []
+        for item in items:
+            env, found = build_env(case, item, self.catalog.manifest)
+            problems.extend(found)
+            envs.append(env)
+        if problems:
+            raise CaseError(problems)
+        if len(items) == 1:
+            draft = self._decide(case, items[0], envs[0])
+            return self._finish(case, items[0], draft)
+        return self._decide_several(case, items, envs)
+
+    def evaluate_many(self, cases: Iterable[Case | Mapping[str, Any]]) -> Iterator[Decision]:
+        """Decide cases one after another, in order (an iterator: constant memory)."""
+        for case in cases:
+            yield self.evaluate(case)
+
+    def resolve_items(self, case: Case) -> list[BenchmarkItem]:
+        """The benchmark item(s) a case names, by id or by citation."""
+        catalog = self.catalog
+        if case.citation is not None:
+            found = catalog.by_citation(case.citation)
+            if not found:
+                raise CaseError(Problem("no benchmark item matches this citation", path="citation",
+                                        expected="a provision some catalog item cites",
+                                        hint="search with `discretion search` and give item: ID"))
+            if len(found) > 1:
+                raise CaseError(Problem(
+                    "the citation matches several items: " + ", ".join(found), path="citation",
+                    hint="cite the paragraph and item (款/项), or give item: ID"))
+            return [catalog.benchmarks[found[0]]]
+        items: list[BenchmarkItem] = []
+        problems: list[Problem] = []
+        for index, item_id in enumerate(case.item_ids):
+            path = "item" if isinstance(case.item, str) else f"item[{index}]"
+            item = catalog.benchmarks.get(item_id)
+            if item is None:
+                entry = catalog.lists.get(item_id)
+                if entry is not None:
+                    problems.append(Problem(f"'{item_id}' is a {entry.kind.value} list entry, not a "
+                                            "benchmark", path=path, hint=f"give item: {entry.benchmark}"))
+                    continue
+                close = catalog.suggest(item_id)
+                problems.append(Problem(f"unknown item '{item_id}'", path=path,
+                                        expected="a benchmark id of the catalog",
+                                        hint=("did you mean " + " or ".join(close) + "?") if close
+                                        else "list ids with `discretion list`"))
+                continue
+            items.append(item)
+        if problems:
+            raise CaseError(problems)
+        return items
+
+    # --- rules ---------------------------------------------------------------------------
+
+    def _item_rules(self, item: BenchmarkItem) -> dict[str, Expr]:
+        rules = self._rules.get(item.id)
+        if rules is None:
+            conds = self.catalog.conditions[item.id]
+            rules = {}
+            for index, cond in enumerate(conds.tiers):
+                if cond is not None and cond != OTHERWISE:
+                    assert not isinstance(cond, str)
+                    rules[f"tier:{index}"] = cond
+            if conds.serious is not None:
+                rules["serious"] = conds.serious
+            for entry_id, cond in conds.lists:
+                rules[f"list:{entry_id}"] = cond
+            self._names[item.id] = {n.name for expr in rules.values() for n in names_in(expr)}
+            self._rules[item.id] = rules
+        return rules
+
+    def _match(self, item: BenchmarkItem, env: Env, draft: _Draft) -> dict[str, Tri]:
+        """Truth of every rule of the item: durable-rules when all names are known, else the
+        three-valued reference interpreter."""
+        rules = self._item_rules(item)
+        missing = [n for n in sorted(self._names[item.id]) if n not in env.values]
+        if not missing:
+            fired = self._host.evaluate(item.id, rules, env.values)
+            draft.step("rules", f"durable-rules: {', '.join(sorted(fired)) or 'no rule'} fired")
+            return {name: name in fired for name in rules}
+        values = {name: evaluate(expr, env.values) for name, expr in rules.items()}  # type: ignore[arg-type]
+        draft.step("rules", "reference interpreter (facts missing: " + ", ".join(missing) + ")")
+        return values
+
+    # --- one item ------------------------------------------------------------------------
+
+    def _decide(self, case: Case, item: BenchmarkItem, env: Env) -> _Draft:
+        draft = _Draft()
+        today = self.today or dt.date.today()
+        draft.step("item", f"{item.id} {item.title}", item.penalty)
+        for citation in item.violated:
+            draft.grounds.append(Ground(citation=citation, reason=f"违反：{item.title}"))
+        party = case.party.kind.value
+        draft.statutory = [self._sanction_out(s, item, env, None) for s in
+                           party_sanctions(item.statutory, party)]
+        if item.statutory.serious is not None:
+            draft.statutory += [self._sanction_out(s, item, env, None, serious=True)
+                                for s in party_sanctions(item.statutory, party, serious=True)]
+        if item.statutory.correction is not Correction.none:
+            draft.follow("correction_order")
+        # Art. 36, 30, 31, 33 ¶2: rules that can end the case before the benchmark is read.
+        checks: list[Any] = [law.art36_limitation(case, item, today), law.art30_age(case),
+                             law.art31_capacity(case), law.art33_no_fault(case)]
+        grounds: list[law.Ground] = []
+        for result in checks:
+            if isinstance(result, law.Finding):
+                return self._not_penalized(draft, result.citation, result.reason, result.rule,
+                                           result.mandatory, result.follow_up)
+            if isinstance(result, law.Missing):
+                draft.need(result.path, result.label, result.type)
+                draft.outcomes.add("not_penalized")
+                draft.step(result.rule, "needs " + result.path + ": " + result.reason)
+            elif isinstance(result, law.Ground):
+                grounds.append(result)
+        # The clause's own condition.
+        if not self._clause_applies(case, item, draft):
+            return draft
+        values = self._match(item, env, draft)
+        tier_index = self._select_tier(item, values, env, draft)
+        # Art. 33 ¶1 and the non-penalty list.
+        if self._art33_minor(case, item, tier_index, values, draft):
+            return draft
+        if draft.missing and not draft.outcomes:
+            draft.outcomes.add("penalized")
+        draft.outcomes.add("penalized")
+        grounds += law.art32_grounds(case, self.catalog.manifest)
+        heavier = law.art49_emergency(case)
+        if heavier is not None:
+            grounds.append(heavier)
+        grounds += self._list_grounds(item, values, draft)
+        self._penalize(case, item, env, tier_index, values, grounds, draft)
+        return draft
+
+    def _not_penalized(self, draft: _Draft, citation: Citation, reason: str, rule: str,
+                       mandatory: bool, follow_up: Iterable[str]) -> _Draft:
+        draft.outcome = "not_penalized"
+        draft.mandatory = mandatory
+        draft.grounds.append(Ground(citation=citation, reason=reason))
+        draft.follow(*follow_up)
+        draft.step(rule, ("应当" if mandatory else "可以") + "不予行政处罚：" + reason, citation)
+        draft.missing.clear()
+        return draft
+
+    def _clause_applies(self, case: Case, item: BenchmarkItem, draft: _Draft) -> bool:
+        if not party_sanctions(item.statutory, case.party.kind.value):
+            who = "单位" if case.party.kind.value == "individual" else "个人"
+            draft.outcome = "correction_only"
+            draft.grounds.append(Ground(citation=item.penalty,
+                                        reason=f"该条款仅对{who}规定了处罚，对本案当事人只责令改正"))
+            draft.step("clause", f"条款的处罚对象是{who}：不予罚款，责令改正", item.penalty)
+            return False
+        when = item.statutory.applies_when
+        if when is AppliesWhen.always:
+            return True
+        needed = {AppliesWhen.overdue: {CorrectionStatus.overdue, CorrectionStatus.refused},
+                  AppliesWhen.refused: {CorrectionStatus.refused}}[when]
+        words = "逾期不改正的" if when is AppliesWhen.overdue else "拒不改正的"
+        if case.correction is None:
+            draft.need("correction", "改正情况", "enum")
+            draft.outcomes.update({"correction_only", "penalized"})
+            draft.step("clause", f"处罚以“{words}”为条件，须查明改正情况", item.penalty)
+            return True
+        if case.correction in needed:
+            draft.step("clause", f"符合“{words}”：当事人{_correction_label(case.correction)}", item.penalty)
+            return True
+        draft.outcome = "correction_only"
+        draft.mandatory = None
+        draft.grounds.append(Ground(citation=item.penalty,
+                                    reason=f"罚款以“{words}”为条件，当事人{_correction_label(case.correction)}，"
+                                           f"仅{CORRECTION_TEXT[item.statutory.correction]}"))
+        draft.step("clause", f"未出现“{words}”情形：只责令改正，不予罚款", item.penalty)
+        return False
+
+    def _select_tier(self, item: BenchmarkItem, values: Mapping[str, Tri], env: Env,
+                     draft: _Draft) -> int | None:
+        """First tier (in written order) whose circumstances hold; ``otherwise`` when none does."""
+        serious: Tri = values.get("serious", False) if item.statutory.serious else False
+        if serious is UNKNOWN:
+            self._need_names(item, "serious", env, draft)
+            serious = False
+        uses = "serious" if serious is True else "base"
+        if serious is True:
+            draft.step("serious", "情节严重：适用情节严重的处罚幅度", item.penalty)
+        conds = self.catalog.conditions[item.id].tiers
+        possible: list[int] = []
+        chosen: int | None = None
+        otherwise: int | None = None
+        for index, tier in enumerate(item.tiers):
+            if tier.uses != uses:
+                continue
+            cond = conds[index]
+            if cond == OTHERWISE:
+                otherwise = index
+                continue
+            value: Tri = True if cond is None else values[f"tier:{index}"]
+            if value is True:
+                possible.append(index)
+                chosen = index
+                break
+            if value is UNKNOWN:
+                possible.append(index)
+                self._need_names(item, f"tier:{index}", env, draft)
+        if chosen is None and otherwise is not None:
+            possible.append(otherwise)
+            chosen = otherwise
+        if len(possible) > 1:
+            draft.tiers_possible = [item.tiers[i].level for i in possible]
+            draft.step("tier", "档次取决于未查明的事实：" + "、".join(draft.tiers_possible))
+            self._possible_range(item, env, possible, draft)
+            return None
+        if chosen is None:
+            draft.step("tier", "没有档次的情形成立：按法定幅度")
+            return None
+        tier = item.tiers[chosen]
+        draft.tier = TierOut(index=chosen, level=tier.level, description=tier.description)
+        draft.step("tier", f"违法程度：{tier.level}" + (f"（{tier.description}）" if tier.description else ""))
+        return chosen
+
+    def _need_names(self, item: BenchmarkItem, rule: str, env: Env, draft: _Draft) -> None:
+        expr = self._item_rules(item)[rule]
+        for name in names_in(expr):
+            if name.name not in env.values:
+                draft.need(env.paths.get(name.name, name.name), env.labels.get(name.name, name.name),
+                           env.types.get(name.name, "text"))
+
+    def _possible_range(self, item: BenchmarkItem, env: Env, tiers: list[int], draft: _Draft) -> None:
+        party = env.values["party_kind"]
+        lows: list[Decimal] = []
+        highs: list[Decimal] = []
+        for index in tiers:
+            tier = item.tiers[index]
+            sanction = _fine_for(item, str(party), tier.uses == "serious")
+            tier_fine = tier_fine_for(tier, str(party))
+            if sanction is None or tier_fine is None:
+                continue
+            result = to_yuan(sanction, tier_bounds(tier_fine, sanction, self.catalog.manifest.policy),
+                             env.values)
+            if result.range is not None:
+                lows.append(result.range.low)
+                highs.append(result.range.high)
+        if lows:
+            draft.range_possible = Range(min(lows), max(highs))
+
+    def _art33_minor(self, case: Case, item: BenchmarkItem, tier_index: int | None,
+                     values: Mapping[str, Tri], draft: _Draft) -> bool:
+        """Art. 33 ¶1. First sentence (shall): the violation is minor — the item's lightest tier —
+        was corrected in time and caused no harm. Second sentence (may): first violation, minor
+        harm, corrected in time, where the catalog's non-penalty list covers the item."""
+        lightest = tier_index is not None and tier_index == _lightest_tier(item)
+        if case.harm is Harm.none and case.correction is CorrectionStatus.in_time and lightest:
+            self._not_penalized(draft, apl(33, 1),
+                                "违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚", "art33.1",
+                                True, ("education",))
+            return True
+        for entry in self.catalog.lists_for(item.id, ListKind.non_penalty):
+            value = values.get(f"list:{entry.id}", False)
+            if value is True:
+                citation = entry.basis[0]
+                reason = f"适用《不予处罚事项清单》{entry.id}：{entry.conditions_text or entry.title}"
+                self._not_penalized(draft, citation, reason, f"list:{entry.id}", entry.mandatory,
+                                    [f.value for f in entry.follow_up] or ["education"])
+                for extra in entry.basis[1:]:
+                    draft.grounds.append(Ground(citation=extra, reason=reason))
+                return True
+            if value is UNKNOWN:
+                draft.outcomes.add("not_penalized")
+                draft.step(f"list:{entry.id}", "清单适用条件取决于未查明的事实")
+        if case.first_offense and case.harm is Harm.minor and \
+                case.correction is CorrectionStatus.in_time:
+            draft.step("art33.1", "初次违法且危害后果轻微并及时改正，依法可以不予行政处罚；"
+                                  "但本事项未列入不予处罚清单，按裁量基准处理", apl(33, 1))
+        return False
+
+    def _list_grounds(self, item: BenchmarkItem, values: Mapping[str, Tri],
+                      draft: _Draft) -> list[law.Ground]:
+        grounds: list[law.Ground] = []
+        for kind, effect in ((ListKind.mitigation, "mitigated"), (ListKind.lighter, "lighter")):
+            for entry in self.catalog.lists_for(item.id, kind):
+                if values.get(f"list:{entry.id}") is True:
+                    grounds.append(law.Ground(effect, entry.mandatory, entry.basis[0],
+                                              f"适用《{LIST_LABELS[kind]}事项清单》{entry.id}："
+                                              f"{entry.conditions_text or entry.title}"))
+        for entry in self.catalog.lists_for(item.id, ListKind.no_coercion):
+            if values.get(f"list:{entry.id}") is True:
+                draft.follow("no_coercion")
+                draft.step(f"list:{entry.id}", f"适用《免予行政强制事项清单》{entry.id}", entry.basis[0])
+        return grounds
+
+    # --- penalty -------------------------------------------------------------------------
+
+    def _penalize(self, case: Case, item: BenchmarkItem, env: Env, tier_index: int | None,
+                  values: Mapping[str, Tri], grounds: list[law.Ground], draft: _Draft) -> None:
+        party = case.party.kind.value
+        policy = self.catalog.manifest.policy
+        tier = item.tiers[tier_index] if tier_index is not None else None
+        serious = tier is not None and tier.uses == "serious"
+        sanctions = party_sanctions(item.statutory, party, serious)
+        direction = _direction(grounds, draft)
+        recommended: list[SanctionOut] = []
+        kinds: set[SanctionKind] = set()
+        for sanction in sanctions:
+            if sanction.kind is SanctionKind.fine:
+                out = self._recommend_fine(item, sanction, tier, env, direction, draft)
+                if out is not None:
+                    recommended.append(out)
+                    kinds.add(sanction.kind)
+            elif sanction.kind is SanctionKind.confiscate_income:
+                continue  # Art. 28 below
+            elif tier is None or sanction.kind in tier.sanctions or sanction.mode is Mode.shall:
+                recommended.append(self._sanction_out(sanction, item, env, None))
+                kinds.add(sanction.kind)
+        income = env.values.get("illegal_income")
+        if isinstance(income, Decimal) and income > 0:
+            recommended.append(SanctionOut(kind=SanctionKind.confiscate_income.value,
+                                           label=SANCTION_LABELS[SanctionKind.confiscate_income],
+                                           basis=f"没收违法所得{income}元（《行政处罚法》第二十八条第二款）"))
+            kinds.add(SanctionKind.confiscate_income)
+            draft.step("art28", f"有违法所得{income}元，予以没收", apl(28, 2))
+        draft.recommended = recommended
+        if draft.missing:
+            return
+        draft.outcome = "penalized"
+        draft.mandatory = None
+        flags = law.procedure_flags(kinds, draft.max_fine, party, self.catalog.manifest,
+                                    income if isinstance(income, Decimal) else None)
+        draft.procedure = Procedure(summary_allowed=flags.summary_allowed,
+                                    hearing_right=flags.hearing_right, legal_review=flags.legal_review)
+        for reason in flags.reasons:
+            draft.step("procedure", reason)
+        _ = policy
+
+    def _recommend_fine(self, item: BenchmarkItem, sanction: Sanction, tier: Any, env: Env,
+                        direction: str | None, draft: _Draft) -> SanctionOut | None:
+        policy = self.catalog.manifest.policy
+        whole = statutory_bounds(sanction)
+        bounds = whole
+        if tier is not None:
+            tier_fine = tier_fine_for(tier, env.values["party_kind"])  # type: ignore[arg-type]
+            if tier_fine is not None:
+                bounds = tier_bounds(tier_fine, sanction, policy)
+        from discretion.catalog.models import Band
+
+        if direction == "lighter":
+            lower = whole.band(*policy.bands.get(Band.lighter), policy.rounding)
+            bounds = Range(min(bounds.low, lower.low), min(bounds.high, lower.high)) \
+                if bounds.low <= lower.high else lower
+        elif direction == "heavier":
+            upper = whole.band(*policy.bands.get(Band.heavier), policy.rounding)
+            bounds = Range(max(bounds.low, upper.low), max(bounds.high, upper.high))
+        elif direction == "mitigated":
+            if whole.low > 0:
+                bounds = Range((whole.low * policy.mitigation_floor).quantize(Decimal("0.01")),
+                               whole.low)
+            else:
+                bounds = whole.band(*policy.bands.get(Band.lighter), policy.rounding)
+        bounds = whole.clamp(bounds) if direction != "mitigated" else bounds
+        result = to_yuan(sanction, bounds, env.values, env.labels)
+        if result.range is None:
+            assert result.missing is not None
+            draft.need(env.paths.get(result.missing, f"facts.{result.missing}"),
+                       env.labels.get(result.missing, result.missing),
+                       env.types.get(result.missing, "money"))
+            draft.step("fine", f"罚款以{env.labels.get(result.missing, result.missing)}计算，须查明")
+            return None
+        draft.max_fine = result.range.high
+        if draft.tiers_possible:
+            return None
+        mode = "可以处" if sanction.mode is Mode.may else "处"
+        draft.step("fine", f"建议{mode}罚款{result.range.human()}" + (f"（{result.basis}）" if result.basis else ""))
+        return SanctionOut(kind="fine", label=SANCTION_LABELS[SanctionKind.fine], mode=sanction.mode.value,
+                           party=sanction.party.value, fine=Money(**result.range.as_dict()),
+                           basis=result.basis)
+
+    def _sanction_out(self, sanction: Sanction, item: BenchmarkItem, env: Env, bounds: Range | None,
+                      serious: bool = False) -> SanctionOut:
+        fine = None
+        basis = None
+        if sanction.kind is SanctionKind.fine:
+            result = to_yuan(sanction, bounds or statutory_bounds(sanction), env.values, env.labels)
+            if result.range is not None:
+                fine = Money(**result.range.as_dict())
+                basis = result.basis
+            else:
+                whole = statutory_bounds(sanction)
+                unit = "倍" if sanction.base else "元/单位"
+                basis = f"{env.labels.get(result.missing or '', result.missing)}的{whole.low}至{whole.high}{unit}"
+        if serious:
+            basis = ("情节严重的：" + basis) if basis else "情节严重的"
+        return SanctionOut(kind=sanction.kind.value, label=SANCTION_LABELS[sanction.kind],
+                           mode=sanction.mode.value, party=sanction.party.value, fine=fine,
+                           basis=basis)
+
+    # --- several items (Art. 29) ---------------------------------------------------------
+
+    def _decide_several(self, case: Case, items: list[BenchmarkItem], envs: list[Env]) -> Decision:
+        drafts = [self._decide(case, item, env) for item, env in zip(items, envs, strict=True)]
+        party = case.party.kind.value
+
+        def top(item: BenchmarkItem) -> Decimal:
+            fine = _fine_for(item, party, False)
+            return fine.max if fine is not None and fine.max is not None and not (fine.base or fine.per) \
+                else Decimal(0)
+
+        ranked = sorted(range(len(items)), key=lambda i: (
+            drafts[i].max_fine if drafts[i].max_fine is not None else top(items[i])), reverse=True)
+        chosen = ranked[0]
+        draft = drafts[chosen]
+        others = [items[i].id for i in ranked[1:]]
+        draft.grounds.append(Ground(citation=apl(29),
+                                    reason="同一个违法行为违反多个法律规范应当给予罚款处罚的，按照罚款数额高的规定处罚；"
+                                           "一并考虑：" + "、".join(others)))
+        draft.step("art29", f"一个违法行为违反{len(items)}个规定，适用罚款数额高的{items[chosen].id}，"
+                            f"不再就{'、'.join(others)}另行罚款", apl(29))
+        return self._finish(case, items[chosen], draft)
+
+    # --- output --------------------------------------------------------------------------
+
+    def _finish(self, case: Case, item: BenchmarkItem, draft: _Draft) -> Decision:
+        needs = None
+        outcome = draft.outcome
+        if draft.missing:
+            outcome = None
+            needs = NeedsFacts(facts=draft.missing, outcomes=sorted(draft.outcomes or {"penalized"}),
+                               tiers=draft.tiers_possible,
+                               range=Money(**draft.range_possible.as_dict()) if draft.range_possible else None)
+        follow = [FollowUpOut(code=code, text=_follow_text(code, item)) for code in draft.follow_up]
+        return Decision(outcome=outcome, mandatory=draft.mandatory if outcome == "not_penalized" else None,
+                        grounds=draft.grounds, item=item.id, tier=draft.tier,
+                        statutory=draft.statutory,
+                        recommended=draft.recommended if outcome == "penalized" else [],
+                        adjustments=draft.adjustments, follow_up=follow, procedure=draft.procedure,
+                        needs_facts=needs, trace=draft.trace, catalog=self._ref,
+                        reference=case.reference)
+
+
+def _follow_text(code: str, item: BenchmarkItem) -> str:
+    if code == "correction_order" and item.statutory.correction is not Correction.none:
+        return f"{CORRECTION_TEXT[item.statutory.correction]}（《行政处罚法》第二十八条第一款）"
+    return FOLLOW_UP_TEXT.get(code, code)
+
+
+def _direction(grounds: list[law.Ground], draft: _Draft) -> str | None:
+    """How lighter, mitigated and heavier grounds compose (see docs/legal-model.md):
+    a mitigation ground applies alone; lighter and heavier grounds offset each other, and the
+    tier's own band then stands; each ground is listed as an adjustment either way."""
+    down = [g for g in grounds if g.kind in ("lighter", "lighter_or_mitigated", "mitigated")]
+    up = [g for g in grounds if g.kind == "heavier"]
+    for ground in grounds:
+        kind = "heavier" if ground.kind == "heavier" else \
+            ("mitigated" if ground.kind == "mitigated" else "lighter")
+        draft.adjustments.append(Adjustment(kind=kind, mandatory=ground.mandatory, basis=ground.citation,
+                                            reason=ground.reason))
+        draft.step("adjust", f"{'应当' if ground.mandatory else '可以'}"
+                             f"{ {'heavier': '从重', 'mitigated': '减轻', 'lighter': '从轻'}[kind]}：{ground.reason}",
+                   ground.citation)
+    if down and up:
+        draft.step("adjust", "从轻（减轻）与从重情节并存，相互抵销，按所在档次裁量")
+        return None
+    if any(g.kind == "mitigated" for g in down):
+        return "mitigated"
+    if down:
+        return "lighter"
+    if up:
+        return "heavier"
+    return None
+
+
+def _lightest_tier(item: BenchmarkItem) -> int | None:
+    """Index of the tier with the lowest recommended fine (the catalog's 轻微), else the first."""
+    base = [i for i, t in enumerate(item.tiers) if t.uses == "base"]
+    return base[0] if base else None
+
+
+def _fine_for(item: BenchmarkItem, party: str, serious: bool) -> Sanction | None:
+    for sanction in party_sanctions(item.statutory, party, serious):
+        if sanction.kind is SanctionKind.fine:
+            return sanction
+    return None
+
+
+def _correction_label(status: CorrectionStatus) -> str:
+    return {CorrectionStatus.in_time: "已按期改正", CorrectionStatus.pending: "改正期限未届满",
+            CorrectionStatus.overdue: "逾期未改正", CorrectionStatus.refused: "拒不改正"}[status]
+
+
+def parse_case(case: Case | Mapping[str, Any]) -> Case:
+    """Validate a case mapping against the contract; errors carry field paths."""
+    if isinstance(case, Case):
+        return case
+    if not isinstance(case, Mapping):
+        raise CaseError(Problem(f"a case is a mapping of fields, got {type(case).__name__}",
+                                expected="an object such as {item: ..., party: {...}, occurred_on: ...}"))
+    try:
+        return Case.model_validate(dict(case))
+    except ValidationError as exc:
+        raise CaseError(case_problems(exc)) from None
+
+
+def case_problems(exc: ValidationError) -> list[Problem]:
+    problems: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        loc = [part for part in error["loc"] if not (isinstance(part, str) and (
+            part[:1].isupper() or "[" in part or part in ("str", "int", "bool", "decimal")))]
+        path = ""
+        for part in loc:
+            path += f"[{part}]" if isinstance(part, int) else ("." if path else "") + str(part)
+        kind = error["type"]
+        message = error["msg"].removeprefix("Value error, ")
+        expected = None
+        hint = None
+        if kind == "missing":
+            message = "required field is missing"
+            hint = f"add {path or 'it'}"
+        elif kind == "extra_forbidden":
+            message = "unknown field"
+            hint = "remove it; see docs/schema/case.schema.json for the fields"
+        elif kind in ("enum", "literal_error"):
+            expected = str(error.get("ctx", {}).get("expected", "")) or None
+            message = f"not an accepted value: {error.get('input')!r}"
+        problem = Problem(message, path=path or None, expected=expected, hint=hint)
+        if problem not in problems:
+            problems.append(problem)
+    return problems

@@ -1,0 +1,194 @@
+"""The Administrative Penalty Law (2021) as named rules, one function per article.
+
+Each rule reads the case (and the item where it matters) and returns what the law says:
+a finding that ends the case (not penalised), an adjustment of the penalty, a follow-up
+measure or a procedural flag. The engine calls them in the order of :data:`ORDER`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from discretion.case import Capacity, Case, Harm, PartyKind
+from discretion.catalog.models import BenchmarkItem, Citation, Manifest, SanctionKind
+from discretion.law.citations import apl
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule's conclusion that the party is not penalised."""
+
+    rule: str
+    citation: Citation
+    reason: str
+    mandatory: bool = True
+    follow_up: tuple[str, ...] = ("education",)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A rule could not be applied because the case does not establish ``path``."""
+
+    rule: str
+    path: str
+    label: str
+    type: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Ground:
+    """A ground to adjust the penalty: lighter (从轻), mitigated (减轻) or heavier (从重)."""
+
+    kind: str  # lighter | lighter_or_mitigated | mitigated | heavier
+    mandatory: bool
+    citation: Citation
+    reason: str
+
+
+@dataclass
+class Limitation:
+    start: dt.date
+    discovered: dt.date
+    years: int
+    expired: bool
+    reason: str = field(default="")
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def art36_limitation(case: Case, item: BenchmarkItem, today: dt.date) -> Finding | Missing | None:
+    """Art. 36: not discovered within two years (five where life/health or financial security
+    is involved and harm occurred) -> no penalty; counted from the act's end when continuing."""
+    start = case.ended_on or case.occurred_on
+    discovered = case.discovery_date(today)
+    two = add_years(start, 2)
+    if discovered <= two:
+        return None
+    if item.five_year_limitation:
+        if case.harm is None:
+            return Missing("art36", "harm", "危害后果", "enum",
+                           "discovered more than two years after the act; the five-year period "
+                           "applies only if harm occurred")
+        if case.harm is not Harm.none:
+            if discovered <= add_years(start, 5):
+                return None
+            return Finding("art36", apl(36, 1),
+                           f"违法行为自{start}起至{discovered}发现，已超过五年追责时效",
+                           follow_up=())
+    return Finding("art36", apl(36, 1),
+                   f"违法行为自{start}起至{discovered}发现，已超过二年追责时效", follow_up=())
+
+
+def art30_age(case: Case) -> Finding | Ground | Missing | None:
+    """Art. 30: under 14 not penalised (guardian disciplines); 14–17 shall be lighter or mitigated."""
+    if case.party.kind is not PartyKind.individual:
+        return None
+    if case.party.age is None:
+        return Missing("art30", "party.age", "年龄", "integer",
+                       "the age of an individual decides Art. 30")
+    if case.party.age < 14:
+        return Finding("art30", apl(30), "不满十四周岁的未成年人有违法行为的，不予行政处罚",
+                       follow_up=("guardian_discipline", "education"))
+    if case.party.age < 18:
+        return Ground("lighter_or_mitigated", True, apl(30),
+                      "已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚")
+    return None
+
+
+def art31_capacity(case: Case) -> Finding | Ground | None:
+    """Art. 31: no capacity to recognise or control conduct -> not penalised; partial -> may be
+    lighter or mitigated."""
+    if case.party.kind is not PartyKind.individual:
+        return None
+    if case.party.capacity is Capacity.none:
+        return Finding("art31", apl(31),
+                       "精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为的，不予行政处罚",
+                       follow_up=("guardian_discipline",))
+    if case.party.capacity is Capacity.partial:
+        return Ground("lighter_or_mitigated", False, apl(31),
+                      "尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人有违法行为的，可以从轻或者减轻行政处罚")
+    return None
+
+
+ART32_ITEMS: dict[str, tuple[int, str]] = {
+    "eliminated_harm": (1, "主动消除或者减轻违法行为危害后果的"),
+    "coerced": (2, "受他人胁迫或者诱骗实施违法行为的"),
+    "confessed_unknown": (3, "主动供述行政机关尚未掌握的违法行为的"),
+    "meritorious": (4, "配合行政机关查处违法行为有立功表现的"),
+}
+
+
+def art32_grounds(case: Case, manifest: Manifest) -> list[Ground]:
+    """Art. 32 (1)–(4) shall be lighter or mitigated; (5) through catalog-defined circumstances."""
+    grounds: list[Ground] = []
+    for code in sorted(case.circumstances):
+        if code in ART32_ITEMS:
+            number, text = ART32_ITEMS[code]
+            grounds.append(Ground("lighter_or_mitigated", True, apl(32, 1, number),
+                                  f"{text}，应当从轻或者减轻行政处罚"))
+    for decl in manifest.circumstances:
+        if decl.code in case.circumstances and decl.effect != "none":
+            basis = decl.basis or apl(32, 1, 5)
+            grounds.append(Ground(decl.effect, True, basis, decl.label))
+    return grounds
+
+
+def art49_emergency(case: Case) -> Ground | None:
+    """Art. 49: violating emergency-response measures -> heavier (从重)."""
+    if "emergency_measures" in case.circumstances:
+        return Ground("heavier", True, apl(49),
+                      "发生重大传染病疫情等突发事件，违反突发事件应对措施的，依法快速、从重处罚")
+    return None
+
+
+def art33_no_fault(case: Case) -> Finding | None:
+    """Art. 33 ¶2: a party that proves it had no subjective fault is not penalised."""
+    if case.no_fault_proven:
+        return Finding("art33.2", apl(33, 2), "当事人有证据足以证明没有主观过错的，不予行政处罚")
+    return None
+
+
+@dataclass(frozen=True)
+class ProcedureFlags:
+    summary_allowed: bool
+    hearing_right: bool
+    legal_review: bool
+    reasons: tuple[str, ...]
+
+
+HEARING_KINDS = {
+    SanctionKind.revoke_licence, SanctionKind.downgrade_qualification,
+    SanctionKind.suspend_business, SanctionKind.close, SanctionKind.bar_from_trade,
+    SanctionKind.restrict_business,
+}
+
+
+def procedure_flags(kinds: set[SanctionKind], max_fine: object, party_kind: str,
+                    manifest: Manifest, confiscation: object = None) -> ProcedureFlags:
+    """Art. 51 (summary procedure), Art. 63 (hearing), Art. 58 (legal review)."""
+    from decimal import Decimal
+
+    policy = manifest.policy
+    fine = max_fine if isinstance(max_fine, Decimal) else Decimal(0)
+    reasons: list[str] = []
+    summary = kinds <= {SanctionKind.warning, SanctionKind.public_criticism, SanctionKind.fine} \
+        and fine <= policy.summary_limit.for_party(party_kind) and bool(kinds)
+    if summary:
+        reasons.append(f"第五十一条：罚款不超过{policy.summary_limit.for_party(party_kind)}元或者警告，可以当场作出")
+    threshold = policy.hearing_threshold.for_party(party_kind)
+    hearing = fine >= threshold or bool(kinds & HEARING_KINDS)
+    if isinstance(confiscation, Decimal) and confiscation >= threshold:
+        hearing = True
+    if hearing:
+        reasons.append("第六十三条：较大数额罚款、没收或者吊销、责令停产停业等，当事人有权要求听证")
+    review = hearing
+    if review:
+        reasons.append("第五十八条：重大执法决定，作出决定前应当进行法制审核")
+    return ProcedureFlags(summary, hearing, review, tuple(reasons))

@@ -1,0 +1,135 @@
+"""Turning a case into the environment conditions read, and checking its facts against an item.
+
+The environment maps every vocabulary name to its value, or leaves it out when the case does
+not establish it (the engine then never guesses: it asks for the fact).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from discretion.case import BUILTIN_CIRCUMSTANCES, Case
+from discretion.catalog.models import BenchmarkItem, FactDecl, Manifest
+from discretion.catalog.vocabulary import BASE_NAMES, BASE_PATHS, circumstance_codes, item_facts
+from discretion.errors import Problem
+from discretion.money import MoneyError, normalize_digits, to_money
+
+MAX_AMOUNT = Decimal("1e13")  # ten trillion yuan: anything larger is a typing error
+
+
+@dataclass
+class Env:
+    values: dict[str, object] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+
+
+def check_circumstances(case: Case, manifest: Manifest) -> list[Problem]:
+    known = circumstance_codes(manifest)
+    problems = []
+    for index, code in enumerate(case.circumstances):
+        if code not in known:
+            close = difflib.get_close_matches(code, list(known), n=2)
+            problems.append(Problem(f"unknown circumstance '{code}'", path=f"circumstances[{index}]",
+                                    expected="one of " + ", ".join(sorted(known)),
+                                    hint=("did you mean " + " or ".join(close) + "?") if close
+                                    else "catalog-defined circumstances are listed by `discretion list`"))
+    return problems
+
+
+def build_env(case: Case, item: BenchmarkItem, manifest: Manifest) -> tuple[Env, list[Problem]]:
+    """The condition environment of ``case`` for ``item``, and the problems of its facts."""
+    env = Env()
+    party = case.party
+    base: dict[str, object] = {
+        "first_offense": case.first_offense,
+        "harm": case.harm.value if case.harm else None,
+        "correction": case.correction.value if case.correction else None,
+        "party_kind": party.kind.value,
+        "age": Decimal(party.age) if party.age is not None else None,
+        "capacity": party.capacity.value,
+        "no_fault_proven": case.no_fault_proven,
+        "duration_days": Decimal(((case.ended_on or case.occurred_on) - case.occurred_on).days + 1),
+    }
+    for name, value in base.items():
+        env.labels[name] = BASE_NAMES[name].label
+        env.paths[name] = BASE_PATHS[name]
+        env.types[name] = BASE_NAMES[name].kind
+        if value is not None:
+            env.values[name] = value
+    for code, label in circumstance_codes(manifest).items():
+        env.values[code] = code in case.circumstances
+        env.labels[code] = label
+        env.paths[code] = "circumstances"
+        env.types[code] = "boolean"
+    problems: list[Problem] = []
+    facts = item_facts(item)
+    for name, decl in facts.items():
+        env.labels[name] = decl.label
+        env.paths[name] = f"facts.{name}"
+        env.types[name] = decl.type
+    for name, raw in case.facts.items():
+        decl = facts.get(name)
+        if decl is None:
+            close = difflib.get_close_matches(name, list(facts), n=2)
+            problems.append(Problem(f"'{name}' is not a fact of {item.id}", path=f"facts.{name}",
+                                    expected="one of " + ", ".join(sorted(facts)),
+                                    hint=("did you mean " + " or ".join(close) + "?") if close
+                                    else f"see `discretion show {item.id}` for its facts"))
+            continue
+        try:
+            env.values[name] = coerce_fact(decl, raw)
+        except ValueError as exc:
+            problems.append(Problem(str(exc), path=f"facts.{name}", expected=_expected(decl)))
+    return env, problems
+
+
+def _expected(decl: FactDecl) -> str:
+    unit = f" ({decl.unit})" if decl.unit else ""
+    return {
+        "number": f"a number{unit}",
+        "integer": f"a whole number{unit}",
+        "money": "an amount in yuan with at most two decimals, as a string: \"1200.00\"",
+        "boolean": "true or false",
+        "enum": "one of " + ", ".join(decl.values or ()),
+        "text": "text",
+    }[decl.type]
+
+
+def coerce_fact(decl: FactDecl, raw: object) -> object:
+    """Check and convert one fact value to its declared type (exact decimals, no floats)."""
+    if decl.type == "boolean":
+        if not isinstance(raw, bool):
+            raise ValueError(f"{decl.label} must be true or false, got {raw!r}")
+        return raw
+    if decl.type in ("enum", "text"):
+        if not isinstance(raw, str):
+            raise ValueError(f"{decl.label} must be text, got {raw!r}")
+        if decl.type == "enum" and raw not in (decl.values or ()):
+            raise ValueError(f"'{raw}' is not a value of {decl.label}")
+        return raw
+    if isinstance(raw, bool):
+        raise ValueError(f"{decl.label} must be a number, got {raw!r}")
+    if decl.type == "money":
+        try:
+            amount = to_money(raw)
+        except MoneyError as exc:
+            raise ValueError(f"{decl.label}: {exc}") from exc
+        if amount < 0 or amount > MAX_AMOUNT:
+            raise ValueError(f"{decl.label} {amount} is outside 0 .. {MAX_AMOUNT:,f}")
+        return amount
+    try:
+        number = Decimal(normalize_digits(str(raw)).strip())
+    except InvalidOperation as exc:
+        raise ValueError(f"{decl.label} must be a number, got {raw!r}") from exc
+    if not number.is_finite() or number < 0 or number > MAX_AMOUNT:
+        raise ValueError(f"{decl.label} {raw!r} is outside 0 .. {MAX_AMOUNT:,f}")
+    if decl.type == "integer" and number != number.to_integral_value():
+        raise ValueError(f"{decl.label} must be a whole number, got {raw!r}")
+    return number
+
+
+__all__ = ["BUILTIN_CIRCUMSTANCES", "Env", "build_env", "check_circumstances", "coerce_fact"]

@@ -1,0 +1,119 @@
+"""Statutory and recommended fine ranges: which clause applies to a party, policy bands, yuan.
+
+A fine sanction is written in its own unit: yuan, a multiple of a base fact (illegal income,
+goods value) or an amount per unit (per square metre). Bounds are first computed in that unit
+(statutory bounds, tier bands from the jurisdiction policy) and then turned into yuan with the
+case's facts. All arithmetic is exact :class:`~decimal.Decimal`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from discretion.catalog.models import (
+    Band,
+    PartyScope,
+    Policy,
+    Sanction,
+    SanctionKind,
+    Statutory,
+    Tier,
+    TierFine,
+)
+from discretion.money import FEN, Range
+
+
+def applies_to(scope: PartyScope, party_kind: str) -> bool:
+    return scope is PartyScope.any or scope.value == party_kind
+
+
+def clause_sanctions(statutory: Statutory, serious: bool) -> list[Sanction]:
+    """The sanctions of the base clause, or of the 情节严重 clause."""
+    if serious and statutory.serious is not None:
+        return list(statutory.serious.sanctions)
+    return list(statutory.sanctions)
+
+
+def party_sanctions(statutory: Statutory, party_kind: str, serious: bool = False) -> list[Sanction]:
+    """The statutory sanctions that apply to a party of this kind."""
+    return [s for s in clause_sanctions(statutory, serious) if applies_to(s.party, party_kind)]
+
+
+def party_fine(statutory: Statutory, party_kind: str, serious: bool = False) -> Sanction | None:
+    """The fine sanction for this party kind (the first one, if the clause has several)."""
+    for sanction in party_sanctions(statutory, party_kind, serious):
+        if sanction.kind is SanctionKind.fine:
+            return sanction
+    return None
+
+
+def statutory_bounds(sanction: Sanction) -> Range:
+    """The statutory bounds of a fine in its own unit (yuan, multiple or per unit)."""
+    assert sanction.max is not None
+    return Range(sanction.low, sanction.max)
+
+
+def tier_bounds(fine: TierFine, sanction: Sanction, policy: Policy) -> Range:
+    """A tier's fine bounds in the sanction's own unit."""
+    whole = statutory_bounds(sanction)
+    if fine.band is not None:
+        lower, upper = policy.bands.get(fine.band)
+        # Yuan ranges round to the policy step; multiples, per-unit amounts and very narrow
+        # ranges keep the fen so that bands stay distinct.
+        in_yuan = not (sanction.base or sanction.per)
+        wide = whole.high - whole.low >= policy.rounding * 10
+        return whole.band(lower, upper, policy.rounding if in_yuan and wide else FEN)
+    assert fine.min is not None and fine.max is not None
+    return Range(fine.min, fine.max)
+
+
+def tier_fine_for(tier: Tier, party_kind: str) -> TierFine | None:
+    for fine in tier.fines:
+        if applies_to(fine.party, party_kind):
+            return fine
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class YuanResult:
+    """A fine range in yuan, or the name of the fact still needed to compute it."""
+
+    range: Range | None
+    missing: str | None = None
+    basis: str | None = None
+
+
+def to_yuan(sanction: Sanction, bounds: Range, facts: Mapping[str, object],
+            labels: Mapping[str, str] | None = None) -> YuanResult:
+    """Turn bounds in the sanction's unit into yuan using the case's facts."""
+    labels = labels or {}
+    if sanction.base:
+        base = facts.get(sanction.base)
+        if base is None:
+            return YuanResult(None, sanction.base)
+        base = Decimal(str(base))
+        label = labels.get(sanction.base, sanction.base)
+        if base <= 0 and sanction.fallback is not None:
+            return YuanResult(Range(sanction.fallback.min, sanction.fallback.max),
+                              basis=f"无{label}，按{Range(sanction.fallback.min, sanction.fallback.max).human()}")
+        return YuanResult(bounds.scale(base),
+                          basis=f"{label}{base}元的{_times(bounds.low)}至{_times(bounds.high)}倍")
+    if sanction.per:
+        units = facts.get(sanction.per)
+        if units is None:
+            return YuanResult(None, sanction.per)
+        units = Decimal(str(units))
+        label = labels.get(sanction.per, sanction.per)
+        return YuanResult(bounds.scale(units),
+                          basis=f"按{label}{units}计，每单位{bounds.low}至{bounds.high}元")
+    return YuanResult(Range(bounds.low.quantize(FEN), bounds.high.quantize(FEN)))
+
+
+def _times(value: Decimal) -> str:
+    return str(value.normalize()) if value == value.to_integral_value() else str(value)
+
+
+def band_name(band: Band) -> str:
+    return {Band.lighter: "从轻档", Band.ordinary: "一般档", Band.heavier: "从重档"}[band]

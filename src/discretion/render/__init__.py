@@ -1,0 +1,1 @@
+"""Rendering decisions and catalog items for people: Chinese text and Markdown."""
