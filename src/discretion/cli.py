@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text", nargs="+", metavar="TEXT")
     with_catalog(search)
     search.add_argument("--json", action="store_true", help="print JSON")
+    schema = sub.add_parser("schema", help="write the JSON Schemas of catalogs, cases, decisions")
+    schema.add_argument("--out", default="docs/schema", metavar="DIR",
+                        help="folder to write (default docs/schema)")
     return parser
 
 
@@ -78,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         handler = {"check": cmd_check, "validate": cmd_validate, "list": cmd_list,
-                   "show": cmd_show, "search": cmd_search}[args.command]
+                   "show": cmd_show, "search": cmd_search, "schema": cmd_schema}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"discretion: {exc}", file=sys.stderr)
@@ -225,4 +228,12 @@ def cmd_search(args: argparse.Namespace) -> int:
         for row in rows:
             print(f"{row['id']:<20} {row['kind']:<12} {row['title']}")
         print(f"({len(rows)} matches)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from discretion.schema import export_schemas
+
+    for path in export_schemas(Path(args.out)):
+        print(path)
     return EXIT_OK

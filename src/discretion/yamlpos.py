@@ -164,6 +164,10 @@ class _Builder:
                                          line=mark.line + 1, column=mark.column + 1,
                                          path=format_path(path)))
             return None
+        except (ValueError, OverflowError):
+            # a scalar that looks like a date or number but is not one (2022-13-01): keep the
+            # text so that the model reports it at its field path
+            return node.value
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}

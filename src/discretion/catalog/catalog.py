@@ -81,8 +81,11 @@ class Catalog:
                 if entry.benchmark == benchmark_id and (kind is None or entry.kind is kind)]
 
     def suggest(self, item_id: str, n: int = 3) -> list[str]:
-        """Closest ids to a mistyped one."""
-        return difflib.get_close_matches(item_id.strip().upper(), self.ids, n=n, cutoff=0.5)
+        """Closest ids to a mistyped one (``ls-srhj-1`` finds ``LS-SRHJ-0001`` first)."""
+        wanted = _id_key(item_id)
+        same = [i for i in self.ids if _id_key(i) == wanted]
+        close = difflib.get_close_matches(item_id.strip().upper(), self.ids, n=n, cutoff=0.5)
+        return (same + [c for c in close if c not in same])[:n]
 
     def by_citation(self, citation: Citation) -> list[str]:
         """Benchmark ids whose violated provision matches ``citation``.
@@ -123,6 +126,12 @@ class Catalog:
             if all(w in hay for w in words):
                 hits.append(item_id)
         return hits
+
+
+def _id_key(item_id: str) -> tuple[str, ...]:
+    """An id with case and zero padding ignored: ``ls-srhj-01`` ~ ``LS-SRHJ-0001``."""
+    return tuple(str(int(part)) if part.isdigit() else part
+                 for part in item_id.strip().upper().replace("_", "-").split("-"))
 
 
 def _citations(entry: BenchmarkItem | ListItem) -> list[Citation]:

@@ -145,9 +145,11 @@ class Engine:
         items = self.resolve_items(case)
         problems = check_circumstances(case, self.catalog.manifest)
         envs: list[Env] = []
+        # Art. 29: with several items, a fact belongs to at least one of them.
+        declared = {f.name for item in items for f in item.facts}
         for item in items:
-            env, found = build_env(case, item, self.catalog.manifest)
-            problems.extend(found)
+            env, found = build_env(case, item, self.catalog.manifest, also_known=declared)
+            problems.extend(p for p in found if p not in problems)
             envs.append(env)
         if problems:
             raise CaseError(problems)

@@ -40,8 +40,13 @@ def check_circumstances(case: Case, manifest: Manifest) -> list[Problem]:
     return problems
 
 
-def build_env(case: Case, item: BenchmarkItem, manifest: Manifest) -> tuple[Env, list[Problem]]:
-    """The condition environment of ``case`` for ``item``, and the problems of its facts."""
+def build_env(case: Case, item: BenchmarkItem, manifest: Manifest,
+              also_known: set[str] | frozenset[str] = frozenset()) -> tuple[Env, list[Problem]]:
+    """The condition environment of ``case`` for ``item``, and the problems of its facts.
+
+    Facts named in ``also_known`` (declared by the other items of an Art. 29 case) are
+    ignored rather than reported as unknown.
+    """
     env = Env()
     party = case.party
     base: dict[str, object] = {
@@ -73,6 +78,8 @@ def build_env(case: Case, item: BenchmarkItem, manifest: Manifest) -> tuple[Env,
         env.types[name] = decl.type
     for name, raw in case.facts.items():
         decl = facts.get(name)
+        if decl is None and name in also_known:
+            continue
         if decl is None:
             close = difflib.get_close_matches(name, list(facts), n=2)
             problems.append(Problem(f"'{name}' is not a fact of {item.id}", path=f"facts.{name}",

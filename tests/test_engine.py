@@ -1,0 +1,238 @@
+"""Engine decisions on the bundled catalog: every clause shape, list-based non-penalty, the
+clauses that fine only after a missed deadline, needs_facts, several items (Art. 29)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from discretion import CaseError, Catalog, Engine
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOG = ROOT / "catalogs" / "lishui-2022"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(Catalog.load(CATALOG), today=dt.date(2022, 6, 1))
+
+
+def case(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "item": "LS-SRHJ-0001",
+        "party": {"kind": "individual", "age": 35, "capacity": "full"},
+        "occurred_on": "2022-03-01",
+        "decided_on": "2022-05-01",
+        "first_offense": True,
+        "harm": "minor",
+        "correction": "overdue",
+        "facts": {"item_count": 5},
+    }
+    base.update(overrides)
+    return base
+
+
+def fine(decision: Any) -> tuple[Decimal, Decimal]:
+    fines = [s for s in decision.recommended if s.kind == "fine"]
+    assert len(fines) == 1, decision.recommended
+    return Decimal(fines[0].fine.min), Decimal(fines[0].fine.max)
+
+
+EXAMPLES = {
+    "overdue-fine.yaml": ("penalized", (Decimal(185), Decimal(365))),
+    "corrected-in-time.yaml": ("correction_only", None),
+    "party-kind-organization.yaml": ("penalized", (Decimal(1250), Decimal(2250))),
+    "max-only-may.yaml": ("penalized", (Decimal(15), Decimal(35))),
+    "refused-organization.yaml": ("penalized", (Decimal(1250), Decimal(2250))),
+    "confiscate-income.yaml": ("penalized", (Decimal(370000), Decimal(730000))),
+    "item-level-citation.yaml": ("penalized", (Decimal(29), Decimal(41))),
+    "non-penalty-list.yaml": ("not_penalized", None),
+    "serious-tier.yaml": ("penalized", (Decimal(14600), Decimal(20000))),
+    "confiscate-property-may-fine.yaml": ("penalized", (Decimal(185), Decimal(365))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_bundled_examples_decide_as_documented(engine: Engine, name: str) -> None:
+    data = yaml.safe_load((ROOT / "examples" / name).read_text(encoding="utf-8"))
+    decision = engine.evaluate(data)
+    outcome, expected = EXAMPLES[name]
+    assert decision.outcome == outcome
+    if expected is not None:
+        assert fine(decision) == expected
+
+
+def test_every_example_is_listed_in_the_test() -> None:
+    assert {p.name for p in (ROOT / "examples").glob("*.yaml")} == set(EXAMPLES)
+
+
+def test_overdue_clause_fines_only_after_the_deadline(engine: Engine) -> None:
+    for status, outcome in (("in_time", "correction_only"), ("pending", "correction_only"),
+                            ("overdue", "penalized"), ("refused", "penalized")):
+        assert engine.evaluate(case(correction=status, harm="ordinary")).outcome == outcome, status
+
+
+def test_refused_clause_is_not_triggered_by_a_missed_deadline(engine: Engine) -> None:
+    base = case(item="LS-SRHJ-0007", facts={"area_m2": 3})
+    assert engine.evaluate(dict(base, correction="overdue")).outcome == "correction_only"
+    decision = engine.evaluate(dict(base, correction="refused"))
+    assert decision.outcome == "penalized"
+    assert decision.recommended[0].mode == "may"
+
+
+def test_party_kind_selects_the_statutory_range(engine: Engine) -> None:
+    org = engine.evaluate(case(item="LS-SRHJ-0003", party={"kind": "organization"},
+                               facts={"area_m2": 30}, harm="ordinary"))
+    ind = engine.evaluate(case(item="LS-SRHJ-0003", facts={"area_m2": 30}, harm="ordinary"))
+    assert org.statutory[0].fine is not None and org.statutory[0].fine.min == "500.00"
+    assert ind.statutory[0].fine is not None and ind.statutory[0].fine.max == "1000.00"
+    assert fine(org) != fine(ind)
+
+
+def test_clause_for_organisations_only_gives_an_individual_no_fine(engine: Engine) -> None:
+    decision = engine.evaluate(case(item="LS-SRHJ-0006", correction="refused",
+                                    facts={"item_count": 1}))
+    assert decision.outcome == "correction_only"
+
+
+def test_tiers_follow_the_item_measure(engine: Engine) -> None:
+    levels = [engine.evaluate(case(facts={"item_count": n}, harm="minor")).tier.level  # type: ignore[union-attr]
+              for n in (1, 5, 20)]
+    assert levels == ["轻微", "一般", "严重"]
+
+
+def test_recommended_fines_stay_inside_the_statutory_range(engine: Engine) -> None:
+    for item_id, item in engine.catalog.benchmarks.items():
+        facts = {f.name: (1 if f.type in ("number", "integer", "money") else
+                          (f.values or ["x"])[0] if f.type in ("enum", "text") else False)
+                 for f in item.facts}
+        for party in ({"kind": "individual", "age": 30}, {"kind": "organization"}):
+            decision = engine.evaluate(case(item=item_id, party=party, facts=facts,
+                                            correction="refused", harm="serious"))
+            for rec in decision.recommended:
+                if rec.fine is None:
+                    continue
+                stat = [s for s in decision.statutory if s.kind == "fine" and s.fine is not None]
+                assert any(Decimal(s.fine.min) <= Decimal(rec.fine.min) <= Decimal(rec.fine.max)  # type: ignore[union-attr]
+                           <= Decimal(s.fine.max) for s in stat), (item_id, rec, stat)  # type: ignore[union-attr]
+
+
+def test_non_penalty_list_is_may_not_shall(engine: Engine) -> None:
+    decision = engine.evaluate(case(item="LS-SRHJ-0023", harm="minor", correction="in_time",
+                                    facts={"item_count": 1}))
+    assert decision.outcome == "not_penalized"
+    assert decision.mandatory is False
+    assert any(g.citation.law == "行政处罚法" and g.citation.article == 33 for g in decision.grounds)
+    assert "education" in [f.code for f in decision.follow_up]
+
+
+def test_minor_no_harm_corrected_in_time_shall_not_be_penalised(engine: Engine) -> None:
+    decision = engine.evaluate(case(item="LS-SRHJ-0024", harm="none", correction="in_time",
+                                    facts={"volume_m3": "0.1"} if _has(engine, "LS-SRHJ-0024", "volume_m3") else {}))
+    if decision.tier is None or decision.tier.index != 0:
+        pytest.skip("the case did not reach the lightest tier of this item")
+    assert decision.outcome == "not_penalized"
+    assert decision.mandatory is True
+
+
+def _has(engine: Engine, item_id: str, fact: str) -> bool:
+    return any(f.name == fact for f in engine.catalog.benchmarks[item_id].facts)
+
+
+def test_confiscation_of_illegal_income(engine: Engine) -> None:
+    decision = engine.evaluate(case(item="LS-SRHJ-0016", party={"kind": "organization"},
+                                    correction="refused", harm="ordinary",
+                                    facts={"volume_m3": 20, "illegal_income": "12000.00"}))
+    kinds = [s.kind for s in decision.recommended]
+    assert "confiscate_income" in kinds
+    assert decision.procedure is not None and decision.procedure.hearing_right
+
+
+def test_missing_item_fact_gives_needs_facts_not_a_guess(engine: Engine) -> None:
+    decision = engine.evaluate(case(facts={}))
+    assert decision.outcome is None
+    assert decision.needs_facts is not None
+    assert [m.path for m in decision.needs_facts.facts] == ["facts.item_count"]
+    assert decision.needs_facts.range is not None
+
+
+def test_missing_correction_on_deadline_clause(engine: Engine) -> None:
+    data = case()
+    del data["correction"]
+    decision = engine.evaluate(data)
+    assert decision.outcome is None
+    assert decision.needs_facts is not None
+    assert "correction" in [m.path for m in decision.needs_facts.facts]
+    assert set(decision.needs_facts.outcomes) >= {"correction_only", "penalized"}
+
+
+def test_citation_instead_of_item(engine: Engine) -> None:
+    decision = engine.evaluate(case(item=None, citation={
+        "law": "《浙江省城市市容和环境卫生管理条例》", "article": 32, "paragraph": 1, "item": 2},
+        correction="in_time", harm="ordinary", facts={"item_count": 5}))
+    assert decision.item == "LS-SRHJ-0023"
+
+
+def test_ambiguous_citation_lists_the_items(engine: Engine) -> None:
+    with pytest.raises(CaseError) as info:
+        engine.evaluate(case(item=None, citation={"law": "浙江省城市市容和环境卫生管理条例", "article": 32}))
+    assert "LS-SRHJ-0022" in str(info.value) and "LS-SRHJ-0023" in str(info.value)
+
+
+def test_unknown_id_suggests_close_matches(engine: Engine) -> None:
+    with pytest.raises(CaseError) as info:
+        engine.evaluate(case(item="LS-SRHJ-001"))
+    problem = info.value.problems[0]
+    assert problem.path == "item" and problem.hint and "LS-SRHJ-0001" in problem.hint
+
+
+def test_case_errors_name_field_paths_all_at_once(engine: Engine) -> None:
+    with pytest.raises(CaseError) as info:
+        engine.evaluate(case(party={"kind": "robot"}, harm="huge", facts={"item_count": 5}))
+    paths = {p.path for p in info.value.problems}
+    assert {"party.kind", "harm"} <= paths
+
+
+def test_unknown_fact_and_circumstance_are_errors(engine: Engine) -> None:
+    with pytest.raises(CaseError) as info:
+        engine.evaluate(case(facts={"item_cnt": 5}, circumstances=["bribery"]))
+    paths = {p.path for p in info.value.problems}
+    assert paths == {"facts.item_cnt", "circumstances[0]"}
+    assert any("item_count" in (p.hint or "") for p in info.value.problems)
+
+
+def test_money_is_exact_and_floats_are_refused(engine: Engine) -> None:
+    with pytest.raises(CaseError):
+        engine.evaluate(case(item="LS-SRHJ-0016", party={"kind": "organization"},
+                             facts={"volume_m3": 1, "illegal_income": "10.001"}))
+
+
+def test_several_items_one_fine_under_the_higher_provision(engine: Engine) -> None:
+    decision = engine.evaluate(case(item=["LS-SRHJ-0001", "LS-SRHJ-0003"],
+                                    facts={"item_count": 5, "area_m2": 30}, harm="ordinary"))
+    assert decision.item == "LS-SRHJ-0003"
+    assert sum(1 for s in decision.recommended if s.kind == "fine") == 1
+    assert any(g.citation.article == 29 and g.citation.law == "行政处罚法" for g in decision.grounds)
+
+
+def test_decisions_are_deterministic(engine: Engine) -> None:
+    data = case(circumstances=["eliminated_harm", "coerced"])
+    first = engine.evaluate(data).to_json()
+    again = engine.evaluate(dict(data, circumstances=["coerced", "eliminated_harm"])).to_json()
+    assert first == again
+
+
+def test_evaluate_many_keeps_order(engine: Engine) -> None:
+    cases = [case(facts={"item_count": n}) for n in (1, 20, 5, 2)]
+    decisions = list(engine.evaluate_many(cases))
+    assert [d.tier.level for d in decisions] == ["轻微", "严重", "一般", "轻微"]  # type: ignore[union-attr]
+
+
+def test_decision_carries_catalog_hash(engine: Engine) -> None:
+    decision = engine.evaluate(case())
+    assert decision.catalog.sha256 == engine.catalog.sha256 and len(decision.catalog.sha256) == 64
