@@ -225,10 +225,10 @@ class Engine:
         missing = [n for n in sorted(self._names[item.id]) if n not in env.values]
         if not missing:
             fired = self._host.evaluate(item.id, rules, env.values)
-            draft.step("rules", f"durable-rules: {', '.join(sorted(fired)) or 'no rule'} fired")
+            draft.step("rules", "情形评估（durable-rules）：" + ("、".join(sorted(fired)) or "无规则命中"))
             return {name: name in fired for name in rules}
         values = {name: evaluate(expr, env.values) for name, expr in rules.items()}  # type: ignore[arg-type]
-        draft.step("rules", "reference interpreter (facts missing: " + ", ".join(missing) + ")")
+        draft.step("rules", "情形评估（参考解释器，事实未查明：" + "、".join(missing) + "）")
         return values
 
     # --- one item ------------------------------------------------------------------------
@@ -470,6 +470,7 @@ class Engine:
             return
         draft.outcome = "penalized"
         draft.mandatory = None
+        draft.grounds.append(Ground(citation=item.penalty, reason=f"处罚依据：{item.clause}"))
         flags = law.procedure_flags(kinds, draft.max_fine, party, self.catalog.manifest,
                                     income if isinstance(income, Decimal) else None)
         draft.procedure = Procedure(summary_allowed=flags.summary_allowed,

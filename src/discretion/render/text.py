@@ -98,7 +98,8 @@ def decision_text(decision: Decision, markdown: bool = False) -> str:
             lines.append(f"{b}{item.text}")
     lines.append("")
     lines.append(f"{h}说理")
-    for number, step in enumerate(decision.trace, 1):
+    reasoning = [step for step in decision.trace if step.rule != "rules"]
+    for number, step in enumerate(reasoning, 1):
         ref = f"（{cite(step.citation)}）" if step.citation else ""
         lines.append(f"{b}{number}. {step.detail}{ref}")
     lines.append("")
