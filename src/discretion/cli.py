@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text", nargs="+", metavar="TEXT")
     with_catalog(search)
     search.add_argument("--json", action="store_true", help="print JSON")
+    worked = sub.add_parser("test", help="run worked cases (YAML) against their expected decisions")
+    worked.add_argument("paths", nargs="+", metavar="PATH", help="worked-case files or folders")
+    with_catalog(worked)
+
     schema = sub.add_parser("schema", help="write the JSON Schemas of catalogs, cases, decisions")
     schema.add_argument("--out", default="docs/schema", metavar="DIR",
                         help="folder to write (default docs/schema)")
@@ -81,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         handler = {"check": cmd_check, "validate": cmd_validate, "list": cmd_list,
-                   "show": cmd_show, "search": cmd_search, "schema": cmd_schema}[args.command]
+                   "show": cmd_show, "search": cmd_search, "schema": cmd_schema, "test": cmd_test}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"discretion: {exc}", file=sys.stderr)
@@ -237,3 +241,21 @@ def cmd_schema(args: argparse.Namespace) -> int:
     for path in export_schemas(Path(args.out)):
         print(path)
     return EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from discretion.engine.engine import Engine
+    from discretion.worked import report, run_worked
+
+    files: list[Path] = []
+    for raw in args.paths:
+        path = Path(raw)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*.yaml") if p.is_file())
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"not found: {raw}")
+    results = run_worked(Engine(_catalog(args.catalog)), files)
+    print(report(results))
+    return EXIT_OK if all(r.passed for r in results) else EXIT_INVALID
