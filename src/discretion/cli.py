@@ -20,6 +20,11 @@ from discretion.errors import DiscretionError, Problem
 from discretion.yamlpos import YamlError, load_yaml
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+# Modules that add their own subcommands: each defines ``add_commands(subparsers)`` and
+# registers handlers with ``parser.set_defaults(handler=function)``; a handler takes the parsed
+# arguments and returns the exit code (and may raise UsageError or DiscretionError).
+COMMAND_MODULES: list[str] = []
 MAX_CASE_BYTES = 16 * 1024 * 1024
 
 
@@ -71,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="write the JSON Schemas of catalogs, cases, decisions")
     schema.add_argument("--out", default="docs/schema", metavar="DIR",
                         help="folder to write (default docs/schema)")
+    import importlib
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_commands(sub)
     return parser
 
 
@@ -84,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        handler = {"check": cmd_check, "validate": cmd_validate, "list": cmd_list,
+        handler = getattr(args, "handler", None) or {"check": cmd_check, "validate": cmd_validate, "list": cmd_list,
                    "show": cmd_show, "search": cmd_search, "schema": cmd_schema, "test": cmd_test}[args.command]
         return handler(args)
     except UsageError as exc:
