@@ -50,17 +50,50 @@ class Located:
 
     def problem(self, path: PathKey, message: str, expected: str | None = None,
                 hint: str | None = None, offset: int | None = None) -> Problem:
-        """A problem located at ``path`` (plus ``offset`` characters into a one-line scalar)."""
+        """A problem located at ``path`` (plus ``offset`` characters into a scalar's text).
+
+        For block scalars (``when: >-`` with the text below) and plain scalars spread over
+        several lines, the offset is walked through the scalar's lines in the source.
+        """
         line, column = self.position(path)
-        if offset is not None and column is not None and path in self.marks:
-            column += offset + self._quote_shift(path)
+        if offset is not None and line is not None and column is not None and path in self.marks:
+            line, column = self._walk(path, line, column, offset)
         return Problem(message, file=self.file, line=line, column=column,
                        path=format_path(path), expected=expected, hint=hint)
 
-    def _quote_shift(self, path: PathKey) -> int:
-        return self._quoted.get(path, 0)
+    def _walk(self, path: PathKey, line: int, column: int, offset: int) -> tuple[int, int]:
+        style = self._styles.get(path)
+        if style in ('"', "'"):
+            return line, column + 1 + offset
+        lines = self.text.splitlines()
+        if style in ("|", ">"):
+            # the text starts on the line after the indicator
+            row = line
+            while row < len(lines) and not lines[row].strip():
+                row += 1
+            if row >= len(lines):
+                return line, column
+            start = len(lines[row]) - len(lines[row].lstrip())
+            return self._through(lines, row, start, offset)
+        return self._through(lines, line - 1, column - 1, offset)
 
-    _quoted: dict[PathKey, int] = field(default_factory=dict)
+    @staticmethod
+    def _through(lines: list[str], row: int, start: int, offset: int) -> tuple[int, int]:
+        """Walk ``offset`` characters of folded text from ``lines[row][start:]`` on."""
+        remaining = offset
+        col = start
+        while row < len(lines):
+            piece = lines[row][col:].rstrip()
+            if remaining < len(piece) or row == len(lines) - 1:
+                return row + 1, col + remaining + 1
+            remaining -= len(piece) + 1  # a line break folds into one space
+            row += 1
+            nxt = lines[row] if row < len(lines) else ""
+            col = len(nxt) - len(nxt.lstrip())
+        return row, col + 1
+
+    text: str = ""
+    _styles: dict[PathKey, str | None] = field(default_factory=dict)
 
 
 def format_path(path: PathKey) -> str:
@@ -118,7 +151,7 @@ def load_yaml(text: str, file: str = "<text>") -> Located:
         raise YamlError([Problem(f"malformed YAML: {exc}", file=file)]) from exc
     finally:
         loader.dispose()
-    doc = Located(None, file)
+    doc = Located(None, file, text=text)
     if node is None:
         return doc
     builder = _Builder(loader, doc)
@@ -151,8 +184,8 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
-        if isinstance(node, yaml.ScalarNode) and node.style in ('"', "'"):
-            self.doc._quoted[path] = 1
+        if isinstance(node, yaml.ScalarNode):
+            self.doc._styles[path] = node.style
         return self._scalar(node, path)
 
     def _scalar(self, node: yaml.Node, path: PathKey) -> Any:

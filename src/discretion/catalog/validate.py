@@ -138,11 +138,22 @@ def _check_tier_ranges(catalog: Catalog, item: BenchmarkItem, doc: Located,
     for uses in ("base", "serious"):
         if uses == "serious" and item.statutory.serious is None:
             continue
+        checked: set[tuple[int, ...]] = set()
         for party in PARTY_KINDS:
             fine = next((s for s in clause_sanctions(item.statutory, uses == "serious")
                          if s.kind is SanctionKind.fine and s.party.value in ("any", party)), None)
             if fine is None:
                 continue
+            # a fine and tier fines that apply to both kinds of party are checked once
+            key = (id(fine), *(id(tier_fine_for(t, party)) for t in item.tiers))
+            if key in checked:
+                continue
+            checked.add(key)
+            if fine.party.value == "any" and all(
+                    f.party.value == "any" for t in item.tiers for f in t.fines):
+                party_words = ""
+            else:
+                party_words = f" ({party})"
             whole = statutory_bounds(fine)
             bands: list[tuple[Range, int]] = []
             for index, tier in enumerate(item.tiers):
@@ -165,7 +176,7 @@ def _check_tier_ranges(catalog: Catalog, item: BenchmarkItem, doc: Located,
             if bands[0][0].low != whole.low or bands[-1][0].high != whole.high:
                 problems.append(doc.problem(
                     (*prefix, "tiers"),
-                    f"tiers for {party} cover {_show(Range(bands[0][0].low, bands[-1][0].high))}, "
+                    f"tiers{party_words} cover {_show(Range(bands[0][0].low, bands[-1][0].high))}, "
                     f"not the whole statutory range {_show(whole)}",
                     hint="let the lowest tier start at the minimum and the highest end at the maximum"))
             for (prev, p_index), (nxt, n_index) in pairwise(bands):
@@ -173,13 +184,13 @@ def _check_tier_ranges(catalog: Catalog, item: BenchmarkItem, doc: Located,
                     problems.append(doc.problem(
                         (*prefix, "tiers", n_index, "fine"),
                         f"tier '{item.tiers[n_index].level}' {_show(nxt)} overlaps tier "
-                        f"'{item.tiers[p_index].level}' {_show(prev)} ({party})",
+                        f"'{item.tiers[p_index].level}' {_show(prev)}{party_words}",
                         hint="adjacent tiers may share a boundary amount, not more"))
                 elif nxt.low > prev.high:
                     problems.append(doc.problem(
                         (*prefix, "tiers", n_index, "fine"),
                         f"gap between tier '{item.tiers[p_index].level}' {_show(prev)} and "
-                        f"tier '{item.tiers[n_index].level}' {_show(nxt)} ({party})",
+                        f"tier '{item.tiers[n_index].level}' {_show(nxt)}{party_words}",
                         hint=f"start this tier at {prev.high}"))
     return problems
 
@@ -189,7 +200,7 @@ def _show(value: Range) -> str:
 
 
 def _num(value: Decimal) -> str:
-    return str(value.normalize()) if value == value.to_integral_value() else str(value)
+    return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
 
 
 def _check_list(catalog: Catalog, entry: ListItem, doc: Located,

@@ -117,5 +117,5 @@ def _literal_source(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value, "f")
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

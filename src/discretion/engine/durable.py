@@ -6,6 +6,11 @@ has one rule per tier condition, one for the 情节严重 condition and one per 
 to the item. A case is evaluated by asserting it as a *fact* (every matching rule fires,
 unlike an event, which the first matching rule consumes) and retracting it afterwards.
 
+Numbers reach durable-rules as JSON floats. A number that a float does not carry exactly, or
+that JSON would write in exponent form (which durable-rules rejects), is not sent: a ruleset
+with such a literal, or a fact with such a value, is decided by the exact reference
+interpreter instead (:func:`float_safe` says which numbers are safe).
+
 Fact keys are prefixed (``f_`` for names, ``c_`` for control keys) so that no catalog name can
 collide with durable-rules' own ``id``/``sid``. durable-rules' background dispatch timers are
 not started: actions run synchronously inside ``assert_fact`` and no timers are used.
@@ -33,6 +38,11 @@ from discretion.conditions.ast import (
     Or,
     Truth,
 )
+from discretion.conditions.interpret import evaluate
+
+MAX_SAFE_DIGITS = 15
+SAFE_LOW = Decimal("0.0001")
+SAFE_HIGH = Decimal("1e15")
 
 _OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
 
@@ -42,6 +52,37 @@ class _QuietHost(_durable.Host):
 
     def _run(self) -> None:
         return None
+
+
+def float_safe(value: object) -> bool:
+    """Whether a number survives the trip to durable-rules exactly (and in plain notation).
+
+    Zero, and numbers with at most 15 significant digits between 0.0001 and 10**15: their
+    float images are distinct, ordered like the decimals, and written by JSON without an
+    exponent.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return True
+    number = Decimal(value)
+    if number == 0:
+        return True
+    magnitude = abs(number)
+    if not (SAFE_LOW <= magnitude < SAFE_HIGH):
+        return False
+    return len(number.normalize().as_tuple().digits) <= MAX_SAFE_DIGITS
+
+
+def _literals_safe(expr: Expr) -> bool:
+    match expr:
+        case Compare(value=value):
+            return float_safe(value.value)
+        case InList(values=values):
+            return all(float_safe(v.value) for v in values)
+        case Not(operand=operand):
+            return _literals_safe(operand)
+        case And(operands=ops) | Or(operands=ops):
+            return all(_literals_safe(o) for o in ops)
+    return True
 
 
 def fact_key(name: str) -> str:
@@ -108,6 +149,7 @@ class RuleHost:
     def __init__(self) -> None:
         self._host = _QuietHost()
         self._registered: dict[str, threading.Lock] = {}
+        self._exact: set[str] = set()  # rulesets with literals durable-rules cannot carry
         self._register_lock = threading.Lock()
         self._local = threading.local()
         self._counter = itertools.count(1)
@@ -134,6 +176,10 @@ class RuleHost:
         with self._register_lock:
             if name in self._registered:
                 return
+            if not all(_literals_safe(expr) for expr in rules.values()):
+                self._exact.add(name)
+                self._registered[name] = threading.Lock()
+                return
             definition: dict[str, Any] = {}
             for rule_name, expr in rules.items():
                 definition[rule_name] = {
@@ -154,6 +200,8 @@ class RuleHost:
     def evaluate(self, name: str, rules: Mapping[str, Expr], facts: Mapping[str, Any]) -> set[str]:
         """Assert ``facts`` into ruleset ``name`` (building it first) and return the fired rules."""
         self.build(name, rules)
+        if name in self._exact or not all(float_safe(v) for v in facts.values()):
+            return {rule for rule, expr in rules.items() if evaluate(expr, facts) is True}
         fired = self._fired()
         fired.clear()
         fact: dict[str, Any] = {fact_key(k): to_json_value(v) for k, v in facts.items()

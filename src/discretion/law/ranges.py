@@ -112,7 +112,7 @@ def to_yuan(sanction: Sanction, bounds: Range, facts: Mapping[str, object],
 
 
 def _times(value: Decimal) -> str:
-    return str(value.normalize()) if value == value.to_integral_value() else str(value)
+    return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
 
 
 def band_name(band: Band) -> str:

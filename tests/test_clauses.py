@@ -1,0 +1,177 @@
+"""Penalty-clause grammar: statute sentences -> the catalog's statutory model (or honest refusal)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from discretion.catalog.models import (
+    AppliesWhen,
+    Correction,
+    Mode,
+    PartyScope,
+    SanctionKind,
+)
+from discretion.statutes.clauses import parse_clause
+
+
+def only(text: str):
+    parsed = parse_clause(text)
+    assert parsed.ok, parsed.unparsed
+    assert parsed.statutory is not None
+    return parsed.statutory
+
+
+def fines(statutory):
+    return [s for s in statutory.sanctions if s.kind is SanctionKind.fine]
+
+
+def test_overdue_range_with_deadline() -> None:
+    st = only("违反本条第一款或者第二款规定的，责令限期改正；逾期不改正的，处五十元以上五百元以下罚款。")
+    assert st.correction is Correction.deadline
+    assert st.applies_when is AppliesWhen.overdue
+    (fine,) = st.sanctions
+    assert (fine.kind, fine.mode, fine.min, fine.max) == (SanctionKind.fine, Mode.shall, 50, 500)
+
+
+def test_party_split_organization_individual() -> None:
+    st = only("违反本条第一款或者第二款规定的，责令限期改正；逾期不改正的，对单位处五百元以上三千元以下罚款，"
+              "对个人处二百元以上一千元以下罚款。")
+    by_party = {s.party: (s.min, s.max) for s in fines(st)}
+    assert by_party == {PartyScope.organization: (500, 3000), PartyScope.individual: (200, 1000)}
+
+
+def test_refused_may_max_only() -> None:
+    st = only("违反本条第一款规定的，责令改正；拒不改正的，可以处五十元以下罚款。")
+    assert st.applies_when is AppliesWhen.refused
+    (fine,) = st.sanctions
+    assert fine.mode is Mode.may and fine.min is None and fine.max == 50
+
+
+def test_wan_yuan_and_confiscate_income_scoped_to_organisation() -> None:
+    st = only("违反本条第二款或者第三款规定的，责令改正，对单位处十万元以上一百万元以下罚款，有违法所得的，"
+              "并处没收违法所得；对个人处二百元以下罚款。")
+    kinds = [(s.kind, s.party) for s in st.sanctions]
+    assert (SanctionKind.confiscate_income, PartyScope.organization) in kinds
+    org = next(s for s in fines(st) if s.party is PartyScope.organization)
+    assert (org.min, org.max) == (100000, 1000000)
+    ind = next(s for s in fines(st) if s.party is PartyScope.individual)
+    assert ind.max == 200 and ind.min is None
+
+
+def test_multi_range_paragraph_gives_one_variant_per_reference() -> None:
+    parsed = parse_clause("违反前款第一项或者第二项规定的，可以处二十元以上五十元以下罚款；违反前款第三项或者第四项"
+                          "规定的，责令改正，处一百元以上五百元以下罚款。")
+    assert parsed.ok and parsed.statutory is None
+    first, second = parsed.variants
+    assert first.reference == "前款第一项或者第二项"
+    assert first.statutory.correction is Correction.none
+    assert (first.statutory.sanctions[0].mode, first.statutory.sanctions[0].max) == (Mode.may, 50)
+    assert second.reference == "前款第三项或者第四项"
+    assert second.statutory.correction is Correction.order
+    assert second.statutory.sanctions[0].min == 100
+
+
+def test_scope_inside_the_clause_and_subjects() -> None:
+    parsed = parse_clause("违反本条第一款或者第二款规定的，责令改正；其中，对违反本条第一款规定，拒不改正的，"
+                          "对设置或者管理单位处五百元以上三千元以下罚款。")
+    (variant,) = parsed.variants
+    assert variant.reference == "本条第一款"
+    assert variant.statutory.applies_when is AppliesWhen.refused
+    assert variant.statutory.sanctions[0].party is PartyScope.organization
+    parsed = parse_clause("违反本条第一款规定设置户外设施，影响市容的，责令限期改造或者拆除；逾期不改造或者拆除的，"
+                          "对户外广告设施的设置者处一千元以上一万元以下罚款，对其他户外设施的设置者处二百元以上二千元"
+                          "以下罚款。")
+    assert [v.subject for v in parsed.variants] == ["户外广告设施的设置者", "其他户外设施的设置者"]
+    assert [v.statutory.sanctions[0].max for v in parsed.variants] == [10000, 2000]
+
+
+def test_confiscate_property_and_may_fine() -> None:
+    st = only("违反本条第一款规定影响市容和环境卫生的，责令限期改正；逾期不改正的，没收饲养的家畜家禽和食用鸽，"
+              "可以处五十元以上五百元以下罚款。")
+    assert [(s.kind, s.mode) for s in st.sanctions] == [
+        (SanctionKind.confiscate_property, Mode.shall), (SanctionKind.fine, Mode.may)]
+
+
+def test_immediate_correction_and_substitute_performance() -> None:
+    st = only("违反本条第一款或者第二款规定的，责令即时清除，可以处五百元以上二千元以下罚款。")
+    assert st.correction is Correction.immediate
+    st = only("违反前款规定的，责令改正，对单位处十万元以上一百万元以下罚款，对个人处一千元以上一万元以下罚款；"
+              "拒不改正的，可以代为改正，所需费用由违法行为人承担。")
+    assert st.applies_when is AppliesWhen.always and st.substitute_performance
+
+
+def test_serious_range() -> None:
+    st = only("违反本条例第二十条第二款规定，销售有关塑料制品的，由市场监督管理部门责令改正，处五千元以上五万元以下"
+              "罚款；情节严重的，处五万元以上十万元以下罚款。")
+    assert st.serious is not None
+    assert (st.serious.sanctions[0].min, st.serious.sanctions[0].max) == (50000, 100000)
+    st = only("违反本条例规定，经营者未按规定建立档案的，由道路运输管理机构责令改正，处二千元以上二万元以下罚款；"
+              "情节严重的，由原许可机关吊销经营许可证。")
+    assert st.serious is not None and st.serious.sanctions[0].kind is SanctionKind.revoke_licence
+
+
+def test_income_multiple_with_fallback() -> None:
+    parsed = parse_clause("违反本法第三十条规定的，没收违法所得，并处违法所得一倍以上五倍以下罚款；没有违法所得或者"
+                          "违法所得不足一万元的，处一万元以上五万元以下罚款。")
+    assert parsed.ok
+    st = parsed.statutory
+    assert st is not None
+    fine = fines(st)[0]
+    assert (fine.base, fine.min, fine.max) == ("illegal_income", 1, 5)
+    assert fine.fallback is not None and (fine.fallback.min, fine.fallback.max) == (10000, 50000)
+    assert SanctionKind.confiscate_income in {s.kind for s in st.sanctions}
+    assert parsed.notes  # the 不足一万元 threshold is said, not silently dropped
+
+
+def test_goods_value_multiple() -> None:
+    st = only("违反本法第十二条规定的，没收违法生产、销售的产品，并处违法生产、销售产品货值金额等值以上三倍以下的罚款；"
+              "有违法所得的，并处没收违法所得；情节严重的，吊销营业执照。")
+    fine = fines(st)[0]
+    assert (fine.base, fine.min, fine.max) == ("goods_value", 1, 3)
+    assert st.serious is not None
+
+
+@pytest.mark.parametrize(("text", "per"), [
+    ("违反本条例第十二条第二款规定的，责令限期恢复原状，并处以被毁坏茶基地每平方米十元以上三十元以下的罚款。", "area_m2"),
+    ("违反本规定第十八条规定的，责令限期改正，逾期不改正的，对维修单位处每辆机动车一千元罚款。", "vehicle_count"),
+    ("违反本条第一款规定的，处每立方米五十元以上一百元以下罚款。", "volume_m3"),
+])
+def test_per_unit(text: str, per: str) -> None:
+    st = only(text)
+    assert fines(st)[0].per == per
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("违反本条规定的，给予警告，可以并处通报批评。", {SanctionKind.warning, SanctionKind.public_criticism}),
+    ("违反前款规定的，责令停产停业，吊销许可证。", {SanctionKind.suspend_business, SanctionKind.revoke_licence}),
+    ("违反前款规定的，责令停业整顿，暂扣许可证件。", {SanctionKind.suspend_business, SanctionKind.suspend_licence}),
+    ("违反前款规定的，降低资质等级。", {SanctionKind.downgrade_qualification}),
+    ("违反前款规定的，责令关闭。", {SanctionKind.close}),
+    ("违反前款规定的，处十日以上十五日以下拘留。", {SanctionKind.detention}),
+    ("违反前款规定的，五年内禁止从业。", {SanctionKind.bar_from_trade}),
+    ("违反前款规定的，没收违法所得和非法财物。", {SanctionKind.confiscate_income, SanctionKind.confiscate_property}),
+    ("违反前款规定的，没收犬只。", {SanctionKind.confiscate_property}),
+])
+def test_other_kinds(text: str, kinds: set[SanctionKind]) -> None:
+    assert {s.kind for s in only(text).sanctions} == kinds
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("违反本条例第五条规定的，处罚款若干元。", "not understood"),
+    ("违反本条第一款规定的，责令改正，处一万元以上三万元以下罚款，每日按二百元计罚。", "not understood"),
+    ("违反本规定第十条规定的，处警告或者五元以上五十元以下罚款。", "alternative"),
+    ("违反本条例第九条规定的，责令改正；造成严重后果的，处五万元以上五十万元以下罚款。", "condition"),
+    ("违反本条例第九条规定的，处合同价款一倍以上二倍以下罚款。", "unknown base"),
+    ("违反本条第一款规定的，责令改正，处二千元以上二万元以下罚款；逾期不改正的，吊销许可证。", "different conditions"),
+])
+def test_refuses_to_guess(text: str, reason: str) -> None:
+    parsed = parse_clause(text)
+    assert not parsed.ok and parsed.statutory is None
+    assert any(reason in u.reason for u in parsed.unparsed), parsed.unparsed
+
+
+def test_amounts_are_exact_decimals() -> None:
+    fine = fines(only("违反本条规定的，处1.5万元以上3万元以下罚款。"))[0]
+    assert fine.min == Decimal("15000") and isinstance(fine.min, Decimal)
