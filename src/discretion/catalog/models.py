@@ -311,8 +311,11 @@ class BenchmarkItem(Strict):
     facts: list[FactDecl] = Field(default_factory=list)
     tiers: list[Tier] = Field(min_length=1)
     five_year_limitation: bool = Field(default=False, description="Art. 36: life/health or financial security")
-    effective_from: dt.date | None = None
-    effective_to: dt.date | None = None
+    effective_from: dt.date | None = Field(default=None, description="First day this version applies")
+    effective_to: dt.date | None = Field(default=None, description="Last day this version applies")
+    supersedes: list[str] = Field(
+        default_factory=list,
+        description="Ids of earlier versions of the same act (Art. 37: 从旧兼从轻)")
     provenance: Provenance
 
 

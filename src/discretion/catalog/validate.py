@@ -70,6 +70,21 @@ def _check_benchmark(catalog: Catalog, item: BenchmarkItem, doc: Located,
                                     expected="a code from fields.yaml: " + ", ".join(catalog.fields)))
     if item.effective_from and item.effective_to and item.effective_to < item.effective_from:
         problems.append(doc.problem((*prefix, "effective_to"), "effective_to is before effective_from"))
+    for index, old_id in enumerate(item.supersedes):
+        old = catalog.benchmarks.get(old_id)
+        path = (*prefix, "supersedes", index)
+        if old is None:
+            problems.append(doc.problem(path, f"supersedes unknown benchmark '{old_id}'",
+                                        hint="name the id of the earlier version of the same act"))
+        elif old_id == item.id:
+            problems.append(doc.problem(path, "an item cannot supersede itself"))
+        elif old.effective_to is None or item.effective_from is None:
+            problems.append(doc.problem(path, f"versions need dates: '{old_id}' effective_to and "
+                                              "this item's effective_from",
+                                        hint="Art. 37 picks the version in force on a date"))
+        elif old.effective_to >= item.effective_from:
+            problems.append(doc.problem(path, f"'{old_id}' is in force until {old.effective_to}, "
+                                              f"not before this version starts on {item.effective_from}"))
     vocab = vocabulary_for(item, catalog.manifest)
     facts = item_facts(item)
     # fines computed from facts
