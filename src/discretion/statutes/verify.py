@@ -123,7 +123,11 @@ class _Verifier:
 
     def cited(self, item: BenchmarkItem, cited: Citation) -> tuple[Statute, int] | None:
         """The statute and line of a citation; a mismatch when it does not exist."""
-        statute = self.library.find(cited.law, item.effective_from)
+        # the provenance file names the exact version when it is a version of the cited law
+        version = next((v for v in self.library.versions(cited.law)
+                        if v.path == item.provenance.file), None)
+        statute = self.library.load(version) if version is not None else \
+            self.library.find(cited.law, item.effective_from)
         if statute is None:
             self.mismatch(item, f"law '{cited.law}' is not in the statute corpus")
             return None
