@@ -68,6 +68,7 @@ from discretion.law.ranges import (
     tier_fine_for,
     to_yuan,
 )
+from discretion.law.versions import VersionChoice, applicable_version, versions_of
 from discretion.money import Range
 
 FOLLOW_UP_TEXT = {
@@ -142,11 +143,17 @@ class Engine:
     def evaluate(self, case: Case | Mapping[str, Any]) -> Decision:
         """Decide one case. Raises :class:`~discretion.errors.CaseError` listing every problem."""
         case = parse_case(case)
-        items = self.resolve_items(case)
+        named = self.resolve_items(case)
         problems = check_circumstances(case, self.catalog.manifest)
+        # Art. 37: the version of each act to apply; facts of any version are accepted.
+        act_day = case.ended_on or case.occurred_on
+        decision_day = case.decision_date(self.today)
+        choices = [applicable_version(self.catalog, item, act_day, decision_day,
+                                      case.party.kind.value) for item in named]
+        items = [choice.item or item for choice, item in zip(choices, named, strict=True)]
         envs: list[Env] = []
         # Art. 29: with several items, a fact belongs to at least one of them.
-        declared = {f.name for item in items for f in item.facts}
+        declared = {f.name for item in named for v in versions_of(self.catalog, item) for f in v.facts}
         for item in items:
             env, found = build_env(case, item, self.catalog.manifest, also_known=declared)
             problems.extend(p for p in found if p not in problems)
@@ -154,9 +161,9 @@ class Engine:
         if problems:
             raise CaseError(problems)
         if len(items) == 1:
-            draft = self._decide(case, items[0], envs[0])
+            draft = self._decide(case, items[0], envs[0], choices[0])
             return self._finish(case, items[0], draft)
-        return self._decide_several(case, items, envs)
+        return self._decide_several(case, items, envs, choices)
 
     def evaluate_many(self, cases: Iterable[Case | Mapping[str, Any]]) -> Iterator[Decision]:
         """Decide cases one after another, in order (an iterator: constant memory)."""
@@ -233,10 +240,17 @@ class Engine:
 
     # --- one item ------------------------------------------------------------------------
 
-    def _decide(self, case: Case, item: BenchmarkItem, env: Env) -> _Draft:
+    def _decide(self, case: Case, item: BenchmarkItem, env: Env,
+                version: VersionChoice | None = None) -> _Draft:
         draft = _Draft()
         today = self.today or dt.date.today()
         draft.step("item", f"{item.id} {item.title}", item.penalty)
+        if version is not None:
+            for reason in version.reasons:
+                draft.step("art37", reason, apl(37))
+            if version.not_violation is not None:
+                return self._not_penalized(draft, apl(37), version.not_violation, "art37",
+                                           True, ())
         for citation in item.violated:
             draft.grounds.append(Ground(citation=citation, reason=f"违反：{item.title}"))
         party = case.party.kind.value
@@ -542,8 +556,10 @@ class Engine:
 
     # --- several items (Art. 29) ---------------------------------------------------------
 
-    def _decide_several(self, case: Case, items: list[BenchmarkItem], envs: list[Env]) -> Decision:
-        drafts = [self._decide(case, item, env) for item, env in zip(items, envs, strict=True)]
+    def _decide_several(self, case: Case, items: list[BenchmarkItem], envs: list[Env],
+                        choices: list[VersionChoice]) -> Decision:
+        drafts = [self._decide(case, item, env, choice)
+                  for item, env, choice in zip(items, envs, choices, strict=True)]
         party = case.party.kind.value
 
         def top(item: BenchmarkItem) -> Decimal:

@@ -1,0 +1,107 @@
+"""Art. 37 (从旧兼从轻): the version in force when the act happened, unless the one in force at
+decision time is lighter or no longer lists the act. Fixture: the 农产品生产记录 clause of
+农产品质量安全法 2018 (Art. 47: 可以处二千元以下罚款) and 2022 (Art. 69: 处二千元以上二万元以下)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from discretion import Catalog, Engine
+from discretion.law.versions import is_lighter, versions_of
+
+FIXTURE = Path(__file__).parent / "fixtures" / "catalogs" / "versions"
+
+
+def case(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"item": "T-NYNC-0001", "party": {"kind": "organization"},
+                            "occurred_on": "2022-10-01", "decided_on": "2023-03-01",
+                            "first_offense": True, "harm": "ordinary", "correction": "overdue"}
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(Catalog.load(FIXTURE))
+
+
+def test_art37_old_law_applies_when_the_new_one_is_heavier(engine: Engine) -> None:
+    decision = engine.evaluate(case())
+    assert decision.item == "T-NYNC-0001"
+    assert decision.statutory[0].fine is not None and decision.statutory[0].fine.max == "2000.00"
+    assert any(step.rule == "art37" for step in decision.trace)
+
+
+def test_art37_naming_the_new_version_still_applies_the_old_one(engine: Engine) -> None:
+    assert engine.evaluate(case(item="T-NYNC-0002")).item == "T-NYNC-0001"
+
+
+def test_art37_acts_after_the_change_use_the_new_version(engine: Engine) -> None:
+    decision = engine.evaluate(case(occurred_on="2023-01-05", decided_on="2023-03-01"))
+    assert decision.item == "T-NYNC-0002"
+
+
+def test_art37_lighter_is_defined_by_the_maximum_then_kinds(engine: Engine) -> None:
+    old, new = versions_of(engine.catalog, engine.catalog.benchmarks["T-NYNC-0001"])
+    assert not is_lighter(new, old, "organization")
+    assert is_lighter(old, new, "organization")
+    assert not is_lighter(old, old, "organization")
+
+
+def test_art37_new_version_that_is_lighter_applies(tmp_path: Path) -> None:
+    root = tmp_path / "cat"
+    shutil.copytree(FIXTURE, root)
+    path = root / "benchmarks" / "NYNC.yaml"
+    text = path.read_text(encoding="utf-8")
+    # swap the dates: the heavier 2022 text first, the lighter one later (a test of the rule only)
+    text = text.replace("effective_to: 2022-12-31", "effective_from: 2023-01-01\n    supersedes: [T-NYNC-0002]")
+    text = text.replace("effective_from: 2023-01-01\n    supersedes: [T-NYNC-0001]", "effective_to: 2022-12-31")
+    path.write_text(text, encoding="utf-8")
+    engine = Engine(Catalog.load(root))
+    decision = engine.evaluate(case(item="T-NYNC-0002"))
+    assert decision.item == "T-NYNC-0001"
+    assert any("从轻适用新规定" in step.detail for step in decision.trace)
+
+
+def test_art37_act_no_longer_listed_is_not_penalised(tmp_path: Path) -> None:
+    root = tmp_path / "cat"
+    shutil.copytree(FIXTURE, root)
+    path = root / "benchmarks" / "NYNC.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("effective_from: 2023-01-01\n    supersedes: [T-NYNC-0001]",
+                        "effective_from: 2023-01-01\n    effective_to: 2023-06-30\n    supersedes: [T-NYNC-0001]")
+    path.write_text(text, encoding="utf-8")
+    engine = Engine(Catalog.load(root))
+    decision = engine.evaluate(case(occurred_on="2023-02-01", decided_on="2023-08-01"))
+    assert decision.outcome == "not_penalized" and decision.mandatory is True
+    assert any(g.citation.article == 37 for g in decision.grounds)
+
+
+def test_art37_act_before_the_first_version(engine: Engine) -> None:
+    # T-NYNC-0001 has no effective_from: every earlier act is covered
+    assert engine.evaluate(case(occurred_on="2019-01-01", decided_on="2019-06-01")).item == "T-NYNC-0001"
+
+
+def test_art37_overlapping_versions_are_rejected(tmp_path: Path) -> None:
+    from discretion import CatalogError
+
+    root = tmp_path / "cat"
+    shutil.copytree(FIXTURE, root)
+    path = root / "benchmarks" / "NYNC.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("effective_to: 2022-12-31",
+                                                             "effective_to: 2023-02-01"), encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        Catalog.load(root)
+    assert "in force until 2023-02-01" in str(info.value)
+
+
+def test_art37_decision_date_defaults_to_today() -> None:
+    engine = Engine(Catalog.load(FIXTURE), today=dt.date(2023, 5, 1))
+    data = case()
+    del data["decided_on"]
+    assert engine.evaluate(data).item == "T-NYNC-0001"
