@@ -1,0 +1,36 @@
+"""行政处罚法 第三十条 — minors."""
+
+from conformance_support import PROPERTY, cases, cites, decide, limitation_expired, parties
+from hypothesis import given
+from hypothesis import strategies as st
+
+
+@PROPERTY
+@given(cases(party=parties(kind="individual", age=st.integers(0, 13))))
+def test_art30_under_14_is_never_penalised(case):
+    """第三十条：“不满十四周岁的未成年人有违法行为的，不予行政处罚，责令监护人加以管教”。
+    A party under 14 is not penalised (shall), on the ground of Art. 30, and the guardian is
+    ordered to discipline them — unless Art. 36 (checked first) already ended the case."""
+    decision = decide(case)
+    assert decision.outcome == "not_penalized"
+    assert decision.mandatory is True
+    if limitation_expired(case):
+        assert cites(decision, 36)
+        return
+    assert cites(decision, 30)
+    assert "guardian_discipline" in [f.code for f in decision.follow_up]
+    assert decision.recommended == []
+
+
+@PROPERTY
+@given(cases(party=parties(kind="individual", age=st.integers(14, 17))))
+def test_art30_minor_14_to_17_shall_be_lighter_or_mitigated(case):
+    """第三十条：“已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚”。
+    A penalised party aged 14–17 always carries a mandatory lighter/mitigated adjustment whose
+    basis is Art. 30."""
+    decision = decide(case)
+    if decision.outcome != "penalized":
+        return
+    assert any(a.kind in ("lighter", "mitigated") and a.mandatory
+               and a.basis.article == 30 and a.basis.law == "行政处罚法"
+               for a in decision.adjustments), decision.adjustments

@@ -1,0 +1,32 @@
+"""行政处罚法 第三十一条 — capacity to recognise or control one's conduct."""
+
+from conformance_support import PROPERTY, cases, cites, decide, limitation_expired, parties
+from hypothesis import given
+from hypothesis import strategies as st
+
+
+@PROPERTY
+@given(cases(party=parties(kind="individual", capacity="none", age=st.integers(14, 90))))
+def test_art31_no_capacity_is_never_penalised(case):
+    """第三十一条：“精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为的，不予行政处罚”。
+    An individual without capacity is never penalised; the ground is Art. 31 unless Art. 36
+    (checked first) ended the case."""
+    decision = decide(case)
+    assert decision.outcome == "not_penalized"
+    assert decision.mandatory is True
+    assert decision.recommended == []
+    assert cites(decision, 36) if limitation_expired(case) else cites(decision, 31)
+
+
+@PROPERTY
+@given(cases(party=parties(kind="individual", capacity="partial")))
+def test_art31_partial_capacity_may_be_lighter_or_mitigated(case):
+    """第三十一条：“尚未完全丧失辨认或者控制自己行为能力的……可以从轻或者减轻行政处罚”。
+    A penalised party with partial capacity carries a lighter/mitigated adjustment on Art. 31
+    that is optional (mandatory False: 可以, not 应当)."""
+    decision = decide(case)
+    if decision.outcome != "penalized":
+        return
+    art31 = [a for a in decision.adjustments if a.basis.article == 31]
+    assert art31, decision.adjustments
+    assert all(a.kind in ("lighter", "mitigated") and a.mandatory is False for a in art31)

@@ -1,0 +1,43 @@
+"""行政处罚法 第三十六条 — limitation period."""
+
+from conformance_support import ITEM_IDS, PROPERTY, cases, cites, decide, item
+from hypothesis import given
+from hypothesis import strategies as st
+
+TWO_YEAR_ITEMS = [i for i in ITEM_IDS if not item(i).five_year_limitation]
+FIVE_YEAR_ITEMS = [i for i in ITEM_IDS if item(i).five_year_limitation]
+
+
+@PROPERTY
+@given(cases(item_ids=st.sampled_from(TWO_YEAR_ITEMS), late_discovery=True))
+def test_art36_discovered_after_two_years_is_not_penalised(case):
+    """第三十六条第一款：“违法行为在二年内未被发现的，不再给予行政处罚”。
+    Discovered more than two years after the act (or its end) → not penalised on the ground of
+    Art. 36, whatever else the case says (age < 14, no capacity, organisation, no fault…):
+    it is the first rule and no other not-penalised ground is added."""
+    decision = decide(case)
+    assert decision.outcome == "not_penalized"
+    assert decision.mandatory is True
+    assert cites(decision, 36)
+    assert not any(cites(decision, a) for a in (30, 31, 33))
+    assert decision.recommended == []
+
+
+@PROPERTY
+@given(cases(item_ids=st.sampled_from(FIVE_YEAR_ITEMS), late_discovery=True, harm="none"))
+def test_art36_five_year_items_without_harm_keep_two_years(case):
+    """第三十六条第一款：“涉及公民生命健康安全、金融安全且有危害后果的，上述期限延长至五年”。
+    The five-year period needs harm: with harm none a five-year item expires after two years."""
+    decision = decide(case)
+    assert decision.outcome == "not_penalized"
+    assert cites(decision, 36)
+
+
+@PROPERTY
+@given(cases(item_ids=st.sampled_from(FIVE_YEAR_ITEMS), late_discovery=True,
+             harm="ordinary"))
+def test_art36_five_year_items_with_harm_are_not_expired(case):
+    """第三十六条第一款：“……且有危害后果的，上述期限延长至五年”。
+    A five-year item with harm, discovered between two and five years after, is not expired."""
+    decision = decide(case)
+    assert not cites(decision, 36)
