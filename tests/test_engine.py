@@ -54,6 +54,8 @@ EXAMPLES = {
     "non-penalty-list.yaml": ("not_penalized", None),
     "serious-tier.yaml": ("penalized", (Decimal(14600), Decimal(20000))),
     "confiscate-property-may-fine.yaml": ("penalized", (Decimal(185), Decimal(365))),
+    "minor-no-harm.yaml": ("not_penalized", None),
+    "missing-fact.yaml": (None, None),
 }
 
 

@@ -367,6 +367,7 @@ class Engine:
             possible.append(otherwise)
             chosen = otherwise
         if len(possible) > 1:
+            possible.sort()
             draft.tiers_possible = [item.tiers[i].level for i in possible]
             draft.step("tier", "档次取决于未查明的事实：" + "、".join(draft.tiers_possible))
             self._possible_range(item, env, possible, draft)
