@@ -178,7 +178,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    catalog = _catalog(args.dir)
+    catalog = Catalog.load(args.dir, cache=False)  # always a full check
     lists = {kind: sum(1 for e in catalog.lists.values() if e.kind is kind) for kind in ListKind}
     print(f"{catalog.root}: ok — {len(catalog.fields)} fields, {len(catalog.benchmarks)} benchmark "
           f"items, " + ", ".join(f"{n} {k.value}" for k, n in lists.items()) +

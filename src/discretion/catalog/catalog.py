@@ -57,15 +57,15 @@ class Catalog:
     conditions: dict[str, ItemConditions] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Catalog:
+    def load(cls, path: str | Path | None = None, *, cache: bool = True) -> Catalog:
         """Load and validate a catalog folder (default: the bundled catalog).
 
         Raises :class:`~discretion.errors.CatalogError` listing every problem with
-        file:line:column.
+        file:line:column. ``cache=False`` bypasses the compiled-catalog cache.
         """
         from discretion.catalog.loader import load_catalog
 
-        return load_catalog(path)
+        return load_catalog(path, cache=cache)
 
     # --- lookups -------------------------------------------------------------------------
 

@@ -102,13 +102,32 @@ def content_hash(root: Path, files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def load_catalog(path: str | Path | None = None) -> Catalog:
-    """Load, validate and cross-check a catalog; raise :class:`CatalogError` with every problem."""
+def load_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catalog:
+    """Load, validate and cross-check a catalog; raise :class:`CatalogError` with every problem.
+
+    With ``cache`` (the default) a catalog already validated with the same content is taken
+    from the compiled-catalog cache (:mod:`discretion.catalog.cache`).
+    """
     root = Path(path) if path is not None else default_catalog_path()
     if not root.is_dir():
         raise CatalogError(Problem(f"catalog folder not found: {root}", file=str(root),
                                    expected="a folder with manifest.yaml and fields.yaml",
                                    hint="pass --catalog DIR, or set DISCRETION_CATALOG"))
+    if cache:
+        from discretion.catalog.cache import read_cached, write_cached
+
+        digest = content_hash(root, catalog_files(root))
+        cached = read_cached(root, digest)
+        if cached is not None:
+            return cached
+        catalog = _load_uncached(root)
+        if catalog.sha256 == digest:
+            write_cached(catalog)
+        return catalog
+    return _load_uncached(root)
+
+
+def _load_uncached(root: Path) -> Catalog:
     col = _Collector(root)
     manifest = _load_manifest(col, root)
     fields = _load_fields(col, root)
