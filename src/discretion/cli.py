@@ -44,7 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--catalog", metavar="DIR", help="catalog folder (default: the bundled lishui-2022)")
 
     check = sub.add_parser("check", help="decide a case (YAML or JSON file, or - for stdin)")
-    check.add_argument("case", metavar="CASE", help="case file (.yaml/.yml/.json) or - for stdin")
+    check.add_argument("case", metavar="CASE", nargs="?",
+                       help="case file (.yaml/.yml/.json) or - for stdin")
+    check.add_argument("--batch", metavar="CASES",
+                       help="decide many cases: JSON Lines or CSV (.csv), or - for stdin; "
+                            "writes one JSON line per record")
+    check.add_argument("--out", metavar="FILE", help="with --batch: write here (default stdout)")
+    check.add_argument("--resume", action="store_true",
+                       help="with --batch --out: continue an interrupted run")
+    check.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
+                       help="with --batch: progress bar on stderr (auto: when it is a terminal)")
     with_catalog(check)
     check.add_argument("--json", action="store_true", help="print the decision contract as JSON")
     check.add_argument("--format", choices=["text", "markdown", "json"], default=None,
@@ -155,6 +164,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     from discretion.engine.engine import Engine
     from discretion.render.text import decision_text
 
+    if args.batch is not None:
+        if args.case is not None:
+            raise UsageError("give a CASE file or --batch CASES, not both")
+        return cmd_batch(args)
+    if args.case is None:
+        raise UsageError("check needs a CASE file (or - for stdin), or --batch CASES")
+    if args.out or args.resume:
+        raise UsageError("--out and --resume go with --batch")
     fmt = "json" if args.json else (args.format or "text")
     value, name = read_case_document(args.case)
     engine = Engine(_catalog(args.catalog))
@@ -268,3 +285,32 @@ def cmd_test(args: argparse.Namespace) -> int:
     results = run_worked(Engine(_catalog(args.catalog)), files)
     print(report(results))
     return EXIT_OK if all(r.passed for r in results) else EXIT_INVALID
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from discretion.batch import output_for, run_batch
+    from discretion.engine.engine import Engine
+    from discretion.records import open_records, text_input
+
+    if args.batch != "-" and not Path(args.batch).is_file():
+        raise UsageError(f"batch file not found: {args.batch}")
+    engine = Engine(_catalog(args.catalog))
+    try:
+        out, skip = output_for(args.out, args.resume)
+    except (ValueError, FileExistsError) as exc:
+        raise UsageError(str(exc)) from None
+    progress = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
+    try:
+        with text_input(args.batch) as handle:
+            stats = run_batch(engine, open_records(handle, args.batch), out, skip=skip,
+                              progress=progress)
+    except UnicodeDecodeError as exc:
+        raise DiscretionError(Problem(f"input is not UTF-8 text (byte {exc.start})",
+                                      file=args.batch, hint="re-save the file as UTF-8"),
+                              "input") from None
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(f"{stats.records} records: {stats.decided} decided, {stats.errors} errors"
+          + (f", {stats.skipped} already done" if stats.skipped else ""), file=sys.stderr)
+    return EXIT_OK if stats.errors == 0 else EXIT_INVALID

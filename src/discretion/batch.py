@@ -1,0 +1,113 @@
+"""Streaming many cases through one engine: order kept, one output record per input record.
+
+``discretion check --batch CASES.jsonl|CASES.csv [--out DECISIONS.jsonl] [--resume]`` writes
+one JSON line per input record, in input order::
+
+    {"line": 7, "decision": {...the decision contract...}}
+    {"line": 8, "error": {"problems": [{"path": "party.age", "message": ...}]}}
+
+A bad record never stops the run. Memory stays constant: records are read, decided and written
+one at a time. ``--resume`` continues an interrupted run: the complete lines already in the
+output are kept (a torn last line is cut off) and as many input records are skipped, so no
+record is decided twice or lost.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from discretion.engine.engine import Engine
+from discretion.errors import DiscretionError, Problem
+from discretion.records import Record
+
+
+@dataclass
+class BatchStats:
+    records: int = 0
+    decided: int = 0
+    errors: int = 0
+    skipped: int = 0
+
+
+def decide_records(engine: Engine, records: Iterable[Record]) -> Iterator[dict[str, Any]]:
+    """One output record per input record, in order."""
+    for record in records:
+        yield decide_record(engine, record)
+
+
+def decide_record(engine: Engine, record: Record) -> dict[str, Any]:
+    if record.case is None:
+        problem = Problem(record.error or "unreadable record", path=None)
+        return {"line": record.line, "error": {"problems": [problem.as_dict()]}}
+    try:
+        decision = engine.evaluate(record.case)
+    except DiscretionError as exc:
+        return {"line": record.line, "error": {"problems": [p.as_dict() for p in exc.problems]}}
+    except Exception as exc:  # a bug must not lose the record
+        problem = Problem(f"internal error: {type(exc).__name__}: {exc}")
+        return {"line": record.line, "error": {"problems": [problem.as_dict()]}}
+    return {"line": record.line, "decision": json.loads(decision.to_json(indent=None))}
+
+
+def completed_lines(path: Path) -> int:
+    """Complete lines in an output file; a torn last line (no newline) is cut off."""
+    if not path.exists():
+        return 0
+    with path.open("rb+") as handle:
+        data = handle.read()
+        end = data.rfind(b"\n") + 1
+        if end != len(data):
+            handle.truncate(end)
+    return data[:end].count(b"\n")
+
+
+def run_batch(engine: Engine, records: Iterable[Record], out: IO[str], *, skip: int = 0,
+              progress: bool = False, total: int | None = None) -> BatchStats:
+    """Decide ``records`` into ``out`` (JSON Lines), skipping the first ``skip`` records."""
+    stats = BatchStats()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="case", file=sys.stderr, dynamic_ncols=True)
+    try:
+        for index, record in enumerate(records):
+            if index < skip:
+                stats.skipped += 1
+                continue
+            result = decide_record(engine, record)
+            out.write(json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n")
+            stats.records += 1
+            if "error" in result:
+                stats.errors += 1
+            else:
+                stats.decided += 1
+            if bar is not None:
+                bar.update(1)
+            if stats.records % 1000 == 0:
+                out.flush()
+    finally:
+        out.flush()
+        if bar is not None:
+            bar.close()
+    return stats
+
+
+def output_for(path: str | None, resume: bool) -> tuple[IO[str], int]:
+    """The output stream and how many input records to skip (``--resume``)."""
+    if path is None or path == "-":
+        if resume:
+            raise ValueError("--resume needs --out FILE: there is no output to resume on stdout")
+        return sys.stdout, 0
+    target = Path(path)
+    skip = completed_lines(target) if resume else 0
+    if not resume and target.exists() and target.stat().st_size > 0:
+        raise FileExistsError(f"{path} exists; pass --resume to continue it or remove it")
+    handle = open(target, "a" if resume else "w", encoding="utf-8")
+    return handle, skip
+

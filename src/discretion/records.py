@@ -1,0 +1,132 @@
+"""Reading case records from JSON Lines and CSV, one record at a time, with line numbers.
+
+CSV columns flatten the case contract with dots: ``item`` (several ids separated by ``;``),
+``citation.law``, ``citation.article``, ``citation.paragraph``, ``citation.item``,
+``party.kind``, ``party.age``, ``party.capacity``, ``occurred_on``, ``ended_on``,
+``discovered_on``, ``decided_on``, ``first_offense``, ``harm``, ``correction``,
+``no_fault_proven``, ``circumstances`` (separated by ``;``), ``facts.<name>`` and ``reference``.
+An empty cell is an absent field. Booleans accept true/false, 1/0, yes/no and 是/否. Columns
+this module does not know are kept for the caller (the audit reads its own from them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+TRUE = {"true", "1", "yes", "y", "是", "t"}
+FALSE = {"false", "0", "no", "n", "否", "f"}
+INT_COLUMNS = {"party.age", "citation.article", "citation.paragraph", "citation.item"}
+BOOL_COLUMNS = {"first_offense", "no_fault_proven"}
+LIST_COLUMNS = {"circumstances"}
+CASE_COLUMNS = {
+    "item", "citation.law", "citation.article", "citation.paragraph", "citation.item",
+    "party.kind", "party.age", "party.capacity", "party.name", "occurred_on", "ended_on",
+    "discovered_on", "decided_on", "first_offense", "harm", "correction", "no_fault_proven",
+    "circumstances", "reference",
+}
+
+
+@dataclass
+class Record:
+    """One input record: its 1-based line number, the case (or why it could not be read)."""
+
+    line: int
+    case: dict[str, Any] | None
+    error: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def read_jsonl(handle: IO[str]) -> Iterator[Record]:
+    for number, text in enumerate(handle, 1):
+        if not text.strip():
+            continue
+        try:
+            value = json.loads(text, parse_float=str)
+        except json.JSONDecodeError as exc:
+            yield Record(number, None, f"malformed JSON at column {exc.colno}: {exc.msg}")
+            continue
+        if not isinstance(value, dict):
+            yield Record(number, None, "a record is a JSON object")
+            continue
+        yield Record(number, value)
+
+
+def read_csv(handle: IO[str]) -> Iterator[Record]:
+    reader = csv.DictReader(handle)
+    for row in reader:
+        number = reader.line_num
+        if None in row:
+            yield Record(number, None, "more cells than header columns")
+            continue
+        try:
+            case, extra = row_to_case(row)
+        except ValueError as exc:
+            yield Record(number, None, str(exc))
+            continue
+        yield Record(number, case, extra=extra)
+
+
+def row_to_case(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A flattened CSV row -> (case mapping, the columns that are not case fields)."""
+    case: dict[str, Any] = {}
+    extra: dict[str, str] = {}
+    for column, raw in row.items():
+        value = (raw or "").strip()
+        if column not in CASE_COLUMNS and not column.startswith("facts."):
+            extra[column] = value
+            continue
+        if value == "":
+            continue
+        converted: Any = value
+        if column in INT_COLUMNS:
+            try:
+                converted = int(value)
+            except ValueError:
+                raise ValueError(f"{column}: '{value}' is not a whole number") from None
+        elif column in BOOL_COLUMNS:
+            lowered = value.lower()
+            if lowered not in TRUE | FALSE:
+                raise ValueError(f"{column}: '{value}' is not true/false")
+            converted = lowered in TRUE
+        elif column in LIST_COLUMNS:
+            converted = [part.strip() for part in value.split(";") if part.strip()]
+        elif column == "item" and ";" in value:
+            converted = [part.strip() for part in value.split(";") if part.strip()]
+        elif column.startswith("facts."):
+            converted = _fact_cell(value)
+        _put(case, column.split("."), converted)
+    return case, extra
+
+
+def _fact_cell(value: str) -> Any:
+    lowered = value.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    return value  # numbers stay text: the engine checks them exactly against the item's facts
+
+
+def _put(target: dict[str, Any], path: list[str], value: Any) -> None:
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
+
+
+def open_records(handle: IO[str], name: str) -> Iterator[Record]:
+    """Records of a ``.csv`` file, else JSON Lines."""
+    if name.lower().endswith(".csv"):
+        return read_csv(handle)
+    return read_jsonl(handle)
+
+
+def text_input(path: str) -> IO[str]:
+    """Open an input for reading as UTF-8 (``-`` is standard input); BOM tolerated."""
+    import sys
+
+    if path == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict", newline="")
+    return open(path, encoding="utf-8-sig", newline="")

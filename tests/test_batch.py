@@ -1,0 +1,87 @@
+"""Batch decisions: JSONL and CSV in, JSONL out, order kept, one output per input, resume."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from discretion.batch import completed_lines
+from discretion.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = {"item": "LS-SRHJ-0001", "party": {"kind": "individual", "age": 35},
+        "occurred_on": "2022-03-01", "decided_on": "2022-05-01", "first_offense": True,
+        "harm": "minor", "correction": "overdue", "facts": {"item_count": 5}}
+
+
+def write_jsonl(path: Path, records: list[object]) -> None:
+    path.write_text("".join((json.dumps(r, ensure_ascii=False) if not isinstance(r, str) else r)
+                            + "\n" for r in records), encoding="utf-8")
+
+
+def read_out(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_every_record_yields_one_output_in_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = tmp_path / "cases.jsonl"
+    bad = dict(GOOD, party={"kind": "individual", "age": -1})
+    write_jsonl(cases, [GOOD, bad, "{not json", dict(GOOD, facts={"item_count": 20}), [1, 2]])
+    out = tmp_path / "out.jsonl"
+    code = main(["check", "--batch", str(cases), "--out", str(out), "--progress", "off"])
+    assert code == 1  # some records failed
+    rows = read_out(out)
+    assert [r["line"] for r in rows] == [1, 2, 3, 4, 5]
+    assert rows[0]["decision"]["outcome"] == "penalized"
+    assert rows[1]["error"]["problems"][0]["path"] == "party.age"
+    assert "malformed JSON" in rows[2]["error"]["problems"][0]["message"]
+    assert rows[3]["decision"]["tier"]["level"] == "严重"
+    assert "error" in rows[4]
+    assert "5 records: 2 decided, 3 errors" in capsys.readouterr().err
+
+
+def test_csv_input(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.csv"
+    cases.write_text(
+        "reference,item,party.kind,party.age,occurred_on,decided_on,first_offense,harm,correction,circumstances,facts.item_count\n"
+        "A1,LS-SRHJ-0001,individual,35,2022-03-01,2022-05-01,是,minor,overdue,,5\n"
+        "A2,LS-SRHJ-0001,individual,35,2022-03-01,2022-05-01,maybe,minor,overdue,,5\n"
+        "A3,LS-SRHJ-0001,individual,16,2022-03-01,2022-05-01,true,minor,overdue,eliminated_harm;coerced,5\n",
+        encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["check", "--batch", str(cases), "--out", str(out), "--progress", "off"]) == 1
+    rows = read_out(out)
+    assert [r["line"] for r in rows] == [2, 3, 4]
+    assert rows[0]["decision"]["reference"] == "A1"
+    assert "first_offense" in rows[1]["error"]["problems"][0]["message"]
+    assert {a["kind"] for a in rows[2]["decision"]["adjustments"]} == {"lighter"}
+
+
+def test_resume_continues_without_duplicates(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.jsonl"
+    write_jsonl(cases, [dict(GOOD, reference=str(i)) for i in range(10)])
+    out = tmp_path / "out.jsonl"
+    assert main(["check", "--batch", str(cases), "--out", str(out), "--progress", "off"]) == 0
+    full = out.read_text(encoding="utf-8")
+    # simulate an interruption after 4 records and a torn fifth line
+    lines = full.splitlines(keepends=True)
+    out.write_text("".join(lines[:4]) + lines[4][:20], encoding="utf-8")
+    assert completed_lines(out) == 4
+    assert main(["check", "--batch", str(cases), "--out", str(out), "--resume", "--progress", "off"]) == 0
+    assert out.read_text(encoding="utf-8") == full
+
+
+def test_refuses_to_overwrite_without_resume(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.jsonl"
+    write_jsonl(cases, [GOOD])
+    out = tmp_path / "out.jsonl"
+    out.write_text("x\n", encoding="utf-8")
+    assert main(["check", "--batch", str(cases), "--out", str(out)]) == 2
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    assert main(["check", "--batch", str(tmp_path / "missing.jsonl")]) == 2
+    assert main(["check", "x.yaml", "--batch", "y.jsonl"]) == 2
+    assert main(["check", "--batch", "-", "--resume"]) == 2
