@@ -51,7 +51,7 @@ def decide_record(engine: Engine, record: Record) -> dict[str, Any]:
     except Exception as exc:  # a bug must not lose the record
         problem = Problem(f"internal error: {type(exc).__name__}: {exc}")
         return {"line": record.line, "error": {"problems": [problem.as_dict()]}}
-    return {"line": record.line, "decision": json.loads(decision.to_json(indent=None))}
+    return {"line": record.line, "decision": decision.to_dict()}
 
 
 def completed_lines(path: Path) -> int:

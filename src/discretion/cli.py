@@ -186,7 +186,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                                     hint=p.hint) for p in exc.problems]
             raise
     if fmt == "json":
-        payload = [json.loads(d.to_json()) for d in decisions]
+        payload = [d.to_dict() for d in decisions]
         print(json.dumps(payload if isinstance(value, list) else payload[0], ensure_ascii=False,
                          indent=2))
     else:

@@ -2,34 +2,43 @@
 
 Keys are fixed (``docs/schema/decision.schema.json``). Money is written as decimal strings in
 yuan with two decimals. ``outcome`` is ``None`` only when ``needs_facts`` says what is missing.
+
+The records are plain (slotted) dataclasses, cheap to build in the engine's hot path; pydantic
+serialises them (:meth:`Decision.to_json`) and derives their JSON Schema.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import TypeAdapter
 
 from discretion.catalog.models import Citation
 
-
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Outcome = Literal["not_penalized", "penalized", "correction_only"]
 
 
-class Ground(_Out):
+@dataclass(slots=True)
+class Ground:
     """A legal ground of the decision: a structured citation and the reason it applies."""
 
     citation: Citation
     reason: str
 
 
-class Money(_Out):
+@dataclass(slots=True)
+class Money:
+    """A fine range in yuan, as decimal strings with two decimals."""
+
     min: str
     max: str
 
 
-class SanctionOut(_Out):
+@dataclass(slots=True)
+class SanctionOut:
     """A sanction, statutory or recommended; fines carry their range in yuan."""
 
     kind: str
@@ -37,77 +46,100 @@ class SanctionOut(_Out):
     mode: Literal["shall", "may"] = "shall"
     party: Literal["any", "individual", "organization"] = "any"
     fine: Money | None = None
-    basis: str | None = Field(default=None, description="How the amount is computed, in words")
+    basis: str | None = None  # how the amount is computed, in words
 
 
-class TierOut(_Out):
+@dataclass(slots=True)
+class TierOut:
     index: int
     level: str
     description: str | None = None
 
 
-class Adjustment(_Out):
+@dataclass(slots=True)
+class Adjustment:
     kind: Literal["lighter", "mitigated", "heavier"]
     mandatory: bool
     basis: Citation
     reason: str
 
 
-class FollowUpOut(_Out):
+@dataclass(slots=True)
+class FollowUpOut:
     code: str
     text: str
 
 
-class Procedure(_Out):
+@dataclass(slots=True)
+class Procedure:
     summary_allowed: bool
     hearing_right: bool
     legal_review: bool
 
 
-class MissingFact(_Out):
+@dataclass(slots=True)
+class MissingFact:
     path: str
     label: str
     type: str
 
 
-class NeedsFacts(_Out):
+@dataclass(slots=True)
+class NeedsFacts:
     facts: list[MissingFact]
     outcomes: list[str]
     tiers: list[str]
     range: Money | None = None
 
 
-class TraceStep(_Out):
+@dataclass(slots=True)
+class TraceStep:
     rule: str
     detail: str
     citation: Citation | None = None
 
 
-class CatalogRef(_Out):
+@dataclass(slots=True)
+class CatalogRef:
     jurisdiction: str
     version: str
     sha256: str
 
 
-Outcome = Literal["not_penalized", "penalized", "correction_only"]
-
-
-class Decision(_Out):
+@dataclass(slots=True)
+class Decision:
     outcome: Outcome | None
     mandatory: bool | None = None
-    grounds: list[Ground] = Field(default_factory=list)
+    grounds: list[Ground] = field(default_factory=list)
     item: str | None = None
     tier: TierOut | None = None
-    statutory: list[SanctionOut] = Field(default_factory=list)
-    recommended: list[SanctionOut] = Field(default_factory=list)
-    adjustments: list[Adjustment] = Field(default_factory=list)
-    follow_up: list[FollowUpOut] = Field(default_factory=list)
+    statutory: list[SanctionOut] = field(default_factory=list)
+    recommended: list[SanctionOut] = field(default_factory=list)
+    adjustments: list[Adjustment] = field(default_factory=list)
+    follow_up: list[FollowUpOut] = field(default_factory=list)
     procedure: Procedure | None = None
     needs_facts: NeedsFacts | None = None
-    trace: list[TraceStep] = Field(default_factory=list)
-    catalog: CatalogRef
+    trace: list[TraceStep] = field(default_factory=list)
+    catalog: CatalogRef | None = None
     reference: str | None = None
 
     def to_json(self, indent: int | None = 2) -> str:
         """Deterministic JSON (same catalog and case give byte-identical output)."""
-        return self.model_dump_json(indent=indent)
+        return _adapter().dump_json(self, indent=indent).decode("utf-8")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The decision as JSON-compatible Python data."""
+        return _adapter().dump_python(self, mode="json")  # type: ignore[no-any-return]
+
+
+DECISION_KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Decision))
+
+
+@cache
+def _adapter() -> TypeAdapter[Decision]:
+    return TypeAdapter(Decision)
+
+
+def decision_schema() -> dict[str, Any]:
+    """The JSON Schema of the decision contract."""
+    return _adapter().json_schema(mode="serialization")

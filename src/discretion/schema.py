@@ -21,7 +21,7 @@ from discretion.catalog.models import (
     ListKind,
     Manifest,
 )
-from discretion.decision import Decision
+from discretion.decision import decision_schema
 
 
 class BenchmarkFile(BaseModel):
@@ -47,7 +47,6 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "benchmark-file": BenchmarkFile,
     "list-file": ListFile,
     "case": Case,
-    "decision": Decision,
 }
 
 
@@ -66,9 +65,14 @@ def schema_of(model: type[BaseModel]) -> dict[str, Any]:
 
 def render_schemas() -> dict[str, str]:
     """File name -> JSON text of every schema."""
-    return {f"{name}.schema.json": json.dumps(schema_of(model), ensure_ascii=False, indent=2,
+    schemas = {name: schema_of(model) for name, model in SCHEMAS.items()}
+    decision = decision_schema()
+    decision["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    decision["title"] = "discretion decision"
+    schemas["decision"] = decision
+    return {f"{name}.schema.json": json.dumps(schema, ensure_ascii=False, indent=2,
                                               sort_keys=True) + "\n"
-            for name, model in SCHEMAS.items()}
+            for name, schema in schemas.items()}
 
 
 def export_schemas(folder: Path) -> list[Path]:

@@ -20,6 +20,7 @@ all appear), ``adjustments`` (kinds), ``follow_up`` (codes), ``needs_facts`` (pa
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from typing import Any
 from discretion.decision import Decision, SanctionOut
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError, Problem
-from discretion.statutes.names import normalize_law_name
+from discretion.lawnames import normalize_law_name
 from discretion.yamlpos import YamlError, load_yaml_file
 
 EXPECT_KEYS = {"outcome", "mandatory", "tier", "recommended", "statutory", "grounds",
@@ -109,7 +110,7 @@ def run_worked(engine: Engine, paths: Iterable[Path]) -> list[WorkedResult]:
 
 def _sanctions(expect: dict[str, Any], actual: list[SanctionOut], label: str) -> list[Mismatch]:
     out: list[Mismatch] = []
-    fines = [s.fine.model_dump() for s in actual if s.fine is not None]
+    fines = [dataclasses.asdict(s.fine) for s in actual if s.fine is not None]
     if "fine" in expect:
         want = {k: str(v) for k, v in expect["fine"].items()}
         want = {k: (v if "." in v else f"{v}.00") for k, v in want.items()}
@@ -157,7 +158,7 @@ def compare(decision: Decision, expect: dict[str, Any]) -> list[Mismatch]:
         if sorted(expect["needs_facts"]) != paths:
             out.append(Mismatch("needs_facts", sorted(expect["needs_facts"]), paths))
     if "procedure" in expect:
-        actual_flags = decision.procedure.model_dump() if decision.procedure else {}
+        actual_flags = dataclasses.asdict(decision.procedure) if decision.procedure else {}
         for flag, value in expect["procedure"].items():
             if actual_flags.get(flag) != value:
                 out.append(Mismatch(f"procedure.{flag}", value, actual_flags.get(flag)))

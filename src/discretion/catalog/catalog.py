@@ -15,7 +15,7 @@ from discretion.catalog.models import (
     Manifest,
 )
 from discretion.conditions.ast import Expr
-from discretion.statutes.names import normalize_law_name
+from discretion.lawnames import normalize_law_name
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,7 +93,11 @@ def catalog_files(root: Path) -> list[Path]:
 
 
 def content_hash(root: Path, files: list[Path]) -> str:
+    """sha256 over every YAML file's relative path and bytes, and the names of the folders
+    (an empty unknown folder changes what validation says, so it changes the hash)."""
     digest = hashlib.sha256()
+    for folder in sorted(p for p in root.rglob("*") if p.is_dir()):
+        digest.update(b"dir:" + folder.relative_to(root).as_posix().encode("utf-8") + b"\0")
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode("utf-8"))
         digest.update(b"\0")

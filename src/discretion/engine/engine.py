@@ -71,6 +71,8 @@ from discretion.law.ranges import (
 from discretion.law.versions import VersionChoice, applicable_version, versions_of
 from discretion.money import Range
 
+RULE_CACHE_SIZE = 200_000
+
 FOLLOW_UP_TEXT = {
     "education": "对当事人进行批评教育（《行政处罚法》第三十三条第三款）",
     "correction_order": "责令当事人改正违法行为（《行政处罚法》第二十八条第一款）",
@@ -134,7 +136,10 @@ class Engine:
         self.today = today
         self._host = RuleHost()
         self._rules: dict[str, dict[str, Expr]] = {}
-        self._names: dict[str, set[str]] = {}
+        # Circumstance results by item and the values of the names its rules read: the same
+        # facts always fire the same rules, so durable-rules is asked once per combination.
+        self._fired: dict[tuple[object, ...], dict[str, Tri]] = {}
+        self._names: dict[str, list[str]] = {}
         self._ref = CatalogRef(jurisdiction=self.catalog.manifest.jurisdiction,
                                version=self.catalog.manifest.version, sha256=self.catalog.sha256)
 
@@ -221,7 +226,7 @@ class Engine:
                 rules["serious"] = conds.serious
             for entry_id, cond in conds.lists:
                 rules[f"list:{entry_id}"] = cond
-            self._names[item.id] = {n.name for expr in rules.values() for n in names_in(expr)}
+            self._names[item.id] = sorted({n.name for expr in rules.values() for n in names_in(expr)})
             self._rules[item.id] = rules
         return rules
 
@@ -229,11 +234,20 @@ class Engine:
         """Truth of every rule of the item: durable-rules when all names are known, else the
         three-valued reference interpreter."""
         rules = self._item_rules(item)
-        missing = [n for n in sorted(self._names[item.id]) if n not in env.values]
+        names = self._names[item.id]
+        missing = [n for n in names if n not in env.values]
         if not missing:
-            fired = self._host.evaluate(item.id, rules, env.values)
-            draft.step("rules", "情形评估（durable-rules）：" + ("、".join(sorted(fired)) or "无规则命中"))
-            return {name: name in fired for name in rules}
+            key = (item.id, *(env.values[n] for n in names))
+            values = self._fired.get(key)
+            if values is None:
+                fired = self._host.evaluate(item.id, rules, env.values)
+                values = {name: name in fired for name in rules}
+                if len(self._fired) >= RULE_CACHE_SIZE:
+                    self._fired.clear()
+                self._fired[key] = values
+            draft.step("rules", "情形评估（durable-rules）：" +
+                       ("、".join(sorted(n for n, v in values.items() if v)) or "无规则命中"))
+            return values
         values = {name: evaluate(expr, env.values) for name, expr in rules.items()}  # type: ignore[arg-type]
         draft.step("rules", "情形评估（参考解释器，事实未查明：" + "、".join(missing) + "）")
         return values

@@ -7,19 +7,23 @@ The representation of odd cases (inserted ``第X条之一`` articles, sub-items,
 their ``#``) is described in :mod:`discretion.statutes.parse`.
 """
 
-from discretion.statutes.parse import (
-    Article,
-    LawLibrary,
-    LawVersion,
-    Paragraph,
-    Statute,
-    StatuteItem,
-    default_laws_root,
-    normalize_law_name,
-    parse_statute,
-    parse_statute_text,
-    split_file_name,
-)
+from typing import Any
+
+_PARSE_NAMES = {
+    "Article", "LawLibrary", "LawVersion", "Paragraph", "Statute", "StatuteItem",
+    "default_laws_root", "normalize_law_name", "parse_statute", "parse_statute_text",
+    "split_file_name",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the parser on first use, so that ``discretion`` starts fast."""
+    if name in _PARSE_NAMES:
+        from discretion.statutes import parse
+
+        return getattr(parse, name)
+    raise AttributeError(f"module 'discretion.statutes' has no attribute {name!r}")
+
 
 __all__ = [
     "Article",
