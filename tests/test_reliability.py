@@ -21,10 +21,10 @@ from discretion import CaseError, Catalog, Engine
 from discretion.numerals import parse_chinese_integer
 from discretion.yamlpos import YamlError, load_yaml
 
-settings.register_profile("long", max_examples=20_000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("default", max_examples=200, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+# Only these tests: HYPOTHESIS_PROFILE=long turns them into the documented long fuzz run.
+LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
+FUZZ = settings(max_examples=20_000 if LONG else 200, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
 
 MINI = Path(__file__).parent / "fixtures" / "catalogs" / "mini"
 
@@ -44,6 +44,7 @@ yaml_text = st.text(alphabet=st.sampled_from(list("ab: -[]{}&*!|>'\"#\n\t 012345
                     max_size=300)
 
 
+@FUZZ
 @given(yaml_text)
 def test_yaml_loader_only_returns_or_raises_located_errors(text: str) -> None:
     try:
@@ -59,6 +60,7 @@ json_values = st.recursive(
     max_leaves=20)
 
 
+@FUZZ
 @given(st.dictionaries(st.sampled_from([*sorted(BASE), "citation", "circumstances", "ended_on", "discovered_on", "no_fault_proven", "x"]),
                        json_values, max_size=8))
 def test_any_case_mapping_decides_or_raises_case_error(engine: Engine, patch: dict[str, Any]) -> None:
@@ -71,6 +73,7 @@ def test_any_case_mapping_decides_or_raises_case_error(engine: Engine, patch: di
     assert decision.outcome in (None, "not_penalized", "penalized", "correction_only")
 
 
+@FUZZ
 @given(st.text(max_size=30))
 def test_numeral_parser_only_returns_or_raises_value_error(text: str) -> None:
     try:
