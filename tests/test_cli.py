@@ -113,3 +113,10 @@ def test_python_dash_m_runs_the_same_command() -> None:
                             env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["outcome"] == "penalized"
+
+
+def test_non_utf8_case_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("item: LS-SRHJ-0001\nnote: caf\u00e9\n".encode("latin-1"))
+    code, _, err = run(capsys, "check", str(bad))
+    assert code == 1 and "not UTF-8" in err and "Traceback" not in err
