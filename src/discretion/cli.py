@@ -24,7 +24,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # Modules that add their own subcommands: each defines ``add_commands(subparsers)`` and
 # registers handlers with ``parser.set_defaults(handler=function)``; a handler takes the parsed
 # arguments and returns the exit code (and may raise UsageError or DiscretionError).
-COMMAND_MODULES: list[str] = ["discretion.statutes.commands"]
+COMMAND_MODULES: list[str] = ["discretion.statutes.commands", "discretion.render.commands"]
 MAX_CASE_BYTES = 16 * 1024 * 1024
 
 

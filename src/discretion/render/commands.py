@@ -1,0 +1,90 @@
+"""``discretion export`` and ``discretion import``: benchmark tables and publication pages."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+TABLE_FORMATS = ("xlsx", "csv")
+PAGE_FORMATS = ("markdown", "html")
+
+
+def add_commands(sub: Any) -> None:
+    export = sub.add_parser(
+        "export", help="write the catalog as a 16-column benchmark table (xlsx/csv) or publish it "
+                       "as pages (markdown/html)")
+    export.add_argument("catalog", nargs="?", metavar="CATALOG", help="catalog folder (default: bundled)")
+    export.add_argument("--format", required=True, choices=[*TABLE_FORMATS, *PAGE_FORMATS],
+                        help="xlsx/csv: the table (lossless); markdown/html: one page per field + index")
+    export.add_argument("--out", required=True, metavar="PATH",
+                        help="table file (xlsx/csv; csv also writes <PATH>-lists.csv) or a folder (pages)")
+    export.add_argument("--agency", default="", metavar="TEXT", help="实施机关 column of the table")
+    export.set_defaults(handler=cmd_export)
+
+    imp = sub.add_parser("import", help="read a benchmark table (xlsx/csv) into a catalog folder")
+    imp.add_argument("table", metavar="TABLE", help="an exported table, or an agency's 16-column table")
+    imp.add_argument("--out", required=True, metavar="DIR", help="catalog folder to write (new or empty)")
+    imp.add_argument("--manifest", metavar="FILE",
+                     help="manifest.yaml to copy (needed when the table has no payload)")
+    imp.add_argument("--fields", metavar="FILE",
+                     help="fields.yaml mapping 行业领域 names to codes (default: the table's payload, "
+                          "else the bundled catalog's fields)")
+    imp.add_argument("--field", metavar="CODE", help="put every plain row in this field")
+    imp.add_argument("--prefix", default="LS", metavar="PREFIX",
+                     help="id prefix of items built from plain rows (default LS → LS-<FIELD>-0001)")
+    imp.set_defaults(handler=cmd_import)
+
+
+def _usage(message: str) -> Exception:
+    from discretion.cli import UsageError
+
+    return UsageError(message)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from discretion.catalog.catalog import Catalog
+    from discretion.render.tables import export_pages, export_table
+
+    catalog = Catalog.load(args.catalog)
+    out = Path(args.out)
+    if args.format in TABLE_FORMATS:
+        if out.suffix.lower() != f".{args.format}":
+            raise _usage(f"--out for --format {args.format} is a .{args.format} file, not '{args.out}'")
+        if out.is_dir():
+            raise _usage(f"--out '{args.out}' is a folder")
+        written = export_table(catalog, args.format, out, agency=args.agency)
+    else:
+        if out.exists() and not out.is_dir():
+            raise _usage(f"--out for --format {args.format} is a folder; '{args.out}' is a file")
+        written = export_pages(catalog, args.format, out)
+    for path in written:
+        print(path)
+    print(f"{len(catalog.benchmarks)} benchmark items, {len(catalog.lists)} list entries", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from discretion.render.tables import import_table
+
+    table = Path(args.table)
+    if not table.is_file():
+        raise _usage(f"table file not found: {args.table}")
+    if not re.fullmatch(r"[A-Z][A-Z0-9]*", args.prefix):
+        raise _usage(f"--prefix '{args.prefix}' must be capital letters and digits, e.g. LS")
+    for option in ("manifest", "fields"):
+        value = getattr(args, option)
+        if value is not None and not Path(value).is_file():
+            raise _usage(f"--{option} file not found: {value}")
+    result = import_table(table, Path(args.out),
+                          manifest_file=Path(args.manifest) if args.manifest else None,
+                          fields_file=Path(args.fields) if args.fields else None,
+                          field_code=args.field, prefix=args.prefix)
+    for warning in result.warnings:
+        print("warning: " + warning.render(), file=sys.stderr)
+    print(f"{result.out}: {result.benchmarks} benchmark items ({result.from_payload} from payload), "
+          f"{result.lists} list entries, from {result.rows} rows")
+    return EXIT_OK

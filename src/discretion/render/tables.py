@@ -1,0 +1,1175 @@
+"""Benchmark tables: export a catalog as the Zhejiang 16-column table, import such a table back.
+
+The table (浙江省行政处罚裁量基准表) has one row per violation × tier::
+
+    序号 · 行业领域 · 权力编码 · 事项名称 · 实施清单编码 · 违法行为名称 · 实施机关 · 业务类别 ·
+    违反法律条款 · 处罚法律条款 · 违法程度 · 违法情形 · 处罚对象 · 处罚种类 · 裁量基准 · 备注
+
+:func:`export_table` writes it as ``.xlsx`` or ``.csv`` with three payload columns after the 16
+(``_id``, ``_item``: the item as compact JSON on its first row, ``_catalog``: manifest and
+fields on the first row), so that :func:`import_table` reproduces every item exactly. The list
+entries (不予/减轻/从轻处罚, 免予行政强制) go to a second table (sheet ``清单`` or
+``<out>-lists.csv``). A table without payload (an agency's official table) is imported from its
+readable columns; whatever cannot be read is reported with the file, row and column — nothing
+is guessed. :func:`export_pages` publishes the catalog as Markdown or standalone HTML pages
+(Administrative Penalty Law Art. 34: benchmarks are published).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from discretion.catalog.catalog import Catalog
+from discretion.catalog.models import (
+    LIST_LABELS,
+    SANCTION_LABELS,
+    BenchmarkItem,
+    Citation,
+    FactDecl,
+    Field_,
+    Fields,
+    FollowUp,
+    ListItem,
+    ListKind,
+    Manifest,
+    PartyScope,
+    Provenance,
+    Sanction,
+    SanctionKind,
+    Statutory,
+    Tier,
+    TierFine,
+)
+from discretion.errors import CatalogError, DiscretionError, Problem
+from discretion.law.ranges import (
+    band_name,
+    clause_sanctions,
+    party_fine,
+    statutory_bounds,
+    tier_bounds,
+    tier_fine_for,
+)
+from discretion.money import Range, fmt_yuan
+from discretion.numerals import parse_amount, parse_chinese_integer
+from discretion.render.text import cite
+
+__all__ = [
+    "COLUMNS",
+    "LIST_COLUMNS",
+    "PAYLOAD_COLUMNS",
+    "ImportResult",
+    "export_pages",
+    "export_table",
+    "import_table",
+    "parse_citations",
+    "tier_penalty_text",
+]
+
+COLUMNS: tuple[str, ...] = (
+    "序号", "行业领域", "权力编码", "事项名称", "实施清单编码", "违法行为名称", "实施机关", "业务类别",
+    "违反法律条款", "处罚法律条款", "违法程度", "违法情形", "处罚对象", "处罚种类", "裁量基准", "备注",
+)  # fmt: skip
+PAYLOAD_COLUMNS: tuple[str, ...] = ("_id", "_item", "_catalog")
+LIST_COLUMNS: tuple[str, ...] = (
+    "序号", "清单类别", "行业领域", "编号", "事项名称", "对应裁量基准", "法律依据", "适用条件",
+    "适用方式", "后续措施", "备注",
+)  # fmt: skip
+LIST_PAYLOAD_COLUMNS: tuple[str, ...] = ("_item",)
+MAIN_SHEET, LIST_SHEET = "裁量基准", "清单"
+XLSX_CELL_LIMIT = 32767
+PAYLOAD_VERSION = 1
+
+FOLLOW_UP_LABELS: dict[FollowUp, str] = {
+    FollowUp.education: "批评教育",
+    FollowUp.correction_order: "责令改正",
+    FollowUp.commitment: "告知承诺",
+    FollowUp.guardian_discipline: "责令监护人加以管教",
+    FollowUp.warning_talk: "约谈提醒",
+}
+PARTY_WORDS = {"organization": "对单位", "individual": "对个人"}
+BASE_LABELS = {"illegal_income": "违法所得", "goods_value": "货值金额"}
+LEVEL_FACT = "violation_level"
+
+
+# --- shared helpers ---------------------------------------------------------------------------
+
+
+def _compact(model: BaseModel) -> str:
+    data = model.model_dump(mode="json", exclude_defaults=True)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain(value: Any) -> Any:
+    """Model dump (python mode) -> YAML-safe values: enums to text, exact decimals kept exact."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return format(value, "f")  # quoted in YAML: never a binary float
+    return value
+
+
+def _yaml(data: Any, header: str = "") -> str:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=4096,
+                          default_flow_style=False)
+    return header + text
+
+
+def _num(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+
+
+def _fine_words(item: BenchmarkItem, sanction: Sanction, bounds: Range) -> str:
+    if sanction.base:
+        label = BASE_LABELS.get(sanction.base) or _fact_label(item, sanction.base)
+        text = f"处{label}{_num(bounds.low)}倍以上{_num(bounds.high)}倍以下罚款"
+        if sanction.fallback is not None:
+            fallback = Range(sanction.fallback.min, sanction.fallback.max)
+            text += f"（无{label}的，处{fallback.human()}罚款）"
+        return text
+    if sanction.per:
+        decl = next((f for f in item.facts if f.name == sanction.per), None)
+        unit = (decl.unit or decl.label) if decl else sanction.per
+        return f"按每{unit}{_num(bounds.low)}元以上{_num(bounds.high)}元以下处以罚款"
+    return f"处{bounds.human()}罚款"
+
+
+def _fact_label(item: BenchmarkItem, name: str) -> str:
+    decl = next((f for f in item.facts if f.name == name), None)
+    return decl.label if decl else name
+
+
+def tier_penalty_text(item: BenchmarkItem, tier: Tier, catalog: Catalog) -> str:
+    """The tier's recommended penalty in words (裁量基准), amounts computed per party."""
+    policy = catalog.manifest.policy
+    serious = tier.uses == "serious"
+    words: dict[str, str] = {}
+    for party in ("organization", "individual"):
+        sanction = party_fine(item.statutory, party, serious)
+        tier_fine = tier_fine_for(tier, party)
+        if sanction is None or tier_fine is None:
+            continue
+        words[party] = _fine_words(item, sanction, tier_bounds(tier_fine, sanction, policy))
+    parts: list[str] = []
+    if len(words) == 2 and words["organization"] == words["individual"]:
+        parts.append(words["organization"])
+    else:
+        parts += [PARTY_WORDS[p] + w for p, w in words.items()]
+    others = [SANCTION_LABELS[k] for k in tier.sanctions]
+    text = "；".join(parts)
+    if others:
+        text += ("，并处" if text else "给予") + "、".join(others)
+    if not text:
+        text = "不予罚款"
+    return text
+
+
+def _statutory_kinds(item: BenchmarkItem, tier: Tier) -> str:
+    kinds: list[str] = []
+    for sanction in clause_sanctions(item.statutory, tier.uses == "serious"):
+        label = SANCTION_LABELS[sanction.kind]
+        if label not in kinds:
+            kinds.append(label)
+    return "、".join(kinds)
+
+
+def _tier_fine_note(tier: Tier) -> str:
+    notes = []
+    for fine in tier.fines:
+        party = {"any": "", "individual": "个人", "organization": "单位"}[fine.party.value]
+        notes.append(party + (band_name(fine.band) if fine.band is not None
+                              else f"{_num(fine.min or Decimal(0))}–{_num(fine.max or Decimal(0))}"))
+    return "、".join(notes)
+
+
+# --- export: the 16-column table ----------------------------------------------------------------
+
+
+def benchmark_rows(catalog: Catalog, agency: str = "") -> list[list[str]]:
+    """One row per benchmark item × tier: the 16 columns, then the payload columns."""
+    rows: list[list[str]] = []
+    catalog_payload = json.dumps({
+        "version": PAYLOAD_VERSION,
+        "manifest": catalog.manifest.model_dump(mode="json", exclude_defaults=True),
+        "fields": [f.model_dump(mode="json", exclude_defaults=True) for f in catalog.fields.values()],
+    }, ensure_ascii=False, separators=(",", ":"))
+    for item in catalog.benchmarks.values():
+        field_name = catalog.fields[item.field].name if item.field in catalog.fields else item.field
+        for index, tier in enumerate(item.tiers):
+            remark = [f"档次：{_tier_fine_note(tier)}" if tier.fines else ""]
+            if tier.when:
+                remark.append(f"适用条件：{tier.when}")
+            remark.append(f"编号：{item.id}")
+            row = [
+                str(len(rows) + 1), field_name, item.power_code or "", item.title, "", item.title,
+                agency, "行政处罚",
+                "；".join(cite(c) for c in item.violated),
+                f"{cite(item.penalty)}：{item.clause}",
+                tier.level, tier.description or "", item.subject or "",
+                _statutory_kinds(item, tier), tier_penalty_text(item, tier, catalog),
+                "；".join(r for r in remark if r),
+                item.id, _compact(item) if index == 0 else "",
+                catalog_payload if not rows else "",
+            ]
+            rows.append(row)
+    if not rows:  # a catalog with list entries only still carries its manifest
+        rows.append([""] * len(COLUMNS) + ["", "", catalog_payload])
+    return rows
+
+
+def list_rows(catalog: Catalog) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for entry in catalog.lists.values():
+        field_name = catalog.fields[entry.field].name if entry.field in catalog.fields else entry.field
+        rows.append([
+            str(len(rows) + 1), LIST_LABELS[entry.kind], field_name, entry.id, entry.title,
+            entry.benchmark, "；".join(cite(c) for c in entry.basis), entry.conditions_text or "",
+            "应当" if entry.mandatory else "可以",
+            "、".join(FOLLOW_UP_LABELS[f] for f in entry.follow_up),
+            f"适用条件：{entry.when}", _compact(entry),
+        ])
+    return rows
+
+
+def lists_csv_path(out: Path) -> Path:
+    return out.with_name(out.stem + "-lists.csv")
+
+
+def export_table(catalog: Catalog, fmt: str, out: Path, agency: str = "") -> list[Path]:
+    """Write the benchmark table (and the list table) as xlsx or csv; return the files written."""
+    header = [*COLUMNS, *PAYLOAD_COLUMNS]
+    list_header = [*LIST_COLUMNS, *LIST_PAYLOAD_COLUMNS]
+    rows, lrows = benchmark_rows(catalog, agency), list_rows(catalog)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        lists_path = lists_csv_path(out)
+        for path, head, body in ((out, header, rows), (lists_path, list_header, lrows)):
+            with path.open("w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(head)
+                writer.writerows(body)
+        return [out, lists_path]
+    if fmt != "xlsx":
+        raise ValueError(f"unknown table format {fmt!r}")
+    for row in (*rows, *lrows):
+        for cell in row:
+            if len(cell) > XLSX_CELL_LIMIT:
+                raise DiscretionError(Problem(
+                    f"a cell of {len(cell)} characters is over the xlsx limit of {XLSX_CELL_LIMIT}",
+                    file=str(out), hint="export as csv"))
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = MAIN_SHEET
+    listed = book.create_sheet(LIST_SHEET)
+    for ws, head, body, visible in ((sheet, header, rows, len(COLUMNS)),
+                                    (listed, list_header, lrows, len(LIST_COLUMNS))):
+        ws.append(head)
+        for row in body:
+            ws.append(row)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row_cells in ws.iter_rows(min_row=2):
+            for cell in row_cells:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text, never a formula
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "B2"
+        from openpyxl.utils import get_column_letter
+
+        for index, name in enumerate(head, 1):
+            letter = get_column_letter(index)
+            if index > visible:
+                ws.column_dimensions[letter].hidden = True
+            else:
+                ws.column_dimensions[letter].width = {"序号": 6, "违法程度": 8}.get(name, 24)
+    book.save(out)
+    return [out]
+
+
+# --- export: publication pages ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+
+
+Cell = str | Link
+
+
+@dataclass
+class Page:
+    title: str
+    blocks: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def h2(self, text: str, anchor: str | None = None) -> None:
+        self.blocks.append(("h2", text, anchor))
+
+    def h3(self, text: str) -> None:
+        self.blocks.append(("h3", text))
+
+    def p(self, text: str) -> None:
+        self.blocks.append(("p", text))
+
+    def dl(self, pairs: list[tuple[str, str]]) -> None:
+        self.blocks.append(("dl", [(k, v) for k, v in pairs if v]))
+
+    def table(self, head: Sequence[str], rows: list[list[Cell]]) -> None:
+        self.blocks.append(("table", list(head), rows))
+
+
+def _md_cell(value: Cell, ext: str) -> str:
+    if isinstance(value, Link):
+        return f"[{_md_escape(value.text)}]({value.href})"
+    return _md_escape(value).replace("|", "\\|").replace("\n", "<br>")
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\`*\[\]<>])", r"\\\1", text)
+
+
+def _markdown(page: Page) -> str:
+    out = [f"# {_md_escape(page.title)}", ""]
+    for block in page.blocks:
+        kind = block[0]
+        if kind == "h2":
+            out += [f"## {_md_escape(block[1])}", ""]
+        elif kind == "h3":
+            out += [f"### {_md_escape(block[1])}", ""]
+        elif kind == "p":
+            out += [_md_escape(block[1]), ""]
+        elif kind == "dl":
+            out += [f"- **{_md_escape(k)}**：{_md_escape(v)}" for k, v in block[1]] + [""]
+        elif kind == "table":
+            head, rows = block[1], block[2]
+            out.append("| " + " | ".join(_md_cell(h, "md") for h in head) + " |")
+            out.append("|" + "---|" * len(head))
+            out += ["| " + " | ".join(_md_cell(c, "md") for c in row) + " |" for row in rows]
+            out.append("")
+    return "\n".join(out)
+
+
+_CSS = """body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:75em;
+padding:0 1em;line-height:1.6;color:#222}h1{font-size:1.6em;border-bottom:2px solid #444}
+h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #bbb}h3{font-size:1.05em}
+table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}th,td{border:1px solid #999;
+padding:.3em .5em;vertical-align:top;text-align:left}th{background:#eee}dl{margin:.5em 0}
+dt{font-weight:bold;float:left;clear:left;width:8em}dd{margin-left:8.5em}
+code{font-size:.9em;background:#f4f4f4}"""
+
+
+def _html_cell(value: Cell) -> str:
+    if isinstance(value, Link):
+        return f'<a href="{html.escape(value.href)}">{html.escape(value.text)}</a>'
+    return html.escape(value).replace("\n", "<br>")
+
+
+def _html(page: Page) -> str:
+    e = html.escape
+    out = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
+           f"<title>{e(page.title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+           f"<h1>{e(page.title)}</h1>"]
+    for block in page.blocks:
+        kind = block[0]
+        if kind == "h2":
+            anchor = f' id="{e(block[2])}"' if block[2] else ""
+            out.append(f"<h2{anchor}>{e(block[1])}</h2>")
+        elif kind == "h3":
+            out.append(f"<h3>{e(block[1])}</h3>")
+        elif kind == "p":
+            out.append(f"<p>{e(block[1])}</p>")
+        elif kind == "dl":
+            out.append("<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in block[1]) + "</dl>")
+        elif kind == "table":
+            head, rows = block[1], block[2]
+            out.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr></thead><tbody>")
+            out += ["<tr>" + "".join(f"<td>{_html_cell(c)}</td>" for c in row) + "</tr>" for row in rows]
+            out.append("</tbody></table>")
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+def _statutory_words(item: BenchmarkItem, serious: bool = False) -> str:
+    parts = []
+    for sanction in clause_sanctions(item.statutory, serious):
+        text = SANCTION_LABELS[sanction.kind]
+        if sanction.kind is SanctionKind.fine:
+            text = _fine_words(item, sanction, statutory_bounds(sanction))
+        may = "可以" if sanction.mode.value == "may" else ""
+        parts.append(PARTY_WORDS.get(sanction.party.value, "") + may + text)
+    return "；".join(parts)
+
+
+def _index_page(catalog: Catalog, ext: str) -> Page:
+    m = catalog.manifest
+    page = Page(f"{m.title}")
+    page.dl([("实施地区", m.jurisdiction), ("版本", m.version),
+             ("施行日期", m.effective_from.isoformat()
+              + (f" 至 {m.effective_to.isoformat()}" if m.effective_to else "")),
+             ("说明", m.description or ""), ("内容校验", f"sha256 {catalog.sha256}")])
+    policy = m.policy
+    page.h2("裁量档次划分（政策）", "policy")
+    page.table(["档次", "占法定幅度（自最低额起）"], [
+        [band_name(band), f"{_num(policy.bands.get(band)[0] * 100)}%–{_num(policy.bands.get(band)[1] * 100)}%"]
+        for band in ("lighter", "ordinary", "heavier")])  # type: ignore[arg-type]
+    page.dl([("边界取整", f"{_num(policy.rounding)}元"),
+             ("减轻处罚下限", f"法定最低额的{_num(policy.mitigation_floor * 100)}%"),
+             ("简易程序罚款上限（第五十一条）",
+              f"个人{fmt_yuan(policy.summary_limit.individual)}，单位{fmt_yuan(policy.summary_limit.organization)}"),
+             ("较大数额罚款（第六十三条）",
+              f"个人{fmt_yuan(policy.hearing_threshold.individual)}，单位{fmt_yuan(policy.hearing_threshold.organization)}")])
+    for note in policy.notes:
+        page.p(note)
+    if m.circumstances:
+        page.h2("裁量情节", "circumstances")
+        page.table(["代码", "情节", "效果", "依据"],
+                   [[c.code, c.label, c.effect, cite(c.basis) if c.basis else ""] for c in m.circumstances])
+    page.h2("各领域事项数", "fields")
+    kinds = list(ListKind)
+    rows: list[list[Cell]] = []
+    totals = [0] * (1 + len(kinds))
+    for code, entry in catalog.fields.items():
+        counts = [len(catalog.items_in_field(code))] + [
+            sum(1 for e in catalog.lists.values() if e.field == code and e.kind is k) for k in kinds]
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+        rows.append([Link(code, f"{code}.{ext}"), entry.name, *map(str, counts)])
+    rows.append(["合计", "", *map(str, totals)])
+    page.table(["代码", "领域", "裁量基准", *[LIST_LABELS[k] + "清单" for k in kinds]], rows)
+    return page
+
+
+def _field_page(catalog: Catalog, code: str, ext: str) -> Page:
+    entry = catalog.fields[code]
+    page = Page(f"{catalog.manifest.jurisdiction} {entry.name} 行政处罚裁量基准（{catalog.manifest.version}）")
+    page.p(f"领域代码 {code}" + (f"：{entry.description}" if entry.description else ""))
+    page.blocks.append(("p_link", Link("返回目录", f"index.{ext}")))
+    items = catalog.items_in_field(code)
+    if not items:
+        page.p("本领域暂无裁量基准。")
+    for item in items:
+        page.h2(f"{item.id} {item.title}", item.id)
+        page.dl([("违反法律条款", "；".join(cite(c) for c in item.violated)),
+                 ("处罚法律条款", cite(item.penalty)), ("条文", item.clause),
+                 ("处罚对象", item.subject or ""), ("权力编码", item.power_code or ""),
+                 ("法定处罚", _statutory_words(item)),
+                 ("情节严重的", _statutory_words(item, serious=True) if item.statutory.serious else ""),
+                 ("档次来源", {"reference_default": "参考默认档次（待机关正式基准替换）",
+                           "official": "机关正式基准", "none": "未分档"}[item.provenance.tiers])])
+        page.table(["违法程度", "违法情形", "裁量基准", "适用条件"],
+                   [[t.level, t.description or "", tier_penalty_text(item, t, catalog), t.when or ""]
+                    for t in item.tiers])
+    for kind in ListKind:
+        entries = [e for e in catalog.lists.values() if e.field == code and e.kind is kind]
+        if not entries:
+            continue
+        page.h2(f"{LIST_LABELS[kind]}清单", kind.value)
+        page.table(["编号", "事项", "对应裁量基准", "依据", "适用条件", "适用方式", "后续措施"],
+                   [[e.id, e.title, Link(e.benchmark, f"#{e.benchmark}"), "；".join(cite(c) for c in e.basis),
+                     e.conditions_text or e.when, "应当" + LIST_LABELS[kind] if e.mandatory
+                     else "可以" + LIST_LABELS[kind], "、".join(FOLLOW_UP_LABELS[f] for f in e.follow_up)]
+                    for e in entries])
+    return page
+
+
+def export_pages(catalog: Catalog, fmt: str, out: Path) -> list[Path]:
+    """Publish the catalog: ``<out>/index.<ext>`` and one page per field."""
+    if fmt not in ("markdown", "html"):
+        raise ValueError(f"unknown page format {fmt!r}")
+    ext = "md" if fmt == "markdown" else "html"
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    pages = [("index", _index_page(catalog, ext))]
+    pages += [(code, _field_page(catalog, code, ext)) for code in catalog.fields]
+    for name, page in pages:
+        path = out / f"{name}.{ext}"
+        text = _render(page, ext)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _render(page: Page, ext: str) -> str:
+    blocks = []
+    for block in page.blocks:
+        if block[0] == "p_link":
+            link: Link = block[1]
+            blocks.append(("raw_md", f"[{_md_escape(link.text)}]({link.href})") if ext == "md" else
+                          ("raw_html", f'<p><a href="{html.escape(link.href)}">{html.escape(link.text)}</a></p>'))
+        else:
+            blocks.append(block)
+    if ext == "md":
+        text = _markdown(Page(page.title, [b for b in blocks if b[0] != "raw_md"]))
+        raws = [b[1] for b in blocks if b[0] == "raw_md"]
+        if raws:
+            head, _, rest = text.partition("\n\n")
+            text = head + "\n\n" + "\n\n".join(raws) + "\n\n" + rest
+        return text
+    text = _html(Page(page.title, [b for b in blocks if b[0] != "raw_html"]))
+    raws = [b[1] for b in blocks if b[0] == "raw_html"]
+    return text.replace("</h1>", "</h1>\n" + "\n".join(raws), 1) if raws else text
+
+
+# --- reading tables -----------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    number: int  # row number as a spreadsheet shows it (header = its own row number)
+    cells: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.cells.get(column, "").strip()
+
+
+@dataclass
+class Sheet:
+    name: str  # file name, with [sheet] for xlsx
+    columns: list[str]
+    rows: list[Row]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _to_sheet(name: str, matrix: list[list[str]], required: Iterable[str]) -> Sheet:
+    """Find the header row (agency tables may have a title row above it) and read the rows."""
+    wanted = set(required)
+    for start, header in enumerate(matrix[:10]):
+        keys = [_header_key(h) for h in header]
+        if wanted <= set(keys):
+            rows = []
+            for offset, raw in enumerate(matrix[start + 1:], start + 2):
+                if not any(c.strip() for c in raw):
+                    continue
+                cells = {k: (raw[i] if i < len(raw) else "") for i, k in enumerate(keys) if k}
+                rows.append(Row(offset, cells))
+            return Sheet(name, keys, rows)
+    raise DiscretionError(Problem(
+        "no header row with the benchmark-table columns",
+        file=name, expected="a row with " + "、".join(sorted(wanted)),
+        hint="the table needs the Zhejiang columns 违法行为名称 · 违反法律条款 · 处罚法律条款 · 违法程度 · 裁量基准"))
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes almost anything
+        raise DiscretionError(Problem("the table is neither UTF-8 nor GB18030 text", file=str(path)))
+    try:
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise DiscretionError(Problem(f"malformed CSV: {exc}", file=str(path))) from None
+
+
+def _read_xlsx(path: Path) -> dict[str, list[list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise DiscretionError(Problem(f"cannot read the workbook: {exc}", file=str(path),
+                                      expected="an .xlsx file")) from None
+    sheets: dict[str, list[list[str]]] = {}
+    for ws in book.worksheets:
+        matrix = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        # merged cells (one violation over several tier rows) read as their top-left value
+        for merged in ws.merged_cells.ranges:
+            value = matrix[merged.min_row - 1][merged.min_col - 1]
+            for r in range(merged.min_row, merged.max_row + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    if r - 1 < len(matrix) and c - 1 < len(matrix[r - 1]):
+                        matrix[r - 1][c - 1] = value
+        sheets[ws.title] = matrix
+    return sheets
+
+
+REQUIRED = ("违法行为名称", "违反法律条款", "处罚法律条款", "违法程度", "裁量基准")
+LIST_REQUIRED = ("清单类别", "编号")
+
+
+def read_tables(path: Path) -> tuple[Sheet, Sheet | None]:
+    """The benchmark sheet and (when present) the list sheet of a table file."""
+    if not path.is_file():
+        raise DiscretionError(Problem("table file not found", file=str(path)))
+    if path.suffix.lower() == ".csv":
+        main = _to_sheet(str(path), _read_csv(path), REQUIRED)
+        lists_path = lists_csv_path(path)
+        lists = _to_sheet(str(lists_path), _read_csv(lists_path), LIST_REQUIRED) \
+            if lists_path.is_file() else None
+        return main, lists
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        sheets = _read_xlsx(path)
+        names = list(sheets)
+        main_name = MAIN_SHEET if MAIN_SHEET in sheets else names[0]
+        main = _to_sheet(f"{path} [{main_name}]", sheets[main_name], REQUIRED)
+        lists = _to_sheet(f"{path} [{LIST_SHEET}]", sheets[LIST_SHEET], LIST_REQUIRED) \
+            if LIST_SHEET in sheets else None
+        return main, lists
+    raise DiscretionError(Problem(f"unknown table type '{path.suffix}'", file=str(path),
+                                  expected=".xlsx or .csv",
+                                  hint="save the agency's .xls as .xlsx first"))
+
+
+# --- parsing readable columns -----------------------------------------------------------------
+
+_CN = "零〇一二两三四五六七八九十百千万"
+_CITE_TOKEN = re.compile(
+    rf"《(?P<law>[^》]+)》"
+    rf"|第(?P<num>[{_CN}\d０-９]+)(?P<unit>条|款)"
+    rf"|第[（(]?(?P<item>[{_CN}\d０-９]+)[）)]?项"
+    rf"|(?P<sep>[\s、，,；;和及与或者以规定的之]+)")
+
+
+class CellError(ValueError):
+    """A readable cell that cannot be parsed; carries the column."""
+
+    def __init__(self, column: str, message: str, expected: str | None = None) -> None:
+        super().__init__(message)
+        self.column = column
+        self.expected = expected
+
+
+def parse_citations(text: str, column: str = "") -> tuple[list[Citation], str]:
+    """``《X条例》第十一条第一款、第二款：…`` → the citations, and the text after them.
+
+    A 款 or 项 without a law and article before it, or an article without a law, is refused.
+    """
+    citations: list[Citation] = []
+    law: str | None = None
+    article = paragraph = item = None
+    pending = False
+
+    def flush() -> None:
+        nonlocal pending
+        if not pending:
+            return
+        if law is None or article is None:
+            raise CellError(column, f"citation without a law name or article in {text!r}",
+                            "《法规名称》第N条第N款")
+        try:
+            citations.append(Citation(law=law, article=article, paragraph=paragraph, item=item))
+        except ValidationError as exc:
+            raise CellError(column, f"bad citation in {text!r}: {exc.errors()[0]['msg']}") from None
+        pending = False
+
+    pos = 0
+    s = text.strip()
+    while pos < len(s):
+        match = _CITE_TOKEN.match(s, pos)
+        if match is None:
+            break
+        try:
+            if match.group("law"):
+                flush()
+                law, article, paragraph, item = match.group("law").strip(), None, None, None
+            elif match.group("unit") == "条":
+                flush()
+                article, paragraph, item = parse_chinese_integer(match.group("num")), None, None
+                pending = True
+            elif match.group("unit") == "款":
+                if paragraph is not None:
+                    flush()
+                paragraph, item = parse_chinese_integer(match.group("num")), None
+                pending = True
+            elif match.group("item"):
+                if item is not None:
+                    flush()
+                item = parse_chinese_integer(match.group("item"))
+                pending = True
+        except ValueError as exc:
+            raise CellError(column, f"unreadable number in citation {text!r}: {exc}") from None
+        pos = match.end()
+    flush()
+    rest = s[pos:].lstrip("：:　 \n")
+    return citations, rest
+
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|[\d０-９.．零〇一二两三四五六七八九十百千]+)[万亿]?"
+_T_RANGE = re.compile(rf"(?P<lo>{_NUM})元?(?:以上|至|到|-|－|—|~|～)(?P<hi>{_NUM})元(?:以下)?")
+_T_MAX = re.compile(rf"(?P<hi>{_NUM})元以下")
+_T_FIXED = re.compile(rf"(?P<hi>{_NUM})元")
+_T_MULT = re.compile(rf"(?P<lo>{_NUM})倍(?:以上|至|到|-|－|—|~|～)(?P<hi>{_NUM})倍(?:以下)?")
+_KIND_WORDS: tuple[tuple[SanctionKind, str], ...] = (
+    (SanctionKind.warning, "警告"),
+    (SanctionKind.public_criticism, "通报批评"),
+    (SanctionKind.confiscate_income, "没收违法所得"),
+    (SanctionKind.confiscate_property, "没收非法财物"),
+    (SanctionKind.suspend_licence, "暂扣"),
+    (SanctionKind.revoke_licence, "吊销"),
+    (SanctionKind.suspend_business, "停产停业"),
+    (SanctionKind.close, "责令关闭"),
+)
+
+
+@dataclass
+class TierReading:
+    fines: list[TierFine]
+    kinds: list[SanctionKind]
+    multiple: bool
+
+
+def parse_tier_penalty(text: str, column: str = "裁量基准") -> TierReading:
+    """``对单位处500元以上1200元以下罚款；对个人处200元以上400元以下罚款`` → explicit tier fines."""
+    fines: list[TierFine] = []
+    kinds: list[SanctionKind] = []
+    multiple = False
+    for segment in re.split(r"[；;。\n]", text):
+        seg = segment.strip()
+        if not seg:
+            continue
+        party = PartyScope.any
+        if "单位" in seg and "个人" not in seg:
+            party = PartyScope.organization
+        elif ("个人" in seg or "公民" in seg) and "单位" not in seg:
+            party = PartyScope.individual
+        elif "单位" in seg and "个人" in seg:
+            raise CellError(column, f"one segment names both 单位 and 个人: {seg!r}",
+                            "separate the parties with ；")
+        for kind, word in _KIND_WORDS:
+            if word in seg and kind not in kinds:
+                kinds.append(kind)
+        amount = _T_MULT.search(seg)
+        try:
+            if amount is not None:
+                low, high = Decimal(_multiple(amount["lo"])), Decimal(_multiple(amount["hi"]))
+                multiple = True
+            elif (amount := _T_RANGE.search(seg)) is not None:
+                low, high = parse_amount(amount["lo"]), parse_amount(amount["hi"])
+            elif (amount := _T_MAX.search(seg)) is not None:
+                low, high = Decimal(0), parse_amount(amount["hi"])
+            elif (amount := _T_FIXED.search(seg)) is not None:
+                low = high = parse_amount(amount["hi"])
+            else:
+                if "罚款" in seg and not re.search(r"不(?:予|处)罚款", seg):
+                    raise CellError(column, f"a fine without an amount that can be read: {seg!r}",
+                                    "X元以上Y元以下罚款, Y元以下罚款 or X元罚款")
+                continue
+        except ValueError as exc:
+            if isinstance(exc, CellError):
+                raise
+            raise CellError(column, f"unreadable amount in {seg!r}: {exc}") from None
+        if low > high:
+            raise CellError(column, f"minimum {low} above maximum {high} in {seg!r}")
+        if any(f.party is party for f in fines):
+            raise CellError(column, f"two fines for the same party in {text!r}")
+        fines.append(TierFine(min=low, max=high, party=party))
+    if not fines and not kinds and not re.search(r"不(?:予|处)(?:行政)?(?:处罚|罚款)", text):
+        raise CellError(column, f"no recommended penalty can be read from {text!r}",
+                        "X元以上Y元以下罚款, or 警告, or 不予罚款")
+    return TierReading(fines, kinds, multiple)
+
+
+def _multiple(text: str) -> Decimal:
+    from discretion.numerals import parse_multiple
+
+    return parse_multiple(text)
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    out: Path
+    benchmarks: int
+    lists: int
+    rows: int
+    from_payload: int
+    warnings: list[Problem]
+    catalog: Catalog | None = None
+
+
+def _problem(sheet: Sheet, row: Row | None, message: str, column: str | None = None,
+             expected: str | None = None, hint: str | None = None) -> Problem:
+    where = None
+    if row is not None:
+        where = f"row {row.number}" + (f", column {column}" if column else "")
+    elif column:
+        where = f"column {column}"
+    return Problem(message, file=sheet.name, path=where, expected=expected, hint=hint)
+
+
+def _load_json(sheet: Sheet, row: Row, column: str) -> Any:
+    try:
+        return json.loads(row.get(column))
+    except json.JSONDecodeError as exc:
+        raise CellError(column, f"payload is not JSON: {exc.msg}") from None
+
+
+def _validation_message(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+def import_table(table: Path, out: Path, *, manifest_file: Path | None = None,
+                 fields_file: Path | None = None, field_code: str | None = None,
+                 prefix: str = "LS") -> ImportResult:
+    """Read an exported or an agency table and write a catalog folder that ``Catalog.load`` accepts.
+
+    Rows with payload (``_id``/``_item``) are restored exactly; rows without are built from
+    the readable columns. Every unreadable row is reported (file, row, column) and nothing is
+    written then.
+    """
+    main, list_sheet = read_tables(table)
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+
+    # catalog-level payload: manifest and fields
+    catalog_payload: dict[str, Any] | None = None
+    for row in main.rows:
+        if row.get("_catalog"):
+            try:
+                catalog_payload = _load_json(main, row, "_catalog")
+            except CellError as exc:
+                problems.append(_problem(main, row, str(exc), exc.column))
+            break
+    manifest_text: str | None = None
+    manifest: Manifest | None = None
+    if manifest_file is not None:
+        try:
+            manifest_text = manifest_file.read_text(encoding="utf-8")
+            manifest = Manifest.model_validate(yaml.safe_load(manifest_text))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError) as exc:
+            message = _validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
+            raise DiscretionError(Problem(f"manifest not usable: {message}", file=str(manifest_file))) from None
+    elif catalog_payload and "manifest" in catalog_payload:
+        try:
+            manifest = Manifest.model_validate(catalog_payload["manifest"])
+        except ValidationError as exc:
+            problems.append(_problem(main, None, f"manifest payload: {_validation_message(exc)}", "_catalog"))
+    else:
+        problems.append(Problem("the table has no manifest payload (_catalog column)", file=main.name,
+                                hint="an agency table needs --manifest FILE (a catalog manifest.yaml)"))
+
+    fields: list[Field_] | None = None
+    if fields_file is not None:
+        try:
+            fields = Fields.model_validate(yaml.safe_load(fields_file.read_text(encoding="utf-8"))).fields
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError) as exc:
+            message = _validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
+            raise DiscretionError(Problem(f"fields file not usable: {message}", file=str(fields_file))) from None
+    elif catalog_payload and "fields" in catalog_payload:
+        try:
+            fields = Fields.model_validate({"fields": catalog_payload["fields"]}).fields
+        except ValidationError as exc:
+            problems.append(_problem(main, None, f"fields payload: {_validation_message(exc)}", "_catalog"))
+    else:
+        from discretion.catalog.loader import default_catalog_path
+
+        bundled = default_catalog_path() / "fields.yaml"
+        fields = Fields.model_validate(yaml.safe_load(bundled.read_text(encoding="utf-8"))).fields
+    field_codes = {f.code: f for f in fields or []}
+    by_name = {f.name: f.code for f in fields or []}
+    if field_code is not None and field_code not in field_codes:
+        raise DiscretionError(Problem(f"--field {field_code} is not a field code",
+                                      expected=", ".join(field_codes)))
+
+    # benchmark items: payload groups and plain groups
+    benchmarks: list[BenchmarkItem] = []
+    payload_rows: dict[str, list[Row]] = {}
+    plain_groups: dict[tuple[str, str], list[Row]] = {}
+    for row in main.rows:
+        if not any(row.get(c) for c in COLUMNS if c != "序号") and not row.get("_id"):
+            continue  # the manifest-only row of a catalog without benchmarks
+        if row.get("_id"):
+            payload_rows.setdefault(row.get("_id"), []).append(row)
+        else:
+            plain_groups.setdefault((row.get("违法行为名称"), row.get("处罚法律条款")), []).append(row)
+    for item_id, rows in payload_rows.items():
+        head = next((r for r in rows if r.get("_item")), None)
+        if head is None:
+            problems.append(_problem(main, rows[0], f"rows of '{item_id}' have no _item payload", "_item",
+                                     hint="keep the _item cell of the item's first row, or clear _id "
+                                          "to import the rows from the readable columns"))
+            continue
+        try:
+            item = BenchmarkItem.model_validate(_load_json(main, head, "_item"))
+        except CellError as exc:
+            problems.append(_problem(main, head, str(exc), exc.column))
+            continue
+        except ValidationError as exc:
+            problems.append(_problem(main, head, f"item payload: {_validation_message(exc)}", "_item"))
+            continue
+        if item.id != item_id:
+            problems.append(_problem(main, head, f"_id '{item_id}' but the payload is item '{item.id}'", "_id"))
+            continue
+        if len(rows) != len(item.tiers):
+            problems.append(_problem(main, rows[0], f"item '{item_id}' has {len(item.tiers)} tiers but "
+                                     f"{len(rows)} rows", "_id",
+                                     hint="rows of an exported item are restored from its payload; "
+                                          "edit tiers in the catalog YAML, or clear _id/_item"))
+            continue
+        benchmarks.append(item)
+
+    used_ids = {b.id for b in benchmarks}
+    counters: dict[str, int] = {}
+    for rows in plain_groups.values():
+        built = _plain_item(main, rows, field_code, field_codes, by_name, prefix, used_ids, counters,
+                            problems, warnings, table.name)
+        if built is not None:
+            benchmarks.append(built)
+            used_ids.add(built.id)
+
+    # list entries: payload only
+    entries: list[ListItem] = []
+    if list_sheet is not None:
+        for row in list_sheet.rows:
+            if not row.get("_item"):
+                problems.append(_problem(list_sheet, row, "a list row without payload cannot be imported",
+                                         "_item", hint="write the entry in lists/<kind>/<FIELD>.yaml; "
+                                                       "its condition (when) is not a table column"))
+                continue
+            try:
+                entries.append(ListItem.model_validate(_load_json(list_sheet, row, "_item")))
+            except CellError as exc:
+                problems.append(_problem(list_sheet, row, str(exc), exc.column))
+            except ValidationError as exc:
+                problems.append(_problem(list_sheet, row, f"list payload: {_validation_message(exc)}", "_item"))
+
+    if problems:
+        raise DiscretionError(problems, "table")
+    assert manifest is not None and fields is not None
+    _write_catalog(out, manifest, manifest_text, fields, benchmarks, entries)
+    try:
+        catalog = Catalog.load(out, cache=False)
+    except CatalogError as exc:
+        exc.problems.append(Problem(f"the catalog was written to {out} but does not validate",
+                                    hint="fix the table rows of the items named above (or the YAML) "
+                                         "and import again"))
+        raise
+    return ImportResult(out, len(benchmarks), len(entries), len(main.rows), len(payload_rows), warnings,
+                        catalog)
+
+
+def _plain_item(sheet: Sheet, rows: list[Row], field_code: str | None, field_codes: dict[str, Field_],
+                by_name: dict[str, str], prefix: str, used_ids: set[str], counters: dict[str, int],
+                problems: list[Problem], warnings: list[Problem], table_name: str) -> BenchmarkItem | None:
+    """A benchmark item from the readable rows of one violation (违法行为名称 + 处罚法律条款)."""
+    head = rows[0]
+    before = len(problems)
+
+    def report(row: Row, exc: CellError) -> None:
+        problems.append(_problem(sheet, row, str(exc), exc.column, exc.expected))
+
+    title = head.get("违法行为名称")
+    if not title:
+        problems.append(_problem(sheet, head, "违法行为名称 is empty", "违法行为名称"))
+        return None
+    code = field_code
+    if code is None:
+        name = head.get("行业领域")
+        code = name if name in field_codes else by_name.get(name)
+        if code is None:
+            problems.append(_problem(sheet, head, f"unknown 行业领域 '{name}'", "行业领域",
+                                     expected="a field name or code: " + "、".join(by_name),
+                                     hint="pass --field CODE, or --fields FILE with this field"))
+    violated: list[Citation] = []
+    try:
+        violated, _ = parse_citations(head.get("违反法律条款"), "违反法律条款")
+        if not violated:
+            raise CellError("违反法律条款", "no citation found", "《法规名称》第N条第N款")
+    except CellError as exc:
+        report(head, exc)
+    penalty: Citation | None = None
+    clause_text = ""
+    try:
+        cited, clause_text = parse_citations(head.get("处罚法律条款"), "处罚法律条款")
+        if len(cited) != 1:
+            raise CellError("处罚法律条款", f"{len(cited)} citations; a benchmark has one penalty clause",
+                            "《法规名称》第N条第N款[：条文]")
+        penalty = cited[0]
+    except CellError as exc:
+        report(head, exc)
+
+    readings: list[tuple[Row, TierReading]] = []
+    levels: list[str] = []
+    for row in rows:
+        level = row.get("违法程度")
+        if not level:
+            problems.append(_problem(sheet, row, "违法程度 is empty", "违法程度"))
+            continue
+        if level in levels:
+            problems.append(_problem(sheet, row, f"tier '{level}' appears twice for '{title}'", "违法程度"))
+            continue
+        levels.append(level)
+        try:
+            readings.append((row, parse_tier_penalty(row.get("裁量基准"))))
+        except CellError as exc:
+            report(row, exc)
+    if len(problems) > before or penalty is None or code is None:
+        return None
+
+    # the statutory penalty: parsed from the clause text when the table gives it
+    note = f"imported from {table_name} rows " + ", ".join(str(r.number) for r in rows)
+    statutory: Statutory | None = None
+    clause = clause_text
+    if clause_text:
+        from discretion.statutes.clauses import parse_clause
+
+        parsed = parse_clause(clause_text)
+        statutory = parsed.statutory
+        if statutory is None:
+            reasons = "; ".join(str(u) for u in parsed.unparsed) or f"{len(parsed.variants)} ranges"
+            problems.append(_problem(sheet, head, f"the penalty clause is not understood: {reasons}",
+                                     "处罚法律条款", hint="split the clause's ranges into separate rows "
+                                                          "or give the citation only"))
+            return None
+    else:
+        statutory = _span_statutory(readings, sheet, problems)
+        if statutory is None:
+            return None
+        clause = head.get("处罚法律条款")
+        note += ("; the table gives no clause text: the statutory range is the span of the table's "
+                 "tiers — check it against the statute")
+        warnings.append(_problem(sheet, head, "no clause text after the citation: the statutory range "
+                                 "is taken as the span of the tiers", "处罚法律条款"))
+
+    tiers: list[Tier] = []
+    kinds_of_clause = {s.kind for s in statutory.sanctions}
+    multiples = any(s.base or s.per for s in statutory.sanctions if s.kind is SanctionKind.fine)
+    for row, reading in readings:
+        if reading.multiple != multiples and reading.fines:
+            problems.append(_problem(sheet, row, "the tier's fine is " + ("a multiple" if reading.multiple
+                                     else "an amount in yuan") + ", the clause's is not", "裁量基准"))
+            continue
+        extra = [k for k in reading.kinds if k not in kinds_of_clause]
+        if extra:
+            problems.append(_problem(sheet, row, "sanction not in the penalty clause: "
+                                     + "、".join(SANCTION_LABELS[k] for k in extra), "裁量基准"))
+            continue
+        fine: TierFine | list[TierFine] | None = None
+        if len(reading.fines) == 1:
+            fine = reading.fines[0]
+        elif reading.fines:
+            fine = reading.fines
+        level = row.get("违法程度")
+        tiers.append(Tier(level=level,
+                          when=f'{LEVEL_FACT} == "{level}"' if len(readings) > 1 else None,
+                          description=row.get("违法情形") or None, fine=fine,
+                          sanctions=[k for k in reading.kinds if k is not SanctionKind.fine]))
+    if len(problems) > before:
+        return None
+    facts = [FactDecl(name=LEVEL_FACT, type="enum", label="违法程度",
+                      values=[t.level for t in tiers])] if len(tiers) > 1 else []
+    counters[code] = counters.get(code, 0)
+    while True:
+        counters[code] += 1
+        item_id = f"{prefix}-{code}-{counters[code]:04d}"
+        if item_id not in used_ids:
+            break
+    try:
+        return BenchmarkItem(
+            id=item_id, field=code, title=title, power_code=head.get("权力编码") or None,
+            violated=violated, penalty=penalty, clause=clause, subject=head.get("处罚对象") or None,
+            statutory=statutory, facts=facts, tiers=tiers,
+            provenance=Provenance(file=penalty.law, article=penalty.article, tiers="official", note=note))
+    except ValidationError as exc:
+        problems.append(_problem(sheet, head, f"cannot build the item: {_validation_message(exc)}"))
+        return None
+
+
+def _span_statutory(readings: list[tuple[Row, TierReading]], sheet: Sheet,
+                    problems: list[Problem]) -> Statutory | None:
+    """Without clause text: one fine per party spanning the tiers, plus the other kinds named."""
+    spans: dict[PartyScope, tuple[Decimal, Decimal]] = {}
+    kinds: list[SanctionKind] = []
+    for _, reading in readings:
+        if reading.multiple:
+            problems.append(_problem(sheet, readings[0][0], "a multiple-of-income fine needs the clause text "
+                                     "(which income or value it multiplies)", "处罚法律条款",
+                                     expected="《法规名称》第N条第N款：条文"))
+            return None
+        for fine in reading.fines:
+            low, high = spans.get(fine.party, (fine.min, fine.max))
+            assert fine.min is not None and fine.max is not None and low is not None and high is not None
+            spans[fine.party] = (min(low, fine.min), max(high, fine.max))
+        kinds += [k for k in reading.kinds if k not in kinds]
+    sanctions = [Sanction(kind=SanctionKind.fine, party=party, min=low, max=high)
+                 for party, (low, high) in spans.items()]
+    sanctions += [Sanction(kind=k) for k in kinds if k is not SanctionKind.fine]
+    if not sanctions:
+        problems.append(_problem(sheet, readings[0][0] if readings else None,
+                                 "no sanction can be read from the tiers", "裁量基准"))
+        return None
+    return Statutory(sanctions=sanctions)
+
+
+def _write_catalog(out: Path, manifest: Manifest, manifest_text: str | None, fields: list[Field_],
+                   benchmarks: list[BenchmarkItem], entries: list[ListItem]) -> None:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise DiscretionError(Problem("the output folder exists and is not empty", file=str(out),
+                                      hint="import into a new folder"))
+    out.mkdir(parents=True, exist_ok=True)
+    header = "# Written by `discretion import` from a benchmark table.\n"
+    if manifest_text is not None:
+        (out / "manifest.yaml").write_text(manifest_text, encoding="utf-8")
+    else:
+        (out / "manifest.yaml").write_text(
+            _yaml(_plain(manifest.model_dump(exclude_defaults=True)), header), encoding="utf-8")
+    (out / "fields.yaml").write_text(
+        _yaml({"fields": [_plain(f.model_dump(exclude_defaults=True)) for f in fields]}, header),
+        encoding="utf-8")
+    by_field: dict[str, list[dict[str, Any]]] = {}
+    for item in benchmarks:
+        data = _plain(item.model_dump(exclude_defaults=True))
+        data.pop("field", None)
+        by_field.setdefault(item.field, []).append(data)
+    if by_field:
+        (out / "benchmarks").mkdir()
+    for code, items in by_field.items():
+        (out / "benchmarks" / f"{code}.yaml").write_text(
+            _yaml({"field": code, "items": items}, header), encoding="utf-8")
+    by_list: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for entry in entries:
+        data = _plain(entry.model_dump(exclude_defaults=True))
+        data.pop("field", None)
+        data.pop("kind", None)
+        by_list.setdefault((entry.kind.value, entry.field), []).append(data)
+    for (kind, code), items in by_list.items():
+        folder = out / "lists" / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{code}.yaml").write_text(
+            _yaml({"field": code, "kind": kind, "items": items}, header), encoding="utf-8")
+
