@@ -310,6 +310,9 @@ class BenchmarkItem(Strict):
     statutory: Statutory
     facts: list[FactDecl] = Field(default_factory=list)
     tiers: list[Tier] = Field(min_length=1)
+    tier_priority: bool = Field(
+        default=False,
+        description="Tiers may overlap on purpose: the first that holds, in written order, applies")
     five_year_limitation: bool = Field(default=False, description="Art. 36: life/health or financial security")
     effective_from: dt.date | None = Field(default=None, description="First day this version applies")
     effective_to: dt.date | None = Field(default=None, description="Last day this version applies")

@@ -259,7 +259,12 @@ class Engine:
         draft = _Draft()
         today = self.today or dt.date.today()
         draft.step("item", f"{item.id} {item.title}", item.penalty)
-        if version is not None:
+        # Art. 36 first: a case discovered too late ends whatever else is true.
+        expired = law.art36_limitation(case, item, today)
+        if isinstance(expired, law.Finding):
+            return self._not_penalized(draft, expired.citation, expired.reason, expired.rule,
+                                       expired.mandatory, expired.follow_up)
+        if version is not None:  # Art. 37: which version of the provision applies
             for reason in version.reasons:
                 draft.step("art37", reason, apl(37))
             if version.not_violation is not None:
@@ -276,8 +281,8 @@ class Engine:
         if item.statutory.correction is not Correction.none:
             draft.follow("correction_order")
         # Art. 36, 30, 31, 33 ¶2: rules that can end the case before the benchmark is read.
-        checks: list[Any] = [law.art36_limitation(case, item, today), law.art30_age(case),
-                             law.art31_capacity(case), law.art33_no_fault(case)]
+        checks: list[Any] = [expired, law.art30_age(case), law.art31_capacity(case),
+                             law.art33_no_fault(case)]
         grounds: list[law.Ground] = []
         for result in checks:
             if isinstance(result, law.Finding):
