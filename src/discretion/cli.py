@@ -24,7 +24,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # Modules that add their own subcommands: each defines ``add_commands(subparsers)`` and
 # registers handlers with ``parser.set_defaults(handler=function)``; a handler takes the parsed
 # arguments and returns the exit code (and may raise UsageError or DiscretionError).
-COMMAND_MODULES: list[str] = ["discretion.statutes.commands", "discretion.render.commands"]
+COMMAND_MODULES: list[str] = ["discretion.statutes.commands", "discretion.render.commands", "discretion.audit_commands"]
 MAX_CASE_BYTES = 16 * 1024 * 1024
 
 
@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     worked.add_argument("paths", nargs="+", metavar="PATH", help="worked-case files or folders")
     with_catalog(worked)
 
+    coverage = sub.add_parser("coverage", help="write the per-field coverage table (Markdown)")
+    coverage.add_argument("dir", nargs="?", metavar="CATALOG", help="catalog folder (default: bundled)")
+    coverage.add_argument("--out", metavar="FILE", help="write here (default stdout)")
+
     schema = sub.add_parser("schema", help="write the JSON Schemas of catalogs, cases, decisions")
     schema.add_argument("--out", default="docs/schema", metavar="DIR",
                         help="folder to write (default docs/schema)")
@@ -103,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         handler = getattr(args, "handler", None) or {"check": cmd_check, "validate": cmd_validate, "list": cmd_list,
-                   "show": cmd_show, "search": cmd_search, "schema": cmd_schema, "test": cmd_test}[args.command]
+                   "show": cmd_show, "search": cmd_search, "schema": cmd_schema, "test": cmd_test,
+                                                      "coverage": cmd_coverage}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"discretion: {exc}", file=sys.stderr)
@@ -314,3 +319,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
     print(f"{stats.records} records: {stats.decided} decided, {stats.errors} errors"
           + (f", {stats.skipped} already done" if stats.skipped else ""), file=sys.stderr)
     return EXIT_OK if stats.errors == 0 else EXIT_INVALID
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from discretion.catalog.report import coverage_markdown
+
+    text = coverage_markdown(_catalog(args.dir))
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
+    return EXIT_OK

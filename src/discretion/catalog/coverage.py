@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from discretion.catalog.catalog import OTHERWISE, Catalog
 from discretion.catalog.models import BenchmarkItem
-from discretion.catalog.vocabulary import vocabulary_for
+from discretion.catalog.vocabulary import item_facts, vocabulary_for
 from discretion.conditions.ast import Compare, Expr, InList, Literal, names_in
 from discretion.conditions.interpret import evaluate
 
@@ -48,6 +48,7 @@ def candidate_values(catalog: Catalog, item: BenchmarkItem) -> dict[str, list[ob
     exprs = [c for c in conds.tiers if c is not None and c != OTHERWISE]
     exprs += [e for _, e in conds.lists] + ([conds.serious] if conds.serious else [])
     vocab = vocabulary_for(item, catalog.manifest).names
+    integers = {name for name, decl in item_facts(item).items() if decl.type == "integer"}
     values: dict[str, list[object]] = {}
     for expr in exprs:
         assert not isinstance(expr, str)
@@ -62,8 +63,10 @@ def candidate_values(catalog: Catalog, item: BenchmarkItem) -> dict[str, list[ob
         for name, literal in _literals(expr):
             if isinstance(literal, Decimal):
                 bucket = values.setdefault(name, [Decimal(0)])
-                for candidate in (literal - Decimal("0.5"), literal, literal + Decimal("0.5"),
-                                  literal + 1):
+                step = Decimal(1) if name in integers else Decimal("0.5")
+                for candidate in (literal - step, literal, literal + step, literal + 1):
+                    if name in integers and candidate != candidate.to_integral_value():
+                        continue
                     if candidate >= 0 and candidate not in bucket:
                         bucket.append(candidate)
             elif isinstance(literal, str) and vocab[name].kind == "text":
