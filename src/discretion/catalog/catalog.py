@@ -55,6 +55,9 @@ class Catalog:
     sha256: str
     sources: dict[str, Source] = field(default_factory=dict)
     conditions: dict[str, ItemConditions] = field(default_factory=dict)
+    _lists_by_benchmark: dict[str, list[ListItem]] | None = field(default=None, repr=False,
+                                                                  compare=False)
+    _successors: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, cache: bool = True) -> Catalog:
@@ -77,8 +80,24 @@ class Catalog:
         return self.benchmarks.get(item_id) or self.lists.get(item_id)
 
     def lists_for(self, benchmark_id: str, kind: ListKind | None = None) -> list[ListItem]:
-        return [entry for entry in self.lists.values()
-                if entry.benchmark == benchmark_id and (kind is None or entry.kind is kind)]
+        """List entries tied to a benchmark (indexed once per catalog)."""
+        if self._lists_by_benchmark is None:
+            index: dict[str, list[ListItem]] = {}
+            for entry in self.lists.values():
+                index.setdefault(entry.benchmark, []).append(entry)
+            self._lists_by_benchmark = index
+        entries = self._lists_by_benchmark.get(benchmark_id, [])
+        return [e for e in entries if kind is None or e.kind is kind]
+
+    def successors(self, benchmark_id: str) -> list[str]:
+        """Ids of the versions that supersede ``benchmark_id`` (Art. 37)."""
+        if self._successors is None:
+            index: dict[str, list[str]] = {}
+            for other in self.benchmarks.values():
+                for old in other.supersedes:
+                    index.setdefault(old, []).append(other.id)
+            self._successors = index
+        return self._successors.get(benchmark_id, [])
 
     def suggest(self, item_id: str, n: int = 3) -> list[str]:
         """Closest ids to a mistyped one (``ls-srhj-1`` finds ``LS-SRHJ-0001`` first)."""

@@ -37,10 +37,8 @@ class VersionChoice:
 
 def versions_of(catalog: Catalog, item: BenchmarkItem) -> list[BenchmarkItem]:
     """Every version of the act ``item`` encodes, oldest first."""
-    successors: dict[str, list[str]] = {}
-    for other in catalog.benchmarks.values():
-        for old in other.supersedes:
-            successors.setdefault(old, []).append(other.id)
+    if not item.supersedes and not catalog.successors(item.id):
+        return [item]
     seen: set[str] = set()
     stack = [item.id]
     while stack:
@@ -49,7 +47,7 @@ def versions_of(catalog: Catalog, item: BenchmarkItem) -> list[BenchmarkItem]:
             continue
         seen.add(current)
         stack.extend(catalog.benchmarks[current].supersedes)
-        stack.extend(successors.get(current, []))
+        stack.extend(catalog.successors(current))
     chain = [catalog.benchmarks[i] for i in seen]
     return sorted(chain, key=lambda v: (v.effective_from or dt.date.min, v.id))
 

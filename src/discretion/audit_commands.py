@@ -1,0 +1,85 @@
+"""``discretion audit``: the supervision audit (执法监督) of decided cases; see docs/audit.md."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_INVALID = 0, 1
+CHART_FORMATS = (".png", ".svg")
+
+
+def add_commands(sub: Any) -> None:
+    audit = sub.add_parser(
+        "audit", help="supervision audit (执法监督): re-decide decided cases and report deviations")
+    audit.add_argument("decided", metavar="DECIDED",
+                       help="decided cases: CSV (.csv, with columns decided.outcome and "
+                            "decided.fine) or JSON Lines (with a \"decided\" object); - for stdin")
+    audit.add_argument("--catalog", metavar="DIR",
+                       help="catalog folder (default: the bundled lishui-2022)")
+    audit.add_argument("--out", metavar="DEVIATIONS.csv",
+                       help="deviations CSV (default: stdout)")
+    audit.add_argument("--summary", metavar="SUMMARY.md",
+                       help="write a Markdown summary (totals, field × kind, rate per 1,000 cases)")
+    audit.add_argument("--chart", metavar="CHART.png|.svg",
+                       help="draw deviations by field, stacked by kind (PNG or SVG)")
+    audit.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
+                       help="progress bar on stderr (auto: when it is a terminal)")
+    audit.set_defaults(handler=cmd_audit)
+
+
+def _usage(message: str) -> Exception:
+    from discretion.cli import UsageError
+
+    return UsageError(message)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from discretion.audit import Auditor, draw_chart, run_audit, summary_markdown
+    from discretion.catalog.catalog import Catalog
+    from discretion.engine.engine import Engine
+    from discretion.errors import DiscretionError, Problem
+    from discretion.records import open_records, text_input
+
+    if args.decided != "-" and not Path(args.decided).is_file():
+        raise _usage(f"decided-cases file not found: {args.decided}")
+    if args.chart and Path(args.chart).suffix.lower() not in CHART_FORMATS:
+        raise _usage(f"--chart is a .png or .svg file, not '{args.chart}'")
+    for option in ("out", "summary", "chart"):
+        value = getattr(args, option)
+        if value and value != "-" and Path(value).is_dir():
+            raise _usage(f"--{option} '{value}' is a folder")
+        if value and value != "-" and not Path(value).resolve().parent.is_dir():
+            raise _usage(f"--{option}: the folder of '{value}' does not exist")
+    if args.out and args.out != "-" and Path(args.out).resolve() == Path(args.decided).resolve():
+        raise _usage("--out would overwrite the input")
+    auditor = Auditor(Engine(Catalog.load(args.catalog)))
+    progress = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
+    to_stdout = args.out in (None, "-")
+    # A BOM so that spreadsheet programs read the Chinese text as UTF-8 (as `export --format csv`).
+    out = sys.stdout if to_stdout else open(args.out, "w", encoding="utf-8-sig", newline="")
+    try:
+        with text_input(args.decided) as handle:
+            stats = run_audit(auditor, open_records(handle, args.decided), out, progress=progress)
+    except UnicodeDecodeError as exc:
+        raise DiscretionError(Problem(f"input is not UTF-8 text (byte {exc.start})",
+                                      file=args.decided, hint="re-save the file as UTF-8"),
+                              "input") from None
+    finally:
+        if not to_stdout:
+            out.close()
+    catalog = auditor.catalog
+    if args.summary:
+        Path(args.summary).write_text(summary_markdown(stats, catalog, args.decided),
+                                      encoding="utf-8")
+    if args.chart:
+        chinese = draw_chart(stats, catalog, args.chart)
+        if not chinese:
+            print("discretion: no CJK font found; the chart labels fields by code",
+                  file=sys.stderr)
+    print(f"{stats.records} records: {stats.audited} audited, {stats.deviations} deviations in "
+          f"{stats.with_deviations} records, {stats.needs_facts} need facts, "
+          f"{stats.invalid} invalid", file=sys.stderr)
+    return EXIT_OK if stats.invalid == 0 else EXIT_INVALID
