@@ -81,3 +81,13 @@ def test_unwritable_cache_directory_only_costs_speed(tmp_path: Path, monkeypatch
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("DISCRETION_CACHE_DIR", str(blocker / "sub"))
     assert Catalog.load(MINI).benchmarks
+
+
+def test_old_entries_are_pruned(cache_dir: Path, tmp_path: Path) -> None:
+    root = tmp_path / "cat"
+    shutil.copytree(MINI, root)
+    bench = next((root / "benchmarks").glob("*.yaml"))
+    for n in range(cache.KEEP + 3):
+        bench.write_text(bench.read_text(encoding="utf-8") + f"\n# edit {n}\n", encoding="utf-8")
+        Catalog.load(root)
+    assert len(entries(cache_dir)) == cache.KEEP

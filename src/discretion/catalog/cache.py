@@ -24,6 +24,7 @@ from discretion import __version__
 from discretion.catalog.catalog import Catalog
 
 FORMAT = 1
+KEEP = 8  # entries kept per cache directory; older ones are removed when a new one is written
 
 
 def cache_dir() -> Path | None:
@@ -84,8 +85,16 @@ def write_cached(catalog: Catalog) -> None:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(catalog, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        _prune(folder)
     except OSError:
         return  # a read-only or full cache directory only costs speed
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("catalog-*.pickle"), key=lambda p: p.stat().st_mtime,
+                     reverse=True)
+    for old in entries[KEEP:]:
+        _remove(old)
 
 
 def _remove(path: Path) -> None:
