@@ -43,6 +43,38 @@ class ItemConditions:
     lists: tuple[tuple[str, Expr], ...]
 
 
+class _ConditionMap(dict[str, ItemConditions]):
+    """Parsed conditions by benchmark id; entries missing after unpickling are parsed on first
+    use (the catalog was validated before it was cached, so parsing cannot fail)."""
+
+    def __init__(self, catalog: Catalog | None = None) -> None:
+        super().__init__()
+        self._catalog = catalog
+
+    def __missing__(self, item_id: str) -> ItemConditions:
+        if self._catalog is None or item_id not in self._catalog.benchmarks:
+            raise KeyError(item_id)
+        from discretion.conditions.parser import parse_condition
+
+        item = self._catalog.benchmarks[item_id]
+        tiers: list[Expr | str | None] = []
+        for tier in item.tiers:
+            when = tier.when.strip() if tier.when is not None else None
+            tiers.append(None if when is None else OTHERWISE if when == OTHERWISE
+                         else parse_condition(when))
+        serious = None
+        if item.statutory.serious is not None:
+            serious = parse_condition(item.statutory.serious.when or 'harm == "serious"')
+        lists = tuple((entry.id, parse_condition(entry.when))
+                      for entry in self._catalog.lists_for(item_id))
+        result = ItemConditions(item_id, tuple(tiers), serious, lists)
+        self[item_id] = result
+        return result
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (dict, ())  # not cached: re-parsed lazily, much faster than unpickling ASTs
+
+
 @dataclass
 class Catalog:
     """A loaded, validated catalog. Build it with :meth:`Catalog.load`."""
@@ -58,6 +90,23 @@ class Catalog:
     _lists_by_benchmark: dict[str, list[ListItem]] | None = field(default=None, repr=False,
                                                                   compare=False)
     _successors: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.conditions, _ConditionMap):
+            parsed = self.conditions
+            self.conditions = _ConditionMap(self)
+            self.conditions.update(parsed)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["conditions"] = {}
+        state["_lists_by_benchmark"] = None
+        state["_successors"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.conditions = _ConditionMap(self)
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, cache: bool = True) -> Catalog:
