@@ -34,7 +34,8 @@ def test_second_load_comes_from_the_cache(cache_dir: Path, tmp_path: Path) -> No
     second = Catalog.load(root)
     assert second.sha256 == first.sha256
     assert second.benchmarks == first.benchmarks
-    assert second.conditions.keys() == first.conditions.keys()
+    # conditions are re-parsed on first use from the cached items, identically
+    assert all(second.conditions[i] == first.conditions[i] for i in first.benchmarks)
 
 
 def test_any_change_invalidates(cache_dir: Path, tmp_path: Path) -> None:
