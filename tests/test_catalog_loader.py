@@ -71,7 +71,7 @@ def test_bundled_catalog_loads():
     for item_id, item in catalog.benchmarks.items():
         assert isinstance(item, BenchmarkItem)
         assert item_id in catalog.conditions
-        assert catalog.sources[item_id].file == BENCH
+        assert catalog.sources[item_id].file == f"benchmarks/{item.field}.yaml"
         assert catalog.sources[item_id].line is not None
     for entry in catalog.lists.values():
         assert isinstance(entry, ListItem)

@@ -71,6 +71,14 @@ class _ConditionMap(dict[str, ItemConditions]):
         self[item_id] = result
         return result
 
+    def __contains__(self, item_id: object) -> bool:
+        if self._catalog is not None and isinstance(item_id, str):
+            return item_id in self._catalog.benchmarks
+        return super().__contains__(item_id)
+
+    def get(self, item_id: str, default: ItemConditions | None = None) -> ItemConditions | None:  # type: ignore[override]
+        return self[item_id] if item_id in self else default
+
     def __reduce__(self) -> tuple[object, ...]:
         return (dict, ())  # not cached: re-parsed lazily, much faster than unpickling ASTs
 
