@@ -77,7 +77,8 @@ def test_bundled_catalog_loads():
         assert isinstance(entry, ListItem)
         assert entry.benchmark in catalog.benchmarks
     # every list entry's condition is attached to its benchmark's conditions
-    attached = {entry_id for conds in catalog.conditions.values() for entry_id, _ in conds.lists}
+    attached = {entry_id for item_id in catalog.benchmarks
+                for entry_id, _ in catalog.conditions[item_id].lists}
     assert attached == set(catalog.lists)
 
 
