@@ -240,7 +240,8 @@ class Engine:
             key = (item.id, *(env.values[n] for n in names))
             values = self._fired.get(key)
             if values is None:
-                fired = self._host.evaluate(item.id, rules, env.values)
+                # only the names the rules read travel to durable-rules
+                fired = self._host.evaluate(item.id, rules, dict(zip(names, key[1:], strict=True)))
                 values = {name: name in fired for name in rules}
                 if len(self._fired) >= RULE_CACHE_SIZE:
                     self._fired.clear()

@@ -74,6 +74,9 @@ BASE_FACTS: dict[str, str] = {
     "违法生产、销售产品货值金额": "goods_value",
     "违法生产、销售的产品货值金额": "goods_value",
     "违法经营的货值金额": "goods_value",
+    "违法销售产品货值金额": "goods_value",
+    "违法销售的产品货值金额": "goods_value",
+    "违法销售的货值金额": "goods_value",
 }
 
 # Units of per-unit fines -> (fact name, fact type, label, unit).
@@ -100,7 +103,8 @@ _FIXED_YUAN = re.compile(rf"(?P<hi>{_AMT})(?:的)?罚款")
 _RANGE_MULT = re.compile(rf"(?P<lo>{_MULT})以上(?P<hi>{_MULT})以下(?:的)?罚款")
 _MAX_MULT = re.compile(rf"(?P<hi>{_MULT})以下(?:的)?罚款")
 _FIXED_MULT = re.compile(rf"(?P<hi>{_MULT})(?:的)?罚款")
-_PER = re.compile(rf"每(?P<unit>{_PER_UNITS})")
+# 每平方米 / 每辆 / 每超养一只 (per unit over a limit: the fact counts the units over it)
+_PER = re.compile(rf"每(?:超养|超过|超出)?(?:一)?(?P<unit>{_PER_UNITS})")
 
 _OVERDUE = re.compile(r"^逾期(?:仍)?(?:不|未|拒不)[^，]*的$")
 _REFUSED = re.compile(r"^(?:仍然?)?拒不[^，]*的$")
@@ -112,8 +116,20 @@ _FALLBACK = re.compile(
     rf"|(?P<b2>违法所得|货值金额)不足(?P<t2>{_AMT})(?:的)?)$"
 )
 _SCOPE = re.compile(rf"^(?:对)?违反(?P<ref>{REFERENCE})规定(?:的行为|的)?$")
+# 有前款第一项、第二项行为之一的: a scope for some items of the list the clause refers to
+_ITEM_REF = rf"(?:前款|本条第[{_CN_NUM}]+款)?第[{_CN_NUM}]+项(?:(?:、|或者|和)第[{_CN_NUM}]+项)*"
+_HAS_ITEMS = re.compile(rf"^有(?P<ref>{_ITEM_REF})(?:规定的)?行为之一的$")
+# 个人有前款规定行为之一的 / 单位有…的: the party the rest of the sentence is for
+_ACTOR_PARTY = re.compile(r"^(?P<who>个人|公民|自然人|单位)(?:有|违反|未|擅自|从事)[^，]*的$")
+_ACTOR_PARTIES = {"个人": PartyScope.individual, "公民": PartyScope.individual,
+                  "自然人": PartyScope.individual, "单位": PartyScope.organization}
+# the shortest common ending (with 的) for a condition to be the clause's act by another actor
+_SAME_ACT_TAIL = 6
 _SANCTION_WORDS = re.compile(r"(?<!处)处(?!置|理|分|所|于)|罚款|没收|吊销")
-_SUBJECT = re.compile(r"^(?:由[^，]*?)?对(?P<subject>[^，]+?)(?=(?:可以|可|并|予以|给予|处|没收|吊销|暂扣|责令))")
+_SUBJECT = re.compile(r"^(?:由[^，]*?)?(?:可以|可)?对(?P<subject>[^，]+?)(?=(?:可以|可|并|予以|给予|处|没收|吊销|暂扣|责令))")
+
+_WARNING_OR_FINE = re.compile(rf"处(?:以)?警告或者(?:处(?:以)?)?(?:{_AMT}(?:以上|至|到))?{_AMT}(?:以下)?(?:的)?罚款")
+_MAY_BEFORE_PARTY = re.compile(r"^(?:由[^，]*?)?(?:可以|可)(?:并)?对")
 
 _KIND_PATTERNS: tuple[tuple[SanctionKind, re.Pattern[str]], ...] = (
     (SanctionKind.warning, re.compile(r"警告(?!标志|标识|牌)")),
@@ -204,12 +220,16 @@ class _Found:
     base: str | None = None
     per: str | None = None
     fallback: FineRange | None = None
+    from_preamble: bool = False  # the party is the preamble's actor (个人有…的)
 
 
 @dataclass
 class _Scope:
     reference: str | None
     correction: Correction | None = None
+    # the same act as the clause's violation by another actor (乘车人向车外抛撒物品的): the
+    # clause's own reference
+    same_act: bool = False
 
 
 def split_sentences(text: str) -> list[str]:
@@ -218,7 +238,22 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _fragments(sentence: str) -> list[str]:
-    return [f.strip() for f in re.split(r"[，,]", sentence) if f.strip()]
+    """Fragments at ``，``; a comma inside a parenthetical remark (``（包括…，下同）``) does not split."""
+    fragments: list[str] = []
+    current = ""
+    depth = 0
+    for char in sentence:
+        if char in "（(":
+            depth += 1
+        elif char in "）)":
+            depth = max(depth - 1, 0)
+        if char in "，," and depth == 0:
+            fragments.append(current)
+            current = ""
+        else:
+            current += char
+    fragments.append(current)
+    return [f.strip() for f in fragments if f.strip()]
 
 
 def _party_of(subject: str) -> PartyScope | None:
@@ -233,6 +268,28 @@ def _party_of(subject: str) -> PartyScope | None:
     if has_ind:
         return PartyScope.individual
     return None
+
+
+def _other_actor(fragment: str, preamble: list[str]) -> str | None:
+    """The actor of ``fragment`` when it is the clause's act done by another actor.
+
+    ``机动车行驶过程中驾驶人向车外抛撒物品的，…；乘车人向车外抛撒物品的，…`` → ``乘车人``: the
+    condition ends like the violation in the preamble (at least six characters, not a
+    consequence such as ``造成严重后果的``) and differs from it only in the actor before.
+    """
+    if not preamble:
+        return None
+    act = preamble[-1]
+    common = 0
+    while common < min(len(act), len(fragment)) and act[-1 - common] == fragment[-1 - common]:
+        common += 1
+    actor = fragment[: len(fragment) - common]
+    if common and fragment[-common] in "人者":  # 驾驶人… / 乘车人…: the actor's last character
+        actor += fragment[-common]
+        common -= 1
+    if common < _SAME_ACT_TAIL or not actor or not re.search(r"(?:人|者)$", actor):
+        return None
+    return actor
 
 
 def _correction_of(fragment: str) -> Correction | None:
@@ -273,6 +330,11 @@ class _ClauseParser:
     def run(self) -> ClauseParse:
         sentences = split_sentences(self.text)
         started = False
+        # 个人有…的，处…；单位有…的，处…: party ranges by the actor the clause names. When only the
+        # violation names its actor (个人有前款…行为之一的，处…) the clause is for that actor and its
+        # ranges stay `any`.
+        preamble_party: PartyScope | None = None
+        actor_split = False
         preamble: list[str] = []
         for sentence in sentences:
             condition = "always"
@@ -281,12 +343,17 @@ class _ClauseParser:
             fallback_next: str | None = None
             party = PartyScope.any
             subject: str | None = None
+            # 可以对个人并处…，对单位并处…: the modal before the first 对 governs the parallel 对 phrases
+            shared_may = False
             for fragment in _fragments(sentence):
                 if not started:
                     if _is_action(fragment):
                         started = True
                     else:
                         preamble.append(fragment)
+                        if (actor := _ACTOR_PARTY.match(fragment)) is not None:
+                            party = _ACTOR_PARTIES[actor.group("who")]
+                            preamble_party = party
                         continue
                 if fragment == "其中":
                     continue
@@ -296,6 +363,7 @@ class _ClauseParser:
                     party, subject = PartyScope.any, None
                     continue
                 if fragment.endswith("的") and not _SANCTION_WORDS.search(fragment):
+                    shared_may = False
                     if _OVERDUE.match(fragment):
                         condition = "overdue"
                     elif _REFUSED.match(fragment):
@@ -304,6 +372,15 @@ class _ClauseParser:
                         serious = True
                     elif _HAS_INCOME.match(fragment):
                         income_next = True
+                    elif (actor := _ACTOR_PARTY.match(fragment)) is not None:
+                        party, subject = _ACTOR_PARTIES[actor.group("who")], None
+                        actor_split = True
+                    elif (items := _HAS_ITEMS.match(fragment)) is not None:
+                        self.scopes.append(_Scope(items.group("ref")))
+                        party, subject = PartyScope.any, None
+                    elif (actor_name := _other_actor(fragment, preamble)) is not None:
+                        self.scopes.append(_Scope(None, same_act=True))
+                        party, subject = PartyScope.any, actor_name
                     elif (fb := _FALLBACK.match(fragment)) is not None:
                         fallback_next = fragment
                         threshold = fb.group("t1") or fb.group("t2")
@@ -316,12 +393,20 @@ class _ClauseParser:
                 new_party, new_subject = self.subject_of(fragment)
                 if new_party is not None:
                     party, subject = new_party, new_subject
+                may = shared_may and fragment.startswith("对")
+                shared_may = may or _MAY_BEFORE_PARTY.match(fragment) is not None
                 self.action(fragment, condition, serious, income_next, fallback_next,
-                            party, subject)
+                            party, subject, may=may,
+                            from_preamble=preamble_party is not None and new_party is None)
                 income_next = False
                 fallback_next = None
+        if preamble_party is not None and not actor_split:
+            for found in self.found:
+                if found.party is preamble_party and found.from_preamble:
+                    found.party = PartyScope.any
         self.result.preamble = "，".join(preamble)
-        ref = re.search(rf"违反(?P<ref>{REFERENCE})", self.result.preamble)
+        ref = re.search(rf"违反(?P<ref>{REFERENCE})", self.result.preamble) \
+            or re.search(rf"^有(?P<ref>{_ITEM_REF})(?:规定的)?行为之一的$", self.result.preamble)
         self.result.reference = ref.group("ref") if ref else None
         self.scopes[0].reference = self.result.reference
         if not started:
@@ -342,7 +427,8 @@ class _ClauseParser:
         return party, None
 
     def action(self, fragment: str, condition: str, serious: bool, income_next: bool,
-               fallback_next: str | None, party: PartyScope, subject: str | None) -> None:
+               fallback_next: str | None, party: PartyScope, subject: str | None, *,
+               may: bool = False, from_preamble: bool = False) -> None:
         scope = len(self.scopes) - 1
         correction = _correction_of(fragment)
         if correction is not None and self.scopes[scope].correction is None:
@@ -372,9 +458,14 @@ class _ClauseParser:
         fine = self.fine(fragment) if _FINE_WORD in fragment else None
         if fine is not None:
             kinds.append(SanctionKind.fine)
+        alternative = False
         if len(kinds) >= 2 and "或者" in fragment and not re.search(r"没收[^，]*或者", fragment):
-            self.problem(fragment, "alternative sanctions (或者): the model has no choice between kinds")
-            return
+            if kinds != [SanctionKind.warning, SanctionKind.fine] or not _WARNING_OR_FINE.search(fragment):
+                self.problem(fragment, "alternative sanctions (或者): the model has no choice between kinds")
+                return
+            # 处警告或者五十元罚款: either kind may be imposed (each is `may`; the tiers choose)
+            alternative = True
+            self.result.notes.append(f"alternative kinds read as each may: {fragment}")
         if kinds and condition.startswith("unknown:"):
             self.problem(condition.removeprefix("unknown:"), "condition not understood")
             return
@@ -388,9 +479,10 @@ class _ClauseParser:
                 u.fragment == fragment for u in self.result.unparsed):
             self.problem(fragment, "a money amount or fine that is not understood")
             return
-        mode = _mode_of(fragment)
+        mode = Mode.may if may or alternative else _mode_of(fragment)
         for kind in kinds:
-            record = _Found(kind, mode, party, subject, condition, serious, scope, text)
+            record = _Found(kind, mode, party, subject, condition, serious, scope, text,
+                            from_preamble=from_preamble)
             if kind is SanctionKind.fine:
                 assert fine is not None
                 record.min, record.max, record.base, record.per = fine
@@ -432,7 +524,7 @@ class _ClauseParser:
                     continue
                 head = fragment[: match.start()]
                 base_text = re.sub(r"^.*?(?:并处以|并处|处以|可处|处)", "", head)
-                base_text = base_text.removesuffix("的")
+                base_text = re.sub(r"[（(][^）)]*[）)]", "", base_text).removesuffix("的")
                 base = BASE_FACTS.get(base_text)
                 if base is None:
                     self.problem(fragment, f"multiple of an unknown base '{base_text}'")
@@ -486,7 +578,9 @@ class _ClauseParser:
                 groups = [(None, shared), *((s, own[s]) for s in subjects)]
             correction = scope.correction or self.scopes[0].correction or Correction.none
             for subject, records in groups:
-                variant = self.variant(scope.reference if scope_index else self.result.reference,
+                reference = scope.reference if scope_index and not scope.same_act \
+                    else self.result.reference
+                variant = self.variant(reference,
                                        subject, correction, records)
                 if variant is not None:
                     self.result.variants.append(variant)
