@@ -49,7 +49,9 @@ def test_csv_has_the_sixteen_columns_and_readable_penalties(tmp_path: Path, cata
         rows = list(csv.reader(handle))
     assert tuple(rows[0][:16]) == COLUMNS
     assert len(rows) - 1 == sum(len(i.tiers) for i in catalog.benchmarks.values())
-    first = dict(zip(rows[0], rows[1], strict=True))
+    id_column = rows[0].index("_id")
+    first = next(dict(zip(rows[0], row, strict=True)) for row in rows[1:]
+                 if row[id_column] == "LS-SRHJ-0001")  # a fixed-range fine in yuan
     item = catalog.benchmarks[first["_id"]]
     assert first["违法程度"] == item.tiers[0].level
     assert first["处罚法律条款"].startswith("《")
