@@ -161,7 +161,7 @@ def test_other_kinds(text: str, kinds: set[SanctionKind]) -> None:
 @pytest.mark.parametrize(("text", "reason"), [
     ("违反本条例第五条规定的，处罚款若干元。", "not understood"),
     ("违反本条第一款规定的，责令改正，处一万元以上三万元以下罚款，每日按二百元计罚。", "not understood"),
-    ("违反本规定第十条规定的，处警告或者五元以上五十元以下罚款。", "alternative"),
+    ("违反本规定第十条规定的，责令停业整顿或者吊销许可证。", "alternative"),
     ("违反本条例第九条规定的，责令改正；造成严重后果的，处五万元以上五十万元以下罚款。", "condition"),
     ("违反本条例第九条规定的，处合同价款一倍以上二倍以下罚款。", "unknown base"),
     ("违反本条第一款规定的，责令改正，处二千元以上二万元以下罚款；逾期不改正的，吊销许可证。", "different conditions"),
@@ -175,3 +175,103 @@ def test_refuses_to_guess(text: str, reason: str) -> None:
 def test_amounts_are_exact_decimals() -> None:
     fine = fines(only("违反本条规定的，处1.5万元以上3万元以下罚款。"))[0]
     assert fine.min == Decimal("15000") and isinstance(fine.min, Decimal)
+
+
+def test_may_before_the_first_party_governs_the_parallel_party() -> None:
+    # 浙江省实施《人民防空法》办法 Art. 32
+    st = only("违反本办法第十九条第三款、第二十六条、第二十七条、第二十八条第一款规定的，由县级以上人民防空主管部门"
+              "责令限期改正，给予警告，可以对个人并处五千元以下罚款，对单位并处一万元以上五万元以下罚款；造成损失的，"
+              "应当依法赔偿损失。")
+    assert st.correction is Correction.deadline
+    by_party = {s.party: (s.mode, s.min, s.max) for s in fines(st)}
+    assert by_party == {PartyScope.individual: (Mode.may, None, 5000),
+                        PartyScope.organization: (Mode.may, 10000, 50000)}
+    assert [s.mode for s in st.sanctions if s.kind is SanctionKind.warning] == [Mode.shall]
+    # without the modal before the first 对, the second party's fine stays `shall`
+    st = only("违反本条规定的，对个人处五千元以下罚款，对单位处一万元以上五万元以下罚款。")
+    assert {s.mode for s in fines(st)} == {Mode.shall}
+
+
+def test_fine_per_unit_over_a_limit() -> None:
+    # 丽水市城市养犬管理规定 Art. 30: the per-dog fine is read; the 拒不改正 confiscation is another condition
+    text = ("违反本规定第十三条规定，养犬超过限养数量的，由综合行政执法部门责令改正，每超养一只处五百元以上一千元"
+            "以下罚款；拒不改正的，没收其超过限养数量的犬只。")
+    parsed = parse_clause(text)
+    assert any("different conditions" in u.reason and "每超养一只" in u.fragment for u in parsed.unparsed)
+    st = only(text.split("；")[0])
+    (fine,) = fines(st)
+    assert (fine.per, fine.min, fine.max, st.correction) == ("animal_count", 500, 1000, Correction.order)
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    # 产品质量法 Art. 49: a comma inside the parenthetical does not split the fine
+    ("生产、销售不符合保障人体健康和人身、财产安全的国家标准、行业标准的产品的，责令停止生产、销售，没收违法生产、"
+     "销售的产品，并处违法生产、销售产品（包括已售出和未售出的产品，下同）货值金额等值以上三倍以下的罚款；有违法所得的，"
+     "并处没收违法所得；情节严重的，吊销营业执照；构成犯罪的，依法追究刑事责任。", 1, 3),
+    # 产品质量法 Art. 52
+    ("销售失效、变质的产品的，责令停止销售，没收违法销售的产品，并处违法销售产品货值金额二倍以下的罚款；有违法所得的，"
+     "并处没收违法所得；情节严重的，吊销营业执照；构成犯罪的，依法追究刑事责任。", None, 2),
+])
+def test_goods_value_multiple_of_product_quality_law(text: str, low, high) -> None:
+    st = only(text)
+    (fine,) = fines(st)
+    assert (fine.base, fine.min, fine.max) == ("goods_value", low, high)
+    assert {SanctionKind.confiscate_property, SanctionKind.confiscate_income} <= {s.kind for s in st.sanctions}
+    assert st.serious is not None and st.serious.sanctions[0].kind is SanctionKind.revoke_licence
+
+
+def test_ranges_by_list_item_of_the_previous_paragraph() -> None:
+    # 水污染防治法 Art. 85 ¶2
+    parsed = parse_clause("有前款第三项、第四项、第六项、第七项、第八项行为之一的，处二万元以上二十万元以下的罚款。有前款第一项、"
+                          "第二项、第五项、第九项行为之一的，处十万元以上一百万元以下的罚款；情节严重的，报经有批准权的人民政府"
+                          "批准，责令停业、关闭。")
+    assert parsed.ok
+    first, second = parsed.variants
+    assert first.reference == "前款第三项、第四项、第六项、第七项、第八项"
+    assert (first.statutory.sanctions[0].min, first.statutory.serious) == (20000, None)
+    assert second.reference == "前款第一项、第二项、第五项、第九项"
+    assert second.statutory.sanctions[0].max == 1000000 and second.statutory.serious is not None
+
+
+def test_party_ranges_by_the_actor_of_the_violation() -> None:
+    # 物业管理条例 Art. 63 ¶2
+    st = only("个人有前款规定行为之一的，处1000元以上1万元以下的罚款；单位有前款规定行为之一的，处5万元以上20万元以下的"
+              "罚款。")
+    assert {s.party: (s.min, s.max) for s in fines(st)} == {
+        PartyScope.individual: (1000, 10000), PartyScope.organization: (50000, 200000)}
+    # 消防法 Art. 60 ¶2: only the violation names its actor: the clause is for it, no party split
+    st = only("个人有前款第二项、第三项、第四项、第五项行为之一的，处警告或者五百元以下罚款。")
+    assert {s.party for s in st.sanctions} == {PartyScope.any}
+
+
+def test_the_same_act_by_another_actor_and_warning_or_fine() -> None:
+    # 丽水市文明行为促进条例 Art. 26 ¶1
+    parsed = parse_clause("违反本条例第十一条第三项规定，机动车行驶过程中驾驶人向车外抛撒物品的，由公安机关交通管理部门处五十元"
+                          "以上二百元以下罚款；乘车人向车外抛撒物品的，由公安机关交通管理部门处警告或者五十元罚款。")
+    assert parsed.ok
+    driver, passenger = parsed.variants
+    assert driver.reference == passenger.reference == "本条例第十一条第三项"
+    assert driver.subject is None and passenger.subject == "乘车人"
+    assert [(s.kind, s.mode, s.max) for s in driver.statutory.sanctions] == [(SanctionKind.fine, Mode.shall, 200)]
+    # 处警告或者五十元罚款: either kind may be imposed
+    assert [(s.kind, s.mode, s.min, s.max) for s in passenger.statutory.sanctions] == [
+        (SanctionKind.warning, Mode.may, None, None), (SanctionKind.fine, Mode.may, 50, 50)]
+    assert any("alternative" in n for n in parsed.notes)
+    # a consequence is not another actor: still refused
+    parsed = parse_clause("违反本条例第九条规定倾倒垃圾的，处五十元罚款；造成严重后果的，处五百元罚款。")
+    assert not parsed.ok
+
+
+def test_range_for_a_group_of_the_violators() -> None:
+    # 丽水市烟花爆竹经营燃放管理规定 Art. 16: 其中，从事婚庆、殡葬等服务的单位和个人…的，处…
+    parsed = parse_clause("违反本规定第三条、第四条或者第十二条第一款规定燃放烟花爆竹的，由公安机关责令停止燃放，处一百元以上五百"
+                          "元以下的罚款；其中，从事婚庆、殡葬等服务的单位和个人开展经营活动中提供燃放烟花爆竹服务的，处一千元以上"
+                          "五千元以下的罚款。")
+    assert parsed.ok
+    everyone, services = parsed.variants
+    assert everyone.subject is None and everyone.statutory.sanctions[0].max == 500
+    assert services.subject == "从事婚庆、殡葬等服务的单位和个人开展经营活动中提供燃放烟花爆竹服务"
+    assert services.reference == everyone.reference == "本规定第三条、第四条或者第十二条第一款"
+    assert (services.statutory.sanctions[0].min, services.statutory.sanctions[0].max) == (1000, 5000)
+    # 其中，造成严重后果的 is a consequence, not a group: refused
+    assert not parse_clause("违反本条规定的，处一百元罚款；其中，造成严重后果的，处一千元罚款。").ok

@@ -25,7 +25,11 @@ The grammar (sentences split at ``；``/``。``, fragments at ``，``):
   的，处…`` is the fallback range of the multiple fine before it;
 * fines: ``X元以上Y元以下罚款``, ``Y元以下罚款`` (max only), ``X元罚款`` (fixed), ``X元至Y元``;
   ``违法所得/货值金额N倍以上M倍以下罚款`` (base); ``每平方米/每立方米/每辆/每日…`` (per unit);
-  ``可以处`` / ``可处`` / ``并可处`` → may, otherwise shall.
+  ``可以处`` / ``可处`` / ``并可处`` → may, otherwise shall; ``可以对个人并处…，对单位并处…`` → both may;
+  ``每超养一只`` → per unit over a limit; ``处警告或者…罚款`` → warning and fine, each may;
+* ``个人有…的，处…；单位有…的，处…`` → party ranges; ``有前款第一项、第二项行为之一的`` → a scope;
+  ``乘车人向车外抛撒物品的`` (the preamble's act by another actor) and ``其中，从事…服务的单位和个人…的``
+  (a group of the violators) → a range with that ``subject``.
 """
 
 from __future__ import annotations
@@ -123,6 +127,8 @@ _HAS_ITEMS = re.compile(rf"^有(?P<ref>{_ITEM_REF})(?:规定的)?行为之一的
 _ACTOR_PARTY = re.compile(r"^(?P<who>个人|公民|自然人|单位)(?:有|违反|未|擅自|从事)[^，]*的$")
 _ACTOR_PARTIES = {"个人": PartyScope.individual, "公民": PartyScope.individual,
                   "自然人": PartyScope.individual, "单位": PartyScope.organization}
+# consequences and degrees are conditions, never a group of violators
+_CONSEQUENCE = re.compile(r"造成|导致|情节|后果|损失|逾期|拒不|不改正|再次|多次|屡次|违法所得|货值")
 # the shortest common ending (with 的) for a condition to be the clause's act by another actor
 _SAME_ACT_TAIL = 6
 _SANCTION_WORDS = re.compile(r"(?<!处)处(?!置|理|分|所|于)|罚款|没收|吊销")
@@ -345,6 +351,7 @@ class _ClauseParser:
             subject: str | None = None
             # 可以对个人并处…，对单位并处…: the modal before the first 对 governs the parallel 对 phrases
             shared_may = False
+            among = False  # 其中，从事婚庆…服务的单位和个人…的，处…: a range for some of the violators
             for fragment in _fragments(sentence):
                 if not started:
                     if _is_action(fragment):
@@ -356,6 +363,7 @@ class _ClauseParser:
                             preamble_party = party
                         continue
                 if fragment == "其中":
+                    among = True
                     continue
                 scope = _SCOPE.match(fragment)
                 if scope is not None:
@@ -364,6 +372,7 @@ class _ClauseParser:
                     continue
                 if fragment.endswith("的") and not _SANCTION_WORDS.search(fragment):
                     shared_may = False
+                    among, was_among = False, among
                     if _OVERDUE.match(fragment):
                         condition = "overdue"
                     elif _REFUSED.match(fragment):
@@ -381,6 +390,9 @@ class _ClauseParser:
                     elif (actor_name := _other_actor(fragment, preamble)) is not None:
                         self.scopes.append(_Scope(None, same_act=True))
                         party, subject = PartyScope.any, actor_name
+                    elif was_among and not _CONSEQUENCE.search(fragment):
+                        self.scopes.append(_Scope(None, same_act=True))
+                        party, subject = PartyScope.any, fragment.removesuffix("的")
                     elif (fb := _FALLBACK.match(fragment)) is not None:
                         fallback_next = fragment
                         threshold = fb.group("t1") or fb.group("t2")

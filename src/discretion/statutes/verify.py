@@ -11,15 +11,30 @@ the catalog file:line of the item and the statute file:line of the provision.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
 from discretion.catalog.catalog import Catalog
-from discretion.catalog.models import BenchmarkItem, Citation, Sanction, Statutory
-from discretion.statutes.clauses import parse_clause
+from discretion.catalog.models import (
+    AppliesWhen,
+    BenchmarkItem,
+    Citation,
+    Correction,
+    Sanction,
+    SanctionKind,
+    Statutory,
+)
+from discretion.statutes.clauses import ClauseParse, Variant, parse_clause
 from discretion.statutes.extract import Provision, resolve_reference
-from discretion.statutes.parse import LawLibrary, Statute, normalize_law_name
+from discretion.statutes.parse import LawLibrary, Paragraph, Statute, normalize_law_name
+
+_CN_DIGITS = "一二三四五六七八九十"
+# an introduction whose fine is set by its list items: …给予警告，并处罚款：
+_FINE_BY_ITEMS = re.compile(r"[，,](?:并)?(?:处以|处)罚款[:：]$")
+# a paragraph whose fine is set by another paragraph: …给予警告，并按照本条第二款的规定处以罚款
+_FINE_BY_PARAGRAPH = re.compile(rf"[，,](?:并)?(?:按照|依照)本条第(?P<n>[{_CN_DIGITS}]+)款的?规定处以罚款")
 
 __all__ = ["Finding", "VerifyReport", "statutory_key", "verify_catalog"]
 
@@ -73,7 +88,7 @@ def _describe(statutory: Statutory) -> str:
     def one(s: Sanction) -> str:
         text = s.kind.value
         if s.max is not None:
-            text += f" {s.low.normalize()}-{s.max.normalize()}"
+            text += f" {s.low.normalize():f}-{s.max.normalize():f}"
             text += f" x{s.base}" if s.base else ""
             text += f" per {s.per}" if s.per else ""
         if s.mode.value != "shall":
@@ -87,6 +102,41 @@ def _describe(statutory: Statutory) -> str:
     if statutory.serious:
         text += " | serious: " + "; ".join(one(s) for s in statutory.serious.sanctions)
     return text
+
+
+def _merge(intro: ClauseParse, own: ClauseParse) -> ClauseParse:
+    """``own``'s ranges with the sanctions and correction order its introduction imposes.
+
+    ``…责令停止违法行为，给予警告，并处罚款：（一）…的，处二百元以上三千元以下的罚款`` → the item's
+    fine together with the introduction's 警告 and 责令改正. ``intro`` must be one unconditional
+    range; otherwise ``own`` is returned unchanged (and the mismatch, if any, is reported).
+    """
+    if intro.unparsed or len(intro.variants) != 1 or not own.variants:
+        return own
+    base = intro.variants[0].statutory
+    if base.applies_when is not AppliesWhen.always or base.serious is not None:
+        return own
+    extra = [s for s in base.sanctions if s.kind is not SanctionKind.fine]
+    variants = []
+    for variant in own.variants:
+        st = variant.statutory
+        kinds = {s.kind for s in st.sanctions}
+        statutory = Statutory(
+            correction=st.correction if st.correction is not Correction.none else base.correction,
+            applies_when=st.applies_when,
+            sanctions=[*(s for s in extra if s.kind not in kinds), *st.sanctions],
+            serious=st.serious,
+            substitute_performance=st.substitute_performance or base.substitute_performance)
+        variants.append(replace(variant, statutory=statutory))
+    return ClauseParse(own.text, own.reference, own.preamble, variants, list(own.unparsed),
+                       [*intro.notes, *own.notes])
+
+
+def _paragraph_number(text: str) -> int:
+    numbers = {c: i for i, c in enumerate(_CN_DIGITS, 1)}
+    if len(text) == 1:
+        return numbers[text]
+    return 10 + numbers.get(text[-1], 0) if text.startswith("十") else 0
 
 
 def _covers(provision: Provision, cited: Citation) -> bool:
@@ -152,6 +202,44 @@ class _Verifier:
                 line = found.line
         return statute, line
 
+    def parse_penalty(self, statute: Statute, item: BenchmarkItem,
+                      paragraph: Paragraph) -> tuple[ClauseParse, ClauseParse | None]:
+        """The parsed ranges of the cited penalty: the paragraph, or its cited list item.
+
+        A list item is read with the sanctions of its introduction (``给予警告，并处罚款：``); a
+        paragraph that sets its fine by another paragraph (``并按照本条第二款的规定处以罚款``) is
+        read with that paragraph's ranges, and that paragraph with the first one's sanctions.
+        The second value is the provision read alone, when it was read with another one.
+        """
+        penalty = item.penalty
+        target = paragraph.text
+        if penalty.item is not None:
+            cited_item = paragraph.item(penalty.item)
+            if cited_item is None:
+                return parse_clause(target), None
+            plain = parse_clause(cited_item.text)
+            intro = _FINE_BY_ITEMS.sub("", target.strip())
+            if intro != target.strip():
+                return _merge(parse_clause(intro), plain), plain
+            return plain, None
+        if item.clause not in target and item.clause in paragraph.full_text:
+            return parse_clause(item.clause), None
+        plain = parse_clause(target)
+        by_paragraph = _FINE_BY_PARAGRAPH.search(target)
+        if by_paragraph is not None:
+            other = statute.paragraph(penalty.article, _paragraph_number(by_paragraph.group("n")))
+            if other is not None and other.number != paragraph.number:
+                intro = target[: by_paragraph.start()] + target[by_paragraph.end():]
+                return _merge(parse_clause(intro), parse_clause(other.text)), plain
+        article = statute.article(penalty.article)
+        for first in article.paragraphs if article is not None else ():
+            by_paragraph = _FINE_BY_PARAGRAPH.search(first.text)
+            if first.number != paragraph.number and by_paragraph is not None \
+                    and _paragraph_number(by_paragraph.group("n")) == paragraph.number:
+                intro = first.text[: by_paragraph.start()] + first.text[by_paragraph.end():]
+                return _merge(parse_clause(intro), plain), plain
+        return plain, None
+
     def item(self, item: BenchmarkItem, laws_root: Path) -> None:
         self.report.checked += 1
         if not (laws_root / item.provenance.file).is_file():
@@ -170,13 +258,7 @@ class _Verifier:
             return
         if item.clause not in paragraph.full_text:
             self.mismatch(item, "clause is not verbatim in the cited penalty paragraph", at)
-        target = paragraph.text
-        if penalty.item is not None:
-            cited_item = paragraph.item(penalty.item)
-            target = cited_item.text if cited_item else target
-        elif item.clause not in target and item.clause in paragraph.full_text:
-            target = item.clause
-        parsed = parse_clause(target)
+        parsed, plain = self.parse_penalty(statute, item, paragraph)
         if not parsed.variants:
             reasons = "; ".join(str(u) for u in parsed.unparsed) or "no sanction found"
             self.warn(item, f"cannot check the sanctions: the clause is not understood ({reasons})", at)
@@ -184,6 +266,24 @@ class _Verifier:
         if parsed.unparsed:
             self.warn(item, "part of the clause is not understood: "
                       + "; ".join(str(u) for u in parsed.unparsed), at)
+        accepted, candidates = self.accepts(item, statute, parsed)
+        if accepted:
+            return
+        if plain is not None and plain.variants and self.accepts(item, statute, plain)[0]:
+            # the model leaves out what the introduction / the other paragraph imposes
+            self.warn(item, "statutory model leaves out the sanctions or correction order that "
+                      "the clause's introduction (or the paragraph setting its fine) imposes: "
+                      f"catalog has {_describe(item.statutory)}; the provision reads "
+                      + " || ".join(_describe(v.statutory) for v in candidates), at)
+            return
+        self.mismatch(item, "statutory model differs from the clause: catalog has "
+                      f"{_describe(item.statutory)}; the clause reads "
+                      + " || ".join(_describe(v.statutory) for v in candidates), at)
+
+    def accepts(self, item: BenchmarkItem, statute: Statute,
+                parsed: ClauseParse) -> tuple[bool, list[Variant]]:
+        """Whether the item's model is the parsed range for its violated provisions."""
+        penalty = item.penalty
         candidates = []
         same_law = all(normalize_law_name(v.law) == normalize_law_name(penalty.law)
                        for v in item.violated)
@@ -195,20 +295,20 @@ class _Verifier:
                                                    penalty.paragraph)
             if reason is None and all(any(_covers(p, v) for p in provisions) for v in item.violated):
                 candidates.append(variant)
+        resolved = bool(candidates)
         if not candidates:
             candidates = list(parsed.variants)
         wanted = statutory_key(item.statutory)
         if any(statutory_key(v.statutory) == wanted for v in candidates):
-            return
-        # A multi-range paragraph: accept the item's range when it is one of the parsed ranges.
-        if len(parsed.variants) > 1:
+            return True, candidates
+        # A multi-range paragraph whose ranges could not be told apart by the item's violated
+        # provisions: accept the item's range when it is one of the parsed ranges.
+        if len(parsed.variants) > 1 and not resolved:
             parsed_keys = {k for v in parsed.variants for k in map(_sanction_key, v.statutory.sanctions)}
             if all(_sanction_key(s) in parsed_keys for s in item.statutory.sanctions) and any(
                     statutory_key(v.statutory)[:2] == wanted[:2] for v in parsed.variants):
-                return
-        self.mismatch(item, "statutory model differs from the clause: catalog has "
-                      f"{_describe(item.statutory)}; the clause reads "
-                      + " || ".join(_describe(v.statutory) for v in candidates), at)
+                return True, candidates
+        return False, candidates
 
 
 def verify_catalog(catalog: Catalog, laws_root: Path, *, strict: bool = False) -> VerifyReport:
