@@ -162,7 +162,8 @@ def test_other_kinds(text: str, kinds: set[SanctionKind]) -> None:
     ("违反本条例第五条规定的，处罚款若干元。", "not understood"),
     ("违反本条第一款规定的，责令改正，处一万元以上三万元以下罚款，每日按二百元计罚。", "not understood"),
     ("违反本规定第十条规定的，责令停业整顿或者吊销许可证。", "alternative"),
-    ("违反本条例第九条规定的，责令改正；造成严重后果的，处五万元以上五十万元以下罚款。", "condition"),
+    ("违反本条例第九条规定的，责令改正；造成严重后果的，处五万元以上五十万元以下罚款。", "without a base range"),
+    ("违反本条例第九条规定的，责令改正；情节较重的，处五万元以上五十万元以下罚款。", "condition"),
     ("违反本条例第九条规定的，处合同价款一倍以上二倍以下罚款。", "unknown base"),
     ("违反本条第一款规定的，责令改正，处二千元以上二万元以下罚款；逾期不改正的，吊销许可证。", "different conditions"),
 ])
@@ -257,9 +258,10 @@ def test_the_same_act_by_another_actor_and_warning_or_fine() -> None:
     assert [(s.kind, s.mode, s.min, s.max) for s in passenger.statutory.sanctions] == [
         (SanctionKind.warning, Mode.may, None, None), (SanctionKind.fine, Mode.may, 50, 50)]
     assert any("alternative" in n for n in parsed.notes)
-    # a consequence is not another actor: still refused
+    # a consequence is not another actor: it is the serious range of the same act
     parsed = parse_clause("违反本条例第九条规定倾倒垃圾的，处五十元罚款；造成严重后果的，处五百元罚款。")
-    assert not parsed.ok
+    assert parsed.ok and len(parsed.variants) == 1
+    assert parsed.variants[0].statutory.serious is not None
 
 
 def test_range_for_a_group_of_the_violators() -> None:
@@ -273,5 +275,18 @@ def test_range_for_a_group_of_the_violators() -> None:
     assert services.subject == "从事婚庆、殡葬等服务的单位和个人开展经营活动中提供燃放烟花爆竹服务"
     assert services.reference == everyone.reference == "本规定第三条、第四条或者第十二条第一款"
     assert (services.statutory.sanctions[0].min, services.statutory.sanctions[0].max) == (1000, 5000)
-    # 其中，造成严重后果的 is a consequence, not a group: refused
-    assert not parse_clause("违反本条规定的，处一百元罚款；其中，造成严重后果的，处一千元罚款。").ok
+    # 其中，造成严重后果的 is a consequence, not a group: it gives the serious range
+    serious = only("违反本条规定的，处一百元罚款；其中，造成严重后果的，处一千元罚款。").serious
+    assert serious is not None and [s.max for s in serious.sanctions] == [1000]
+
+
+def test_fines_only_when_serious_consequences_are_the_serious_range() -> None:
+    """造成严重后果的，并处… (丽水市传统村落保护条例 Art. 36): the base range has no fine."""
+    st = only("违反本条例第二十四条第一项规定，擅自拆除、迁建传统建筑的，由住房和城乡建设主管部门责令停止违法行为，"
+              "限期恢复原状或者采取其他补救措施；有违法所得的，没收违法所得；造成严重后果的，"
+              "对单位并处五万元以上二十万元以下的罚款，对个人并处二万元以上十万元以下的罚款。")
+    assert [s.kind for s in st.sanctions] == [SanctionKind.confiscate_income]
+    assert st.serious is not None
+    by_party = {s.party: (s.min, s.max) for s in fines(st.serious)}
+    assert by_party == {PartyScope.organization: (50000, 200000),
+                        PartyScope.individual: (20000, 100000)}

@@ -20,7 +20,7 @@ The grammar (sentences split at ``；``/``。``, fragments at ``，``):
   或者第四项规定的，处…``). Each scope with sanctions is a :class:`Variant`;
 * ``对单位…`` / ``对个人…`` scope a sanction to a party kind; another subject (``对户外广告设施的设置者``,
   ``对直接负责的主管人员…``) makes a separate variant per subject;
-* sentence conditions: ``逾期不改正的`` (overdue), ``拒不改正的`` (refused), ``情节严重的``
+* sentence conditions: ``逾期不改正的`` (overdue), ``拒不改正的`` (refused), ``情节严重的`` or ``造成严重后果的``
   (the serious range); ``有违法所得的`` scopes the next sanction; ``没有违法所得或者违法所得不足X元
   的，处…`` is the fallback range of the multiple fine before it;
 * fines: ``X元以上Y元以下罚款``, ``Y元以下罚款`` (max only), ``X元罚款`` (fixed), ``X元至Y元``;
@@ -112,7 +112,7 @@ _PER = re.compile(rf"每(?:超养|超过|超出)?(?:一)?(?P<unit>{_PER_UNITS})"
 
 _OVERDUE = re.compile(r"^逾期(?:仍)?(?:不|未|拒不)[^，]*的$")
 _REFUSED = re.compile(r"^(?:仍然?)?拒不[^，]*的$")
-_SERIOUS = re.compile(r"^情节严重的$")
+_SERIOUS = re.compile(r"^(?:情节严重|造成严重后果)的$")  # 造成严重后果的: the same alternative range
 _HAS_INCOME = re.compile(r"^有违法所得的$")
 _FALLBACK = re.compile(
     rf"^(?:(?:没有|无)(?P<b1>违法所得|货值金额)(?:的)?"
