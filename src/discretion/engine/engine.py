@@ -503,6 +503,13 @@ class Engine:
         draft.recommended = recommended
         if draft.missing:
             return
+        if not recommended:
+            # e.g. fines only 造成严重后果的 and no illegal income: nothing to impose but the order
+            draft.outcome = "correction_only"
+            draft.grounds.append(Ground(citation=item.penalty,
+                                        reason="本案情形下该条款没有应当给予的行政处罚，依法责令改正"))
+            draft.step("penalty", "本案情形下没有应当给予的行政处罚：只责令改正", item.penalty)
+            return
         draft.outcome = "penalized"
         draft.mandatory = None
         draft.grounds.append(Ground(citation=item.penalty, reason=f"处罚依据：{item.clause}"))
