@@ -68,11 +68,16 @@ def fact_value(decl: FactDecl) -> st.SearchStrategy[Any]:
 @st.composite
 def facts_for(draw: st.DrawFn, item_ids: list[str]) -> dict[str, Any]:
     """A value for every declared fact of the item(s), plus an optional illegal income."""
-    facts: dict[str, Any] = {}
+    # Art. 29 cases: several items may declare the same name with different numeric types; a
+    # whole number suits every one of them, two decimals suit money and number.
+    rank = {"integer": 0, "money": 1, "number": 2}
+    chosen: dict[str, FactDecl] = {}
     for item_id in item_ids:
         for decl in item(item_id).facts:
-            if decl.name not in facts:
-                facts[decl.name] = draw(fact_value(decl))
+            known = chosen.get(decl.name)
+            if known is None or rank.get(decl.type, 9) < rank.get(known.type, 9):
+                chosen[decl.name] = decl
+    facts: dict[str, Any] = {name: draw(fact_value(decl)) for name, decl in chosen.items()}
     income = draw(st.none() | _money_str(5000))
     if income is not None:
         facts["illegal_income"] = income

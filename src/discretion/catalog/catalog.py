@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import pickle
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from discretion.catalog.models import (
     BenchmarkItem,
@@ -41,6 +44,41 @@ class ItemConditions:
     tiers: tuple[Expr | str | None, ...]
     serious: Expr | None
     lists: tuple[tuple[str, Expr], ...]
+
+
+class LazyModels(Mapping[str, Any]):
+    """Catalog models kept pickled until first read: a cached catalog of a thousand items opens
+    without unpickling every one (a check reads a handful)."""
+
+    def __init__(self, raw: dict[str, bytes]) -> None:
+        self._raw = raw
+        self._loaded: dict[str, Any] = {}
+
+    @classmethod
+    def of(cls, models: Mapping[str, Any]) -> LazyModels:
+        if isinstance(models, LazyModels):
+            return models
+        return cls({key: pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+                    for key, model in models.items()})
+
+    def __getitem__(self, key: str) -> Any:
+        model = self._loaded.get(key)
+        if model is None:
+            model = pickle.loads(self._raw[key])  # KeyError for unknown ids
+            self._loaded[key] = model
+        return model
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (LazyModels, (self._raw,))
 
 
 class _ConditionMap(dict[str, ItemConditions]):
@@ -90,13 +128,13 @@ class Catalog:
     root: Path
     manifest: Manifest
     fields: dict[str, Field_]
-    benchmarks: dict[str, BenchmarkItem]
-    lists: dict[str, ListItem]
+    benchmarks: Mapping[str, BenchmarkItem]
+    lists: Mapping[str, ListItem]
     sha256: str
     sources: dict[str, Source] = field(default_factory=dict)
     conditions: dict[str, ItemConditions] = field(default_factory=dict)
-    _lists_by_benchmark: dict[str, list[ListItem]] | None = field(default=None, repr=False,
-                                                                  compare=False)
+    _lists_by_benchmark: dict[str, list[str]] | None = field(default=None, repr=False,
+                                                             compare=False)
     _successors: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -106,10 +144,12 @@ class Catalog:
             self.conditions.update(parsed)
 
     def __getstate__(self) -> dict[str, object]:
+        self.lists_for("")  # build the indexes, so that they are cached too
+        self.successors("")
         state = dict(self.__dict__)
         state["conditions"] = {}
-        state["_lists_by_benchmark"] = None
-        state["_successors"] = None
+        state["benchmarks"] = LazyModels.of(self.benchmarks)
+        state["lists"] = LazyModels.of(self.lists)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -139,11 +179,11 @@ class Catalog:
     def lists_for(self, benchmark_id: str, kind: ListKind | None = None) -> list[ListItem]:
         """List entries tied to a benchmark (indexed once per catalog)."""
         if self._lists_by_benchmark is None:
-            index: dict[str, list[ListItem]] = {}
+            index: dict[str, list[str]] = {}
             for entry in self.lists.values():
-                index.setdefault(entry.benchmark, []).append(entry)
+                index.setdefault(entry.benchmark, []).append(entry.id)
             self._lists_by_benchmark = index
-        entries = self._lists_by_benchmark.get(benchmark_id, [])
+        entries = [self.lists[i] for i in self._lists_by_benchmark.get(benchmark_id, [])]
         return [e for e in entries if kind is None or e.kind is kind]
 
     def successors(self, benchmark_id: str) -> list[str]:
