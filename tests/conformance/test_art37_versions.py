@@ -14,7 +14,7 @@ import pytest
 from discretion import Catalog, Engine
 from discretion.law.versions import is_lighter, versions_of
 
-FIXTURE = Path(__file__).parent / "fixtures" / "catalogs" / "versions"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "catalogs" / "versions"
 
 
 def case(**overrides: Any) -> dict[str, Any]:
