@@ -48,21 +48,14 @@ def cold_start(runs: int) -> dict[str, float]:
 
 
 def generate_cases(engine: Any, count: int, seed: int = 20221) -> list[dict[str, Any]]:
+    from discretion.audit import random_facts
+
     rng = random.Random(seed)
     items = sorted(engine.catalog.benchmarks.values(), key=lambda i: i.id)
     cases = []
     for _ in range(count):
         item = rng.choice(items)
-        facts: dict[str, Any] = {}
-        for fact in item.facts:
-            if fact.type == "integer":
-                facts[fact.name] = rng.randint(0, 60)
-            elif fact.type in ("number", "money"):
-                facts[fact.name] = f"{rng.randint(0, 6000) / 100:.2f}"
-            elif fact.type == "boolean":
-                facts[fact.name] = rng.random() < 0.5
-            elif fact.type == "enum":
-                facts[fact.name] = rng.choice(fact.values or [""])
+        facts = random_facts(rng, item)
         individual = rng.random() < 0.6
         cases.append({
             "item": item.id,

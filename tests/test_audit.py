@@ -217,3 +217,120 @@ def test_partition_counters_merge(engine: Engine) -> None:
     second, _ = audit_jsonl(engine, records[7:])
     merged = first.stats.merge(second.stats)
     assert merged == whole.stats
+
+
+# --- records file (--records) and --resume ---------------------------------------------------
+
+def _audit_cli(source: Path, tmp_path: Path, name: str, *extra: str) -> tuple[int, Path, Path, Path]:
+    out, records, summary = (tmp_path / f"{name}{ext}" for ext in (".csv", ".jsonl", ".md"))
+    code = main(["audit", str(source), "--catalog", str(MINI), "--out", str(out), "--records",
+                 str(records), "--summary", str(summary), "--progress", "off", *extra])
+    return code, out, records, summary
+
+
+def test_records_one_line_per_input_record(tmp_path: Path) -> None:
+    lines = [json.dumps(decided("penalized", "500", reference="OK")),
+             json.dumps(decided("penalized", "1500", reference="DEV")),
+             json.dumps(decided("penalized", "500", facts={}, reference="NF")),
+             json.dumps(decided("penalized", "500", reference="BAD",
+                                party={"kind": "individual", "age": -1})),
+             "{not json", "[1, 2]", "",  # an empty line is no record
+             json.dumps(decided("fined", "500", reference="BADOUT"))]
+    source = tmp_path / "decided.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, records, _ = _audit_cli(source, tmp_path, "run")
+    assert code == 1
+    got = [json.loads(line) for line in records.read_text(encoding="utf-8").splitlines()]
+    assert [(r["line"], r["reference"], r["status"], r["deviations"]) for r in got] == [
+        (1, "OK", "ok", []), (2, "DEV", "deviations", ["fine_above_statutory"]),
+        (3, "NF", "needs_facts", ["needs_facts"]), (4, "BAD", "invalid", ["invalid_record"]),
+        (5, "", "invalid", ["invalid_record"]), (6, "", "invalid", ["invalid_record"]),
+        (8, "BADOUT", "invalid", ["invalid_record"])]
+    assert all(r["item"] == "LS-SRHJ-0003" for r in got[:4])
+    assert all("error" not in r for r in got[:3])
+    assert got[3]["error"]["problems"][0]["path"] == "party.age"
+    assert "malformed JSON" in got[4]["error"]["problems"][0]["message"]
+    assert "decided.outcome" in got[6]["error"]["problems"][0]["message"]
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(r["line"]) for r in rows] == [2, 3, 4, 5, 6, 8]
+
+
+def _synthetic_source(engine: Engine, tmp_path: Path, ext: str, count: int = 120) -> Path:
+    names = {f.name for item in engine.catalog.benchmarks.values() for f in item.facts}
+    buffer = io.StringIO()
+    write_decided(synthetic_decided(engine, count, seed=11, deviate=0.4), buffer, ext == "csv",
+                  names)
+    text = buffer.getvalue().splitlines(keepends=True)
+    if ext == "jsonl":  # unreadable and invalid records in the middle
+        text[5:5] = ["{not json\n", "[1, 2]\n",
+                     json.dumps(decided("penalized", "500", party={"kind": "individual",
+                                                                   "age": -1})) + "\n"]
+    source = tmp_path / f"decided.{ext}"
+    source.write_text("".join(text), encoding="utf-8")
+    return source
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "csv"])
+def test_resume_equals_uninterrupted_run(engine: Engine, tmp_path: Path, ext: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    source = _synthetic_source(engine, tmp_path, ext)
+    code, full_out, full_records, full_summary = _audit_cli(source, tmp_path, "full")
+    full_err = capsys.readouterr().err.strip().splitlines()[-1]
+    records_bytes = full_records.read_bytes()
+    record_lines = records_bytes.splitlines(keepends=True)
+    csv_lines = full_out.read_bytes().splitlines(keepends=True)
+    assert len(record_lines) == 120 + (3 if ext == "jsonl" else 0)
+    assert len(csv_lines) - 1 == sum(len(json.loads(r)["deviations"]) for r in record_lines)
+    assert any(json.loads(r)["status"] == "deviations" for r in record_lines)
+    for k in (0, 1, 4, 7, 60, len(record_lines) - 1, len(record_lines)):
+        name = f"part{k}"
+        records = tmp_path / f"{name}.jsonl"
+        out = tmp_path / f"{name}.csv"
+        rows = sum(len(json.loads(r)["deviations"]) for r in record_lines[:k])
+        torn = record_lines[k][:7] if k < len(record_lines) else b""
+        records.write_bytes(b"".join(record_lines[:k]) + torn)
+        # the CSV as a crash may leave it: the rows of the k records, a torn row
+        csv_torn = csv_lines[rows + 1][:9] if rows + 1 < len(csv_lines) else b""
+        out.write_bytes(b"".join(csv_lines[:rows + 1]) + csv_torn)
+        resumed = _audit_cli(source, tmp_path, name, "--resume")
+        assert resumed[0] == code
+        assert records.read_bytes() == records_bytes, k
+        assert out.read_bytes() == full_out.read_bytes(), k
+        assert resumed[3].read_text(encoding="utf-8") == full_summary.read_text(encoding="utf-8")
+        err = capsys.readouterr().err.strip().splitlines()[-1]
+        assert err.startswith(full_err), (err, full_err)
+
+
+def test_resume_cuts_csv_rows_ahead_of_the_records_file(engine: Engine, tmp_path: Path) -> None:
+    source = _synthetic_source(engine, tmp_path, "jsonl")
+    _, full_out, full_records, _ = _audit_cli(source, tmp_path, "full")
+    record_lines = full_records.read_bytes().splitlines(keepends=True)
+    k = next(i for i, r in enumerate(record_lines) if json.loads(r)["deviations"])
+    out, records = tmp_path / "part.csv", tmp_path / "part.jsonl"
+    records.write_bytes(b"".join(record_lines[:k]))  # record k's rows written, its line not yet
+    csv_lines = full_out.read_bytes().splitlines(keepends=True)
+    rows = sum(len(json.loads(r)["deviations"]) for r in record_lines[:k + 1])
+    out.write_bytes(b"".join(csv_lines[:rows + 1]))
+    _audit_cli(source, tmp_path, "part", "--resume")
+    assert records.read_bytes() == full_records.read_bytes()
+    assert out.read_bytes() == full_out.read_bytes()
+
+
+def test_records_overwrite_refused_and_resume_checks(engine: Engine, tmp_path: Path) -> None:
+    source = _synthetic_source(engine, tmp_path, "jsonl", count=10)
+    _, out, records, _ = _audit_cli(source, tmp_path, "run")
+    before = records.read_bytes()
+    assert _audit_cli(source, tmp_path, "run")[0] == 2  # would overwrite the records file
+    assert records.read_bytes() == before
+    assert main(["audit", str(source), "--catalog", str(MINI), "--resume"]) == 2  # no --records
+    assert main(["audit", str(source), "--catalog", str(MINI), "--records", str(source)]) == 2
+    # the records file of another input is not resumed
+    other = tmp_path / "other.jsonl"
+    other.write_text("\n" * 50 + source.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["audit", str(other), "--catalog", str(MINI), "--out", str(out), "--records",
+                 str(records), "--resume", "--progress", "off"]) == 2
+    assert records.read_bytes() == before
+    # the records file lists deviation rows that the CSV does not have
+    out.write_bytes(b"")
+    assert _audit_cli(source, tmp_path, "run", "--resume")[0] == 2

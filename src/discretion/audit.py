@@ -13,6 +13,8 @@ kept (:class:`AuditStats`), so memory does not grow with the input.
 from __future__ import annotations
 
 import csv
+import io
+import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from discretion.catalog.catalog import Catalog
-from discretion.catalog.models import Citation
+from discretion.catalog.models import BenchmarkItem, Citation
 from discretion.decision import Decision, SanctionOut
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError
@@ -92,17 +94,22 @@ class AuditStats:
     by_field: dict[str, Counter[str]] = field(default_factory=dict)
 
     def add(self, record_field: str, deviations: list[Deviation]) -> None:
+        self.add_kinds(record_field, [d.kind for d in deviations])
+
+    def add_kinds(self, record_field: str, kinds: Iterable[str]) -> None:
+        """Count one record of field ``record_field`` with deviations of ``kinds`` (all the
+        deviations of a record share its field)."""
         self.records += 1
         self.cases_by_field[record_field] += 1
         legal = 0
         unaudited = False
-        for deviation in deviations:
-            self.kinds[deviation.kind] += 1
-            self.by_field.setdefault(deviation.field or NO_FIELD, Counter())[deviation.kind] += 1
-            if deviation.kind == "invalid_record":
+        for kind in kinds:
+            self.kinds[kind] += 1
+            self.by_field.setdefault(record_field or NO_FIELD, Counter())[kind] += 1
+            if kind == "invalid_record":
                 self.invalid += 1
                 unaudited = True
-            elif deviation.kind == "needs_facts":
+            elif kind == "needs_facts":
                 self.needs_facts += 1
                 unaudited = True
             else:
@@ -126,9 +133,47 @@ class AuditStats:
 
 
 class _Invalid(Exception):
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], details: list[dict[str, Any]] | None = None) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+        self.details = details or [{"message": message} for message in problems]
+
+
+def status_of(kinds: Iterable[str]) -> str:
+    """The status of a record in the records file: invalid, needs_facts, deviations or ok."""
+    kinds = list(kinds)
+    if "invalid_record" in kinds:
+        return "invalid"
+    if "needs_facts" in kinds:
+        return "needs_facts"
+    return "deviations" if kinds else "ok"
+
+
+@dataclass(slots=True)
+class AuditResult:
+    """The audit of one record: one line of the records file (``--records``)."""
+
+    line: int
+    reference: str
+    item: str
+    field: str
+    deviations: list[Deviation]
+    problems: list[dict[str, Any]] = field(default_factory=list)  # invalid records only
+
+    @property
+    def status(self) -> str:
+        return status_of(d.kind for d in self.deviations)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"line": self.line, "reference": self.reference, "item": self.item,
+                               "status": self.status,
+                               "deviations": [d.kind for d in self.deviations]}
+        if out["status"] == "invalid":
+            out["error"] = {"problems": self.problems}
+        return out
+
+    def json_line(self) -> str:
+        return json.dumps(self.as_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _fmt(amount: Decimal) -> str:
@@ -176,22 +221,40 @@ class Auditor:
             yield record, self.audit_record(record)
 
     def audit_record(self, record: Record) -> list[Deviation]:
+        return self.audit_result(record).deviations
+
+    def audit_result(self, record: Record) -> AuditResult:
+        """The audit of one record (counted in :attr:`stats`), with its item and field."""
         case = record.case
         reference = str(case.get("reference") or "") if case is not None else ""
         item_id = self._item_of(case)
+        problems: list[dict[str, Any]] = []
         try:
-            record_field, deviations = self._audit(record, reference)
+            item_id, record_field, deviations = self._audit(record, reference)
         except _Invalid as exc:
             deviations = [self._invalid(record, reference, item_id, exc.problems)]
             record_field = deviations[0].field
+            problems = exc.details
         except Exception as exc:  # a bug must not lose the record or stop the run
-            deviations = [self._invalid(record, reference, item_id,
-                                        [f"internal error: {type(exc).__name__}: {exc}"])]
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            deviations = [self._invalid(record, reference, item_id, [message])]
             record_field = deviations[0].field
+            problems = [{"message": message}]
         self.stats.add(record_field or NO_FIELD, deviations)
-        return deviations
+        return AuditResult(record.line, reference, item_id, record_field, deviations, problems)
 
-    def _audit(self, record: Record, reference: str) -> tuple[str, list[Deviation]]:
+    def restore(self, result: dict[str, Any]) -> int:
+        """Count a line of an earlier run's records file in :attr:`stats` (``--resume``);
+        returns its number of deviation rows. Raises ValueError when it is not one."""
+        kinds = result.get("deviations") if isinstance(result, dict) else None
+        item = result.get("item") if isinstance(result, dict) else None
+        if (not isinstance(kinds, list) or not all(k in KINDS for k in kinds)
+                or not isinstance(item, str) or not isinstance(result.get("line"), int)):
+            raise ValueError("not a line of an audit records file")
+        self.stats.add_kinds(self._field_of(item) or NO_FIELD, kinds)
+        return len(kinds)
+
+    def _audit(self, record: Record, reference: str) -> tuple[str, str, list[Deviation]]:
         if record.case is None:
             raise _Invalid([record.error or "unreadable record"])
         case = dict(record.case)
@@ -200,7 +263,7 @@ class Auditor:
             decision = self.engine.evaluate(case)
         except DiscretionError as exc:
             raise _Invalid([(f"{p.path}: " if p.path else "") + p.message
-                            for p in exc.problems]) from None
+                            for p in exc.problems], [p.as_dict() for p in exc.problems]) from None
         item_id = decision.item or ""
         dev = _Builder(record.line, reference, item_id, self._field_of(item_id),
                        outcome, fine)
@@ -210,7 +273,7 @@ class Auditor:
             dev.add("needs_facts", "、".join(f.path for f in facts), dev.actual_text(), "",
                     "案件记录缺少审查所需的事实：" + "、".join(f.label for f in facts)
                     + "；无法判断处理是否合法")
-            return dev.field, dev.rows
+            return item_id, dev.field, dev.rows
         item = self.catalog.benchmarks.get(item_id)
         penalty = cite(item.penalty) if item is not None else ""
         if decision.outcome == "not_penalized":
@@ -224,7 +287,7 @@ class Auditor:
                         f"{reason}；但记录处以罚款{_fmt(fine)}元")
         else:
             self._penalized(decision, dev, penalty)
-        return dev.field, dev.rows
+        return item_id, dev.field, dev.rows
 
     def _not_penalized(self, decision: Decision, dev: _Builder) -> None:
         if dev.outcome != "penalized" or not decision.mandatory:
@@ -393,28 +456,137 @@ def _deciding_ground(decision: Decision) -> tuple[Citation | None, str]:
 
 
 def run_audit(auditor: Auditor, records: Iterable[Record], out: IO[str], *,
-              progress: bool = False, total: int | None = None) -> AuditStats:
-    """Audit ``records`` and write the deviations CSV to ``out``; returns the counters."""
+              progress: bool = False, total: int | None = None,
+              records_out: IO[str] | None = None, skip: int = 0, header: bool = True,
+              last_line: int | None = None) -> AuditStats:
+    """Audit ``records`` and write the deviations CSV to ``out``; returns the counters.
+
+    ``records_out``: the records file (one JSON line per input record). ``skip``: input records
+    already audited by an earlier run (``--resume``; their counts are already in
+    ``auditor.stats``, see :func:`resume_audit`); ``last_line`` is the input line of the last
+    of them, checked so that a different input is not resumed. ``header``: write the CSV header
+    (not when appending to a CSV that has one).
+
+    Crash safety: a records line is written only after the deviation rows of its record have
+    been flushed, so the records file never gets ahead of the CSV (:func:`resume_audit` cuts
+    the CSV back to the rows of the records kept)."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
+    if header:
+        writer.writerow(CSV_HEADER)
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=total, unit="case", file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+    pending: list[str] = []
+
+    def flush() -> None:
+        out.flush()
+        if records_out is not None and pending:
+            records_out.write("".join(pending))
+            records_out.flush()
+            pending.clear()
+
     try:
-        for index, (_record, deviations) in enumerate(auditor.audit(records), 1):
-            for deviation in deviations:
+        for index, record in enumerate(_skipping(records, skip, last_line), 1):
+            result = auditor.audit_result(record)
+            for deviation in result.deviations:
                 writer.writerow(deviation.row())
+            if records_out is not None:
+                pending.append(result.json_line())
+                if len(pending) >= 1000:
+                    flush()
             if bar is not None and index % 256 == 0:
                 bar.update(256)
         if bar is not None:
-            bar.update(auditor.stats.records - bar.n)
+            bar.update(auditor.stats.records - skip - bar.n)
     finally:
-        out.flush()
+        flush()
         if bar is not None:
             bar.close()
     return auditor.stats
+
+
+class ResumeMismatch(ValueError):
+    """The records file of ``--resume`` was not written for this input."""
+
+
+def _skipping(records: Iterable[Record], skip: int, last_line: int | None) -> Iterator[Record]:
+    """``records`` without the first ``skip``; checks the last skipped one's line."""
+    iterator = iter(records)
+    for index in range(skip):
+        record = next(iterator, None)
+        if record is None:
+            return
+        if index == skip - 1 and last_line is not None and record.line != last_line:
+            raise ResumeMismatch(f"the records file does not match the input: its last record is "
+                             f"line {last_line}, the input's record {skip} is line {record.line}")
+    yield from iterator
+
+
+@dataclass
+class Resumed:
+    """What :func:`resume_audit` found: records to skip, the last one's line, CSV state."""
+
+    skip: int = 0
+    last_line: int | None = None
+    rows: int = 0  # deviation rows of the skipped records
+    header: bool = True  # the CSV needs its header (it is empty or absent)
+
+
+def resume_audit(auditor: Auditor, records_path: Path, csv_path: Path | None) -> Resumed:
+    """Prepare ``--resume``: cut a torn last line off the records file, count its complete lines
+    (the records to skip) and rebuild their counts into ``auditor.stats`` (so the summary covers
+    the whole input); cut the deviations CSV (``csv_path``, None for stdout) back to its header
+    and the rows of those records. Raises ValueError when the files do not fit together."""
+    from discretion.batch import completed_lines
+
+    resumed = Resumed(skip=completed_lines(records_path))
+    if resumed.skip:
+        with records_path.open(encoding="utf-8") as handle:
+            for number, text in enumerate(handle, 1):
+                try:
+                    result = json.loads(text)
+                    resumed.rows += auditor.restore(result)
+                except ValueError as exc:
+                    raise ValueError(f"{records_path}:{number}: {exc}") from None
+                resumed.last_line = result["line"]
+    if csv_path is not None:
+        resumed.header = _cut_csv(csv_path, resumed.rows)
+    elif resumed.rows:
+        resumed.header = True  # stdout: a new CSV with the rows of the remaining records
+    return resumed
+
+
+def _cut_csv(path: Path, rows: int) -> bool:
+    """Keep the header and the first ``rows`` rows of a deviations CSV (a torn last line and
+    rows of records not in the records file are cut off). Returns whether the header is
+    missing (the file is empty)."""
+    if not path.exists():
+        if rows:
+            raise ValueError(f"{path} does not exist but the records file lists {rows} "
+                             "deviation rows")
+        return True
+    with path.open("rb+") as handle:
+        data = handle.read()
+        end = data.rfind(b"\n") + 1
+        data = data[:end]
+        if not data:
+            if rows:
+                raise ValueError(f"{path} is empty but the records file lists {rows} "
+                                 "deviation rows")
+            handle.truncate(0)
+            return True
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="\n"))
+        next(reader, None)  # the header
+        kept = sum(1 for _ in zip(range(rows), reader, strict=False))
+        if kept < rows:
+            raise ValueError(f"{path} has {kept} deviation rows, fewer than the {rows} "
+                             "the records file lists")
+        physical = reader.line_num
+        lines = data.split(b"\n")
+        handle.truncate(sum(len(line) + 1 for line in lines[:physical]))
+    return False
 
 
 # --- summary ------------------------------------------------------------------------------
@@ -540,6 +712,21 @@ def draw_chart(stats: AuditStats, catalog: Catalog, path: str | Path) -> bool:
 # --- synthetic input (measurements and tests) ---------------------------------------------
 
 
+
+def random_facts(rng: Any, item: BenchmarkItem) -> dict[str, Any]:
+    """Plausible random values for an item's declared facts (synthetic cases; bench)."""
+    facts: dict[str, Any] = {}
+    for fact in item.facts:
+        if fact.type == "integer":
+            facts[fact.name] = rng.randint(0, 60)
+        elif fact.type in ("number", "money"):
+            facts[fact.name] = f"{rng.randint(0, 6000) / 100:.2f}"
+        elif fact.type == "boolean":
+            facts[fact.name] = rng.random() < 0.5
+        elif fact.type == "enum":
+            facts[fact.name] = rng.choice(fact.values or [""])
+    return facts
+
 def synthetic_decided(engine: Engine, count: int, seed: int = 20221,
                       deviate: float = 0.15) -> Iterator[dict[str, Any]]:
     """``count`` decided cases over every benchmark item of the engine's catalog, with a fixed
@@ -552,16 +739,7 @@ def synthetic_decided(engine: Engine, count: int, seed: int = 20221,
     items = sorted(engine.catalog.benchmarks.values(), key=lambda i: i.id)
     for number in range(count):
         item = rng.choice(items)
-        facts: dict[str, Any] = {}
-        for fact in item.facts:
-            if fact.type == "integer":
-                facts[fact.name] = rng.randint(0, 60)
-            elif fact.type in ("number", "money"):
-                facts[fact.name] = f"{rng.randint(0, 6000) / 100:.2f}"
-            elif fact.type == "boolean":
-                facts[fact.name] = rng.random() < 0.5
-            elif fact.type == "enum":
-                facts[fact.name] = rng.choice(fact.values or [""])
+        facts = random_facts(rng, item)
         if facts and rng.random() < 0.01:
             facts.pop(rng.choice(sorted(facts)))
         individual = rng.random() < 0.6

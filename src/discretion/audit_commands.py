@@ -25,6 +25,13 @@ def add_commands(sub: Any) -> None:
                        help="write a Markdown summary (totals, field × kind, rate per 1,000 cases)")
     audit.add_argument("--chart", metavar="CHART.png|.svg",
                        help="draw deviations by field, stacked by kind (PNG or SVG)")
+    audit.add_argument("--records", metavar="RECORDS.jsonl",
+                       help="one JSON line per input record, in input order: line, reference, "
+                            "item, status (ok|deviations|needs_facts|invalid), deviation kinds, "
+                            "error")
+    audit.add_argument("--resume", action="store_true",
+                       help="continue an interrupted run: skip the records already in --records, "
+                            "append to it and to --out (the summary counts every record)")
     audit.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
                        help="progress bar on stderr (auto: when it is a terminal)")
     audit.set_defaults(handler=cmd_audit)
@@ -37,7 +44,15 @@ def _usage(message: str) -> Exception:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from discretion.audit import Auditor, draw_chart, run_audit, summary_markdown
+    from discretion.audit import (
+        Auditor,
+        Resumed,
+        ResumeMismatch,
+        draw_chart,
+        resume_audit,
+        run_audit,
+        summary_markdown,
+    )
     from discretion.catalog.catalog import Catalog
     from discretion.engine.engine import Engine
     from discretion.errors import DiscretionError, Problem
@@ -47,7 +62,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
         raise _usage(f"decided-cases file not found: {args.decided}")
     if args.chart and Path(args.chart).suffix.lower() not in CHART_FORMATS:
         raise _usage(f"--chart is a .png or .svg file, not '{args.chart}'")
-    for option in ("out", "summary", "chart"):
+    if args.resume and not args.records:
+        raise _usage("--resume needs --records FILE: it counts the records already audited")
+    for option in ("out", "summary", "chart", "records"):
         value = getattr(args, option)
         if value and value != "-" and Path(value).is_dir():
             raise _usage(f"--{option} '{value}' is a folder")
@@ -55,14 +72,39 @@ def cmd_audit(args: argparse.Namespace) -> int:
             raise _usage(f"--{option}: the folder of '{value}' does not exist")
     if args.out and args.out != "-" and Path(args.out).resolve() == Path(args.decided).resolve():
         raise _usage("--out would overwrite the input")
+    records_path = Path(args.records) if args.records else None
+    if records_path is not None:
+        if args.records == "-":
+            raise _usage("--records is a file, not stdout")
+        if args.decided != "-" and records_path.resolve() == Path(args.decided).resolve():
+            raise _usage("--records would overwrite the input")
+        if args.out and args.out != "-" and records_path.resolve() == Path(args.out).resolve():
+            raise _usage("--records and --out are the same file")
+        if not args.resume and records_path.exists() and records_path.stat().st_size > 0:
+            raise _usage(f"{args.records} exists; pass --resume to continue it or remove it")
     auditor = Auditor(Engine(Catalog.load(args.catalog)))
     progress = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
     to_stdout = args.out in (None, "-")
-    # A BOM so that spreadsheet programs read the Chinese text as UTF-8 (as `export --format csv`).
-    out = sys.stdout if to_stdout else open(args.out, "w", encoding="utf-8-sig", newline="")
+    resumed = Resumed()
+    if args.resume and records_path is not None:
+        try:
+            resumed = resume_audit(auditor, records_path,
+                                   None if to_stdout else Path(args.out))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _usage(f"cannot resume: {exc}") from None
+    mode = "a" if args.resume else "w"
+    # A BOM so that spreadsheet programs read the Chinese text as UTF-8 (as `export --format csv`);
+    # appending to a non-empty file writes no second BOM.
+    out = sys.stdout if to_stdout else open(args.out, mode, encoding="utf-8-sig", newline="")
+    records_out = (open(records_path, mode, encoding="utf-8", newline="")
+                   if records_path is not None else None)
     try:
         with text_input(args.decided) as handle:
-            stats = run_audit(auditor, open_records(handle, args.decided), out, progress=progress)
+            stats = run_audit(auditor, open_records(handle, args.decided), out, progress=progress,
+                              records_out=records_out, skip=resumed.skip,
+                              header=resumed.header, last_line=resumed.last_line)
+    except ResumeMismatch as exc:
+        raise _usage(f"cannot resume: {exc}") from None
     except UnicodeDecodeError as exc:
         raise DiscretionError(Problem(f"input is not UTF-8 text (byte {exc.start})",
                                       file=args.decided, hint="re-save the file as UTF-8"),
@@ -70,6 +112,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     finally:
         if not to_stdout:
             out.close()
+        if records_out is not None:
+            records_out.close()
     catalog = auditor.catalog
     if args.summary:
         Path(args.summary).write_text(summary_markdown(stats, catalog, args.decided),
@@ -81,5 +125,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
                   file=sys.stderr)
     print(f"{stats.records} records: {stats.audited} audited, {stats.deviations} deviations in "
           f"{stats.with_deviations} records, {stats.needs_facts} need facts, "
-          f"{stats.invalid} invalid", file=sys.stderr)
+          f"{stats.invalid} invalid"
+          + (f" ({resumed.skip} from the earlier run)" if resumed.skip else ""), file=sys.stderr)
     return EXIT_OK if stats.invalid == 0 else EXIT_INVALID
