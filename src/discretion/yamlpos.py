@@ -9,7 +9,6 @@ alias expansion and nesting are bounded so that hostile files ("billion laughs")
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -233,7 +232,3 @@ class _Builder:
             self.doc.marks[(*path, key)] = (value_node.start_mark.line + 1,
                                             value_node.start_mark.column + 1)
         return result
-
-
-def positions_of(doc: Located) -> Mapping[PathKey, tuple[int, int]]:
-    return doc.marks

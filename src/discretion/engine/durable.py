@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -222,7 +222,3 @@ class RuleHost:
         result = set(fired)
         fired.clear()
         return result
-
-    def evaluate_batch(self, name: str, rules: Mapping[str, Expr],
-                       batch: Iterable[Mapping[str, Any]]) -> list[set[str]]:
-        return [self.evaluate(name, rules, facts) for facts in batch]

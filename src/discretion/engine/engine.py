@@ -32,6 +32,7 @@ from discretion.catalog.models import (
     LIST_LABELS,
     SANCTION_LABELS,
     AppliesWhen,
+    Band,
     BenchmarkItem,
     Citation,
     Correction,
@@ -62,7 +63,9 @@ from discretion.law import apl as law
 from discretion.law.citations import apl
 from discretion.law.facts import Env, build_env, check_circumstances
 from discretion.law.ranges import (
+    party_fine,
     party_sanctions,
+    policy_band,
     statutory_bounds,
     tier_bounds,
     tier_fine_for,
@@ -303,8 +306,6 @@ class Engine:
         # Art. 33 ¶1 and the non-penalty list.
         if self._art33_minor(case, item, tier_index, values, draft):
             return draft
-        if draft.missing and not draft.outcomes:
-            draft.outcomes.add("penalized")
         draft.outcomes.add("penalized")
         grounds += law.art32_grounds(case, self.catalog.manifest)
         heavier = law.art49_emergency(case)
@@ -413,7 +414,7 @@ class Engine:
         highs: list[Decimal] = []
         for index in tiers:
             tier = item.tiers[index]
-            sanction = _fine_for(item, str(party), tier.uses == "serious")
+            sanction = party_fine(item.statutory, str(party), tier.uses == "serious")
             tier_fine = tier_fine_for(tier, str(party))
             if sanction is None or tier_fine is None:
                 continue
@@ -475,7 +476,6 @@ class Engine:
     def _penalize(self, case: Case, item: BenchmarkItem, env: Env, tier_index: int | None,
                   values: Mapping[str, Tri], grounds: list[law.Ground], draft: _Draft) -> None:
         party = case.party.kind.value
-        policy = self.catalog.manifest.policy
         tier = item.tiers[tier_index] if tier_index is not None else None
         serious = tier is not None and tier.uses == "serious"
         sanctions = party_sanctions(item.statutory, party, serious)
@@ -519,7 +519,6 @@ class Engine:
                                     hearing_right=flags.hearing_right, legal_review=flags.legal_review)
         for reason in flags.reasons:
             draft.step("procedure", reason)
-        _ = policy
 
     def _recommend_fine(self, item: BenchmarkItem, sanction: Sanction, tier: Any, env: Env,
                         direction: str | None, draft: _Draft) -> SanctionOut | None:
@@ -530,21 +529,19 @@ class Engine:
             tier_fine = tier_fine_for(tier, env.values["party_kind"])  # type: ignore[arg-type]
             if tier_fine is not None:
                 bounds = tier_bounds(tier_fine, sanction, policy)
-        from discretion.catalog.models import Band
-
         if direction == "lighter":
-            lower = whole.band(*policy.bands.get(Band.lighter), policy.rounding)
+            lower = policy_band(sanction, Band.lighter, policy)
             bounds = Range(min(bounds.low, lower.low), min(bounds.high, lower.high)) \
                 if bounds.low <= lower.high else lower
         elif direction == "heavier":
-            upper = whole.band(*policy.bands.get(Band.heavier), policy.rounding)
+            upper = policy_band(sanction, Band.heavier, policy)
             bounds = Range(max(bounds.low, upper.low), max(bounds.high, upper.high))
         elif direction == "mitigated":
             if whole.low > 0:
                 bounds = Range((whole.low * policy.mitigation_floor).quantize(Decimal("0.01")),
                                whole.low)
             else:
-                bounds = whole.band(*policy.bands.get(Band.lighter), policy.rounding)
+                bounds = policy_band(sanction, Band.lighter, policy)
         bounds = whole.clamp(bounds) if direction != "mitigated" else bounds
         result = to_yuan(sanction, bounds, env.values, env.labels)
         if result.range is None:
@@ -591,7 +588,7 @@ class Engine:
         party = case.party.kind.value
 
         def top(item: BenchmarkItem) -> Decimal:
-            fine = _fine_for(item, party, False)
+            fine = party_fine(item.statutory, party, False)
             return fine.max if fine is not None and fine.max is not None and not (fine.base or fine.per) \
                 else Decimal(0)
 
@@ -663,13 +660,6 @@ def _lightest_tier(item: BenchmarkItem) -> int | None:
     """Index of the tier with the lowest recommended fine (the catalog's 轻微), else the first."""
     base = [i for i, t in enumerate(item.tiers) if t.uses == "base"]
     return base[0] if base else None
-
-
-def _fine_for(item: BenchmarkItem, party: str, serious: bool) -> Sanction | None:
-    for sanction in party_sanctions(item.statutory, party, serious):
-        if sanction.kind is SanctionKind.fine:
-            return sanction
-    return None
 
 
 def _correction_label(status: CorrectionStatus) -> str:

@@ -8,7 +8,7 @@ measure or a procedural flag. The engine calls them in the order of :data:`ORDER
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from discretion.case import Capacity, Case, Harm, PartyKind
 from discretion.catalog.models import BenchmarkItem, Citation, Manifest, SanctionKind
@@ -45,15 +45,6 @@ class Ground:
     mandatory: bool
     citation: Citation
     reason: str
-
-
-@dataclass
-class Limitation:
-    start: dt.date
-    discovered: dt.date
-    years: int
-    expired: bool
-    reason: str = field(default="")
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

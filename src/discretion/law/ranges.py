@@ -55,16 +55,23 @@ def statutory_bounds(sanction: Sanction) -> Range:
     return Range(sanction.low, sanction.max)
 
 
+def policy_band(sanction: Sanction, band: Band, policy: Policy) -> Range:
+    """A policy band of a fine's statutory range, in the sanction's own unit.
+
+    Yuan ranges round to the policy step; multiples, per-unit amounts and very narrow ranges
+    keep the fen so that bands stay distinct.
+    """
+    whole = statutory_bounds(sanction)
+    lower, upper = policy.bands.get(band)
+    in_yuan = not (sanction.base or sanction.per)
+    wide = whole.high - whole.low >= policy.rounding * 10
+    return whole.band(lower, upper, policy.rounding if in_yuan and wide else FEN)
+
+
 def tier_bounds(fine: TierFine, sanction: Sanction, policy: Policy) -> Range:
     """A tier's fine bounds in the sanction's own unit."""
-    whole = statutory_bounds(sanction)
     if fine.band is not None:
-        lower, upper = policy.bands.get(fine.band)
-        # Yuan ranges round to the policy step; multiples, per-unit amounts and very narrow
-        # ranges keep the fen so that bands stay distinct.
-        in_yuan = not (sanction.base or sanction.per)
-        wide = whole.high - whole.low >= policy.rounding * 10
-        return whole.band(lower, upper, policy.rounding if in_yuan and wide else FEN)
+        return policy_band(sanction, fine.band, policy)
     assert fine.min is not None and fine.max is not None
     return Range(fine.min, fine.max)
 
