@@ -281,3 +281,41 @@ def test_precision_beyond_float(source, value):
     expr = parse_condition(source)
     assert evaluate(expr, {"n1": value}) is True
     assert HOST.evaluate(fresh("bug_precision"), {"r": expr}, {"n1": value}) == {"r"}
+
+
+# --- the circumstance cache's value classes (conditions/classes.py) ----------------------
+
+wide_numbers = st.one_of(numbers, st.integers(-5, 120),
+                         st.decimals(min_value=-2, max_value=120, places=2))
+wide_environments = st.fixed_dictionaries({
+    "b1": st.booleans(), "b2": st.booleans(),
+    "n1": wide_numbers, "n2": wide_numbers,
+    "e1": st.sampled_from((*ENUM_VALUES, "z", "")),
+})
+
+
+@settings(max_examples=500, deadline=None)
+@given(rule_sets, wide_environments, st.data())
+def test_value_classes_never_merge_values_a_rule_separates(rules, one, data):
+    """Two environments with the same class key make every rule come out the same, so the
+    engine may reuse durable-rules' answer for one as the answer for the other."""
+    from discretion.conditions.classes import ValueClasses
+
+    name = data.draw(st.sampled_from(sorted(one)), label="changed")
+    other = dict(one, **{name: data.draw(wide_environments, label="other")[name]})
+    classes = ValueClasses(rules.values())
+    if classes.key(one) == classes.key(other):
+        assert expected(rules, one) == expected(rules, other)
+
+
+@given(rule_sets, wide_environments)
+def test_value_classes_separate_every_literal(rules, env):
+    """A value equal to a literal of its name is never in the class of a different value."""
+    from discretion.conditions.classes import ValueClasses
+
+    classes = ValueClasses(rules.values())
+    for name in classes.names:
+        if name.startswith("n"):
+            bumped = dict(env, **{name: env[name] + Decimal("0.001")})
+            if any(evaluate(e, bumped) != evaluate(e, env) for e in rules.values()):
+                assert classes.key(bumped) != classes.key(env)

@@ -42,6 +42,7 @@ from discretion.catalog.models import (
     SanctionKind,
 )
 from discretion.conditions.ast import Expr, names_in
+from discretion.conditions.classes import ValueClasses
 from discretion.conditions.interpret import UNKNOWN, Tri, evaluate
 from discretion.decision import (
     Adjustment,
@@ -139,10 +140,12 @@ class Engine:
         self.today = today
         self._host = RuleHost()
         self._rules: dict[str, dict[str, Expr]] = {}
-        # Circumstance results by item and the values of the names its rules read: the same
-        # facts always fire the same rules, so durable-rules is asked once per combination.
+        # Circumstance results by item and the classes of the values its rules read
+        # (conditions/classes.py): values in the same classes fire the same rules, so
+        # durable-rules is asked once per item and combination of classes.
         self._fired: dict[tuple[object, ...], dict[str, Tri]] = {}
         self._names: dict[str, list[str]] = {}
+        self._classes: dict[str, ValueClasses] = {}
         self._ref = CatalogRef(jurisdiction=self.catalog.manifest.jurisdiction,
                                version=self.catalog.manifest.version, sha256=self.catalog.sha256)
 
@@ -229,7 +232,9 @@ class Engine:
                 rules["serious"] = conds.serious
             for entry_id, cond in conds.lists:
                 rules[f"list:{entry_id}"] = cond
-            self._names[item.id] = sorted({n.name for expr in rules.values() for n in names_in(expr)})
+            classes = ValueClasses(rules.values())
+            self._names[item.id] = classes.names
+            self._classes[item.id] = classes
             self._rules[item.id] = rules
         return rules
 
@@ -240,11 +245,12 @@ class Engine:
         names = self._names[item.id]
         missing = [n for n in names if n not in env.values]
         if not missing:
-            key = (item.id, *(env.values[n] for n in names))
+            # values in the same classes fire the same rules (conditions/classes.py)
+            key = (item.id, *self._classes[item.id].key(env.values))
             values = self._fired.get(key)
             if values is None:
                 # only the names the rules read travel to durable-rules
-                fired = self._host.evaluate(item.id, rules, dict(zip(names, key[1:], strict=True)))
+                fired = self._host.evaluate(item.id, rules, {n: env.values[n] for n in names})
                 values = {name: name in fired for name in rules}
                 if len(self._fired) >= RULE_CACHE_SIZE:
                     self._fired.clear()
