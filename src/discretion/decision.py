@@ -4,7 +4,9 @@ Keys are fixed (``docs/schema/decision.schema.json``). Money is written as decim
 yuan with two decimals. ``outcome`` is ``None`` only when ``needs_facts`` says what is missing.
 
 The records are plain (slotted) dataclasses, cheap to build in the engine's hot path; pydantic
-serialises them (:meth:`Decision.to_json`) and derives their JSON Schema.
+serialises them (:meth:`Decision.to_json`) and derives their JSON Schema. Every record but
+:class:`Decision` and :class:`NeedsFacts` is frozen: the engine shares the ones that only read
+the catalog (an item's statutory sanctions, its trace steps) between decisions.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from discretion.catalog.models import Citation
 Outcome = Literal["not_penalized", "penalized", "correction_only"]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Ground:
     """A legal ground of the decision: a structured citation and the reason it applies."""
 
@@ -29,7 +31,7 @@ class Ground:
     reason: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Money:
     """A fine range in yuan, as decimal strings with two decimals."""
 
@@ -37,7 +39,7 @@ class Money:
     max: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class SanctionOut:
     """A sanction, statutory or recommended; fines carry their range in yuan."""
 
@@ -49,14 +51,14 @@ class SanctionOut:
     basis: str | None = None  # how the amount is computed, in words
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class TierOut:
     index: int
     level: str
     description: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Adjustment:
     kind: Literal["lighter", "mitigated", "heavier"]
     mandatory: bool
@@ -64,20 +66,20 @@ class Adjustment:
     reason: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class FollowUpOut:
     code: str
     text: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Procedure:
     summary_allowed: bool
     hearing_right: bool
     legal_review: bool
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class MissingFact:
     path: str
     label: str
@@ -92,14 +94,14 @@ class NeedsFacts:
     range: Money | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class TraceStep:
     rule: str
     detail: str
     citation: Citation | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class CatalogRef:
     jurisdiction: str
     version: str

@@ -59,20 +59,20 @@ from discretion.decision import (
     TraceStep,
 )
 from discretion.engine.durable import RuleHost
+from discretion.engine.plan import ItemPlan, build_plan
 from discretion.errors import CaseError, Problem
 from discretion.law import apl as law
 from discretion.law.citations import apl
 from discretion.law.facts import Env, build_env, check_circumstances
 from discretion.law.ranges import (
     party_fine,
-    party_sanctions,
     policy_band,
     statutory_bounds,
     tier_bounds,
     tier_fine_for,
     to_yuan,
 )
-from discretion.law.versions import VersionChoice, applicable_version, versions_of
+from discretion.law.versions import VersionChoice, applicable_version
 from discretion.money import Range
 
 RULE_CACHE_SIZE = 200_000
@@ -143,9 +143,11 @@ class Engine:
         # Circumstance results by item and the classes of the values its rules read
         # (conditions/classes.py): values in the same classes fire the same rules, so
         # durable-rules is asked once per item and combination of classes.
-        self._fired: dict[tuple[object, ...], dict[str, Tri]] = {}
+        self._fired: dict[tuple[object, ...], tuple[dict[str, Tri], TraceStep]] = {}
         self._names: dict[str, list[str]] = {}
         self._classes: dict[str, ValueClasses] = {}
+        self._plans: dict[str, ItemPlan] = {}
+        self._procedures: dict[tuple[object, ...], tuple[Procedure, tuple[TraceStep, ...]]] = {}
         self._ref = CatalogRef(jurisdiction=self.catalog.manifest.jurisdiction,
                                version=self.catalog.manifest.version, sha256=self.catalog.sha256)
 
@@ -155,18 +157,27 @@ class Engine:
         """Decide one case. Raises :class:`~discretion.errors.CaseError` listing every problem."""
         case = parse_case(case)
         named = self.resolve_items(case)
-        problems = check_circumstances(case, self.catalog.manifest)
+        manifest = self.catalog.manifest
+        problems = check_circumstances(case, manifest) if case.circumstances else []
         # Art. 37: the version of each act to apply; facts of any version are accepted.
-        act_day = case.ended_on or case.occurred_on
-        decision_day = case.decision_date(self.today)
-        choices = [applicable_version(self.catalog, item, act_day, decision_day,
-                                      case.party.kind.value) for item in named]
-        items = [choice.item or item for choice, item in zip(choices, named, strict=True)]
+        choices: list[VersionChoice | None] = []
+        items: list[BenchmarkItem] = []
+        for item in named:
+            if self._plan(item).versioned:
+                choice = applicable_version(self.catalog, item, case.ended_on or case.occurred_on,
+                                            case.decision_date(self.today), str(case.party.kind))
+                choices.append(choice)
+                items.append(choice.item or item)
+            else:
+                choices.append(None)
+                items.append(item)
         envs: list[Env] = []
         # Art. 29: with several items, a fact belongs to at least one of them.
-        declared = {f.name for item in named for v in versions_of(self.catalog, item) for f in v.facts}
+        declared = self._plan(named[0]).declared if len(named) == 1 else \
+            frozenset().union(*(self._plan(item).declared for item in named))
         for item in items:
-            env, found = build_env(case, item, self.catalog.manifest, also_known=declared)
+            env, found = build_env(case, item, manifest, also_known=declared,
+                                   shape=self._plan(item).shape)
             problems.extend(p for p in found if p not in problems)
             envs.append(env)
         if problems:
@@ -180,6 +191,20 @@ class Engine:
         """Decide cases one after another, in order (an iterator: constant memory)."""
         for case in cases:
             yield self.evaluate(case)
+
+    def prepare(self, items: Iterable[str] | None = None) -> int:
+        """Build, ahead of the first case, what is otherwise built on first use: each item's
+        plan, its parsed conditions and its durable-rules ruleset (every item by default).
+
+        Useful before a long batch or to measure steady throughput; ``evaluate`` does not need
+        it. Returns the number of rulesets built so far.
+        """
+        benchmarks = self.catalog.benchmarks
+        for item_id in (benchmarks if items is None else items):
+            item = benchmarks[item_id]
+            self._plan(item)
+            self._host.build(item.id, self._item_rules(item))
+        return self._host.ruleset_count
 
     def resolve_items(self, case: Case) -> list[BenchmarkItem]:
         """The benchmark item(s) a case names, by id or by citation."""
@@ -217,6 +242,12 @@ class Engine:
             raise CaseError(problems)
         return items
 
+    def _plan(self, item: BenchmarkItem) -> ItemPlan:
+        plan = self._plans.get(item.id)
+        if plan is None or plan.item is not item:
+            plan = self._plans[item.id] = build_plan(self.catalog, item)
+        return plan
+
     # --- rules ---------------------------------------------------------------------------
 
     def _item_rules(self, item: BenchmarkItem) -> dict[str, Expr]:
@@ -247,17 +278,18 @@ class Engine:
         if not missing:
             # values in the same classes fire the same rules (conditions/classes.py)
             key = (item.id, *self._classes[item.id].key(env.values))
-            values = self._fired.get(key)
-            if values is None:
+            found = self._fired.get(key)
+            if found is None:
                 # only the names the rules read travel to durable-rules
                 fired = self._host.evaluate(item.id, rules, {n: env.values[n] for n in names})
                 values = {name: name in fired for name in rules}
+                step = TraceStep(rule="rules", detail="情形评估（durable-rules）：" + (
+                    "、".join(sorted(n for n, v in values.items() if v)) or "无规则命中"))
                 if len(self._fired) >= RULE_CACHE_SIZE:
                     self._fired.clear()
-                self._fired[key] = values
-            draft.step("rules", "情形评估（durable-rules）：" +
-                       ("、".join(sorted(n for n, v in values.items() if v)) or "无规则命中"))
-            return values
+                found = self._fired[key] = (values, step)
+            draft.trace.append(found[1])
+            return found[0]
         values = {name: evaluate(expr, env.values) for name, expr in rules.items()}  # type: ignore[arg-type]
         draft.step("rules", "情形评估（参考解释器，事实未查明：" + "、".join(missing) + "）")
         return values
@@ -267,8 +299,9 @@ class Engine:
     def _decide(self, case: Case, item: BenchmarkItem, env: Env,
                 version: VersionChoice | None = None) -> _Draft:
         draft = _Draft()
+        plan = self._plan(item)
         today = self.today or dt.date.today()
-        draft.step("item", f"{item.id} {item.title}", item.penalty)
+        draft.trace.append(plan.item_step)
         # Art. 36 first: a case discovered too late ends whatever else is true.
         expired = law.art36_limitation(case, item, today)
         if isinstance(expired, law.Finding):
@@ -280,14 +313,9 @@ class Engine:
             if version.not_violation is not None:
                 return self._not_penalized(draft, apl(37), version.not_violation, "art37",
                                            True, ())
-        for citation in item.violated:
-            draft.grounds.append(Ground(citation=citation, reason=f"违反：{item.title}"))
-        party = case.party.kind.value
-        draft.statutory = [self._sanction_out(s, item, env, None) for s in
-                           party_sanctions(item.statutory, party)]
-        if item.statutory.serious is not None:
-            draft.statutory += [self._sanction_out(s, item, env, None, serious=True)
-                                for s in party_sanctions(item.statutory, party, serious=True)]
+        draft.grounds.extend(plan.violated)
+        party = str(case.party.kind)
+        draft.statutory = self._statutory(plan, party, env)
         if item.statutory.correction is not Correction.none:
             draft.follow("correction_order")
         # Art. 36, 30, 31, 33 ¶2: rules that can end the case before the benchmark is read.
@@ -305,21 +333,38 @@ class Engine:
             elif isinstance(result, law.Ground):
                 grounds.append(result)
         # The clause's own condition.
-        if not self._clause_applies(case, item, draft):
+        if not self._clause_applies(case, plan, draft):
             return draft
         values = self._match(item, env, draft)
-        tier_index = self._select_tier(item, values, env, draft)
+        tier_index = self._select_tier(plan, values, env, draft)
         # Art. 33 ¶1 and the non-penalty list.
-        if self._art33_minor(case, item, tier_index, values, draft):
+        if self._art33_minor(case, plan, tier_index, values, draft):
             return draft
         draft.outcomes.add("penalized")
-        grounds += law.art32_grounds(case, self.catalog.manifest)
-        heavier = law.art49_emergency(case)
-        if heavier is not None:
-            grounds.append(heavier)
-        grounds += self._list_grounds(item, values, draft)
-        self._penalize(case, item, env, tier_index, values, grounds, draft)
+        if case.circumstances:
+            grounds += law.art32_grounds(case, self.catalog.manifest)
+            heavier = law.art49_emergency(case)
+            if heavier is not None:
+                grounds.append(heavier)
+        grounds += self._list_grounds(plan, values, draft)
+        self._penalize(case, plan, env, tier_index, grounds, draft)
         return draft
+
+    def _statutory(self, plan: ItemPlan, party: str, env: Env) -> list[SanctionOut]:
+        """The statutory sanctions for the party (shared when no amount reads a fact)."""
+        key = ("statutory", party)
+        if plan.value_free:
+            cached = plan.memo.get(key)
+            if cached is not None:
+                return list(cached)  # type: ignore[call-overload]
+        item = plan.item
+        out = [self._sanction_out(s, item, env, None) for s in plan.sanctions[(party, False)]]
+        if item.statutory.serious is not None:
+            out += [self._sanction_out(s, item, env, None, serious=True)
+                    for s in plan.sanctions[(party, True)]]
+        if plan.value_free:
+            plan.memo[key] = tuple(out)
+        return out
 
     def _not_penalized(self, draft: _Draft, citation: Citation, reason: str, rule: str,
                        mandatory: bool, follow_up: Iterable[str]) -> _Draft:
@@ -331,9 +376,10 @@ class Engine:
         draft.missing.clear()
         return draft
 
-    def _clause_applies(self, case: Case, item: BenchmarkItem, draft: _Draft) -> bool:
-        if not party_sanctions(item.statutory, case.party.kind.value):
-            who = "单位" if case.party.kind.value == "individual" else "个人"
+    def _clause_applies(self, case: Case, plan: ItemPlan, draft: _Draft) -> bool:
+        item = plan.item
+        if not plan.sanctions[(str(case.party.kind), False)]:
+            who = "单位" if case.party.kind == "individual" else "个人"
             draft.outcome = "correction_only"
             draft.grounds.append(Ground(citation=item.penalty,
                                         reason=f"该条款仅对{who}规定了处罚，对本案当事人只责令改正"))
@@ -361,9 +407,10 @@ class Engine:
         draft.step("clause", f"未出现“{words}”情形：只责令改正，不予罚款", item.penalty)
         return False
 
-    def _select_tier(self, item: BenchmarkItem, values: Mapping[str, Tri], env: Env,
+    def _select_tier(self, plan: ItemPlan, values: Mapping[str, Tri], env: Env,
                      draft: _Draft) -> int | None:
         """First tier (in written order) whose circumstances hold; ``otherwise`` when none does."""
+        item = plan.item
         serious: Tri = values.get("serious", False) if item.statutory.serious else False
         if serious is UNKNOWN:
             self._need_names(item, "serious", env, draft)
@@ -402,9 +449,16 @@ class Engine:
         if chosen is None:
             draft.step("tier", "没有档次的情形成立：按法定幅度")
             return None
-        tier = item.tiers[chosen]
-        draft.tier = TierOut(index=chosen, level=tier.level, description=tier.description)
-        draft.step("tier", f"违法程度：{tier.level}" + (f"（{tier.description}）" if tier.description else ""))
+        key = ("tier", chosen)
+        cached = plan.memo.get(key)
+        if cached is None:
+            tier = item.tiers[chosen]
+            cached = plan.memo[key] = (
+                TierOut(index=chosen, level=tier.level, description=tier.description),
+                TraceStep(rule="tier", detail=f"违法程度：{tier.level}" +
+                          (f"（{tier.description}）" if tier.description else "")))
+        draft.tier, step = cached  # type: ignore[misc]
+        draft.trace.append(step)  # type: ignore[has-type]
         return chosen
 
     def _need_names(self, item: BenchmarkItem, rule: str, env: Env, draft: _Draft) -> None:
@@ -432,18 +486,18 @@ class Engine:
         if lows:
             draft.range_possible = Range(min(lows), max(highs))
 
-    def _art33_minor(self, case: Case, item: BenchmarkItem, tier_index: int | None,
+    def _art33_minor(self, case: Case, plan: ItemPlan, tier_index: int | None,
                      values: Mapping[str, Tri], draft: _Draft) -> bool:
         """Art. 33 ¶1. First sentence (shall): the violation is minor — the item's lightest tier —
         was corrected in time and caused no harm. Second sentence (may): first violation, minor
         harm, corrected in time, where the catalog's non-penalty list covers the item."""
-        lightest = tier_index is not None and tier_index == _lightest_tier(item)
+        lightest = tier_index is not None and tier_index == plan.lightest
         if case.harm is Harm.none and case.correction is CorrectionStatus.in_time and lightest:
             self._not_penalized(draft, apl(33, 1),
                                 "违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚", "art33.1",
                                 True, ("education",))
             return True
-        for entry in self.catalog.lists_for(item.id, ListKind.non_penalty):
+        for entry in plan.lists[ListKind.non_penalty]:
             value = values.get(f"list:{entry.id}", False)
             if value is True:
                 citation = entry.basis[0]
@@ -462,16 +516,16 @@ class Engine:
                                   "但本事项未列入不予处罚清单，按裁量基准处理", apl(33, 1))
         return False
 
-    def _list_grounds(self, item: BenchmarkItem, values: Mapping[str, Tri],
+    def _list_grounds(self, plan: ItemPlan, values: Mapping[str, Tri],
                       draft: _Draft) -> list[law.Ground]:
         grounds: list[law.Ground] = []
         for kind, effect in ((ListKind.mitigation, "mitigated"), (ListKind.lighter, "lighter")):
-            for entry in self.catalog.lists_for(item.id, kind):
+            for entry in plan.lists[kind]:
                 if values.get(f"list:{entry.id}") is True:
                     grounds.append(law.Ground(effect, entry.mandatory, entry.basis[0],
                                               f"适用《{LIST_LABELS[kind]}事项清单》{entry.id}："
                                               f"{entry.conditions_text or entry.title}"))
-        for entry in self.catalog.lists_for(item.id, ListKind.no_coercion):
+        for entry in plan.lists[ListKind.no_coercion]:
             if values.get(f"list:{entry.id}") is True:
                 draft.follow("no_coercion")
                 draft.step(f"list:{entry.id}", f"适用《免予行政强制事项清单》{entry.id}", entry.basis[0])
@@ -479,25 +533,31 @@ class Engine:
 
     # --- penalty -------------------------------------------------------------------------
 
-    def _penalize(self, case: Case, item: BenchmarkItem, env: Env, tier_index: int | None,
-                  values: Mapping[str, Tri], grounds: list[law.Ground], draft: _Draft) -> None:
-        party = case.party.kind.value
+    def _penalize(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
+                  grounds: list[law.Ground], draft: _Draft) -> None:
+        item = plan.item
+        party = str(case.party.kind)
         tier = item.tiers[tier_index] if tier_index is not None else None
         serious = tier is not None and tier.uses == "serious"
-        sanctions = party_sanctions(item.statutory, party, serious)
-        direction = _direction(grounds, draft)
+        sanctions = plan.sanctions[(party, serious)]
+        direction = _direction(grounds, draft) if grounds else None
         recommended: list[SanctionOut] = []
         kinds: set[SanctionKind] = set()
-        for sanction in sanctions:
+        for number, sanction in enumerate(sanctions):
             if sanction.kind is SanctionKind.fine:
-                out = self._recommend_fine(item, sanction, tier, env, direction, draft)
+                out = self._recommend_fine(plan, (party, serious, number, tier_index), sanction,
+                                           tier, env, direction, draft)
                 if out is not None:
                     recommended.append(out)
                     kinds.add(sanction.kind)
             elif sanction.kind is SanctionKind.confiscate_income:
                 continue  # Art. 28 below
             elif tier is None or sanction.kind in tier.sanctions or sanction.mode is Mode.shall:
-                recommended.append(self._sanction_out(sanction, item, env, None))
+                key = ("sanction", party, serious, number)
+                out = plan.memo.get(key)  # type: ignore[assignment]
+                if out is None:
+                    out = plan.memo[key] = self._sanction_out(sanction, item, env, None)
+                recommended.append(out)
                 kinds.add(sanction.kind)
         income = env.values.get("illegal_income")
         if isinstance(income, Decimal) and income > 0:
@@ -518,16 +578,72 @@ class Engine:
             return
         draft.outcome = "penalized"
         draft.mandatory = None
-        draft.grounds.append(Ground(citation=item.penalty, reason=f"处罚依据：{item.clause}"))
-        flags = law.procedure_flags(kinds, draft.max_fine, party, self.catalog.manifest,
-                                    income if isinstance(income, Decimal) else None)
-        draft.procedure = Procedure(summary_allowed=flags.summary_allowed,
-                                    hearing_right=flags.hearing_right, legal_review=flags.legal_review)
-        for reason in flags.reasons:
-            draft.step("procedure", reason)
+        basis = plan.memo.get(("basis",))
+        if basis is None:
+            basis = plan.memo[("basis",)] = Ground(citation=item.penalty, reason=f"处罚依据：{item.clause}")
+        draft.grounds.append(basis)  # type: ignore[arg-type]
+        income = income if isinstance(income, Decimal) else None
+        key = ("procedure", frozenset(kinds), draft.max_fine, party, income)
+        procedure = self._procedures.get(key)
+        if procedure is None:
+            flags = law.procedure_flags(kinds, draft.max_fine, party, self.catalog.manifest, income)
+            procedure = (Procedure(summary_allowed=flags.summary_allowed, hearing_right=flags.hearing_right,
+                                   legal_review=flags.legal_review),
+                         tuple(TraceStep(rule="procedure", detail=reason) for reason in flags.reasons))
+            if len(self._procedures) >= RULE_CACHE_SIZE:
+                self._procedures.clear()
+            self._procedures[key] = procedure
+        draft.procedure = procedure[0]
+        draft.trace.extend(procedure[1])
 
-    def _recommend_fine(self, item: BenchmarkItem, sanction: Sanction, tier: Any, env: Env,
-                        direction: str | None, draft: _Draft) -> SanctionOut | None:
+    def _recommend_fine(self, plan: ItemPlan, where: tuple[object, ...], sanction: Sanction,
+                        tier: Any, env: Env, direction: str | None,
+                        draft: _Draft) -> SanctionOut | None:
+        """The recommended fine: the tier's band moved by ``direction``, in yuan. The band
+        reads only the catalog; it and, when the amount reads no fact, the whole result are
+        kept in the plan."""
+        key = ("fine", *where, direction)
+        cached = plan.memo.get(key)
+        if cached is None:
+            bounds = self._fine_bounds(sanction, tier, env, direction)
+            cached = (bounds, None)
+            if not (sanction.base or sanction.per):
+                result = to_yuan(sanction, bounds, env.values, env.labels)
+                assert result.range is not None
+                mode = "可以处" if sanction.mode is Mode.may else "处"
+                out = SanctionOut(kind="fine", label=SANCTION_LABELS[SanctionKind.fine],
+                                  mode=sanction.mode.value, party=sanction.party.value,
+                                  fine=Money(**result.range.as_dict()), basis=result.basis)
+                step = TraceStep(rule="fine", detail=f"建议{mode}罚款{result.range.human()}" +
+                                 (f"（{result.basis}）" if result.basis else ""))
+                cached = (bounds, (result.range.high, out, step))
+            plan.memo[key] = cached
+        bounds, fixed = cached  # type: ignore[misc]
+        if fixed is not None:
+            draft.max_fine = fixed[0]
+            if draft.tiers_possible:
+                return None
+            draft.trace.append(fixed[2])
+            return fixed[1]  # type: ignore[no-any-return]
+        result = to_yuan(sanction, bounds, env.values, env.labels)
+        if result.range is None:
+            assert result.missing is not None
+            draft.need(env.paths.get(result.missing, f"facts.{result.missing}"),
+                       env.labels.get(result.missing, result.missing),
+                       env.types.get(result.missing, "money"))
+            draft.step("fine", f"罚款以{env.labels.get(result.missing, result.missing)}计算，须查明")
+            return None
+        draft.max_fine = result.range.high
+        if draft.tiers_possible:
+            return None
+        mode = "可以处" if sanction.mode is Mode.may else "处"
+        draft.step("fine", f"建议{mode}罚款{result.range.human()}" + (f"（{result.basis}）" if result.basis else ""))
+        return SanctionOut(kind="fine", label=SANCTION_LABELS[SanctionKind.fine], mode=sanction.mode.value,
+                           party=sanction.party.value, fine=Money(**result.range.as_dict()),
+                           basis=result.basis)
+
+    def _fine_bounds(self, sanction: Sanction, tier: Any, env: Env, direction: str | None) -> Range:
+        """The recommended bounds of a fine in its own unit (catalog and policy only)."""
         policy = self.catalog.manifest.policy
         whole = statutory_bounds(sanction)
         bounds = whole
@@ -548,23 +664,7 @@ class Engine:
                                whole.low)
             else:
                 bounds = policy_band(sanction, Band.lighter, policy)
-        bounds = whole.clamp(bounds) if direction != "mitigated" else bounds
-        result = to_yuan(sanction, bounds, env.values, env.labels)
-        if result.range is None:
-            assert result.missing is not None
-            draft.need(env.paths.get(result.missing, f"facts.{result.missing}"),
-                       env.labels.get(result.missing, result.missing),
-                       env.types.get(result.missing, "money"))
-            draft.step("fine", f"罚款以{env.labels.get(result.missing, result.missing)}计算，须查明")
-            return None
-        draft.max_fine = result.range.high
-        if draft.tiers_possible:
-            return None
-        mode = "可以处" if sanction.mode is Mode.may else "处"
-        draft.step("fine", f"建议{mode}罚款{result.range.human()}" + (f"（{result.basis}）" if result.basis else ""))
-        return SanctionOut(kind="fine", label=SANCTION_LABELS[SanctionKind.fine], mode=sanction.mode.value,
-                           party=sanction.party.value, fine=Money(**result.range.as_dict()),
-                           basis=result.basis)
+        return whole.clamp(bounds) if direction != "mitigated" else bounds
 
     def _sanction_out(self, sanction: Sanction, item: BenchmarkItem, env: Env, bounds: Range | None,
                       serious: bool = False) -> SanctionOut:
@@ -620,7 +720,13 @@ class Engine:
             needs = NeedsFacts(facts=draft.missing, outcomes=sorted(draft.outcomes or {"penalized"}),
                                tiers=draft.tiers_possible,
                                range=Money(**draft.range_possible.as_dict()) if draft.range_possible else None)
-        follow = [FollowUpOut(code=code, text=_follow_text(code, item)) for code in draft.follow_up]
+        plan = self._plan(item)
+        follow = []
+        for code in draft.follow_up:
+            out = plan.memo.get(("follow", code))
+            if out is None:
+                out = plan.memo[("follow", code)] = FollowUpOut(code=code, text=_follow_text(code, item))
+            follow.append(out)
         return Decision(outcome=outcome, mandatory=draft.mandatory if outcome == "not_penalized" else None,
                         grounds=draft.grounds, item=item.id, tier=draft.tier,
                         statutory=draft.statutory,
@@ -660,12 +766,6 @@ def _direction(grounds: list[law.Ground], draft: _Draft) -> str | None:
     if up:
         return "heavier"
     return None
-
-
-def _lightest_tier(item: BenchmarkItem) -> int | None:
-    """Index of the tier with the lowest recommended fine (the catalog's 轻微), else the first."""
-    base = [i for i, t in enumerate(item.tiers) if t.uses == "base"]
-    return base[0] if base else None
 
 
 def _correction_label(status: CorrectionStatus) -> str:

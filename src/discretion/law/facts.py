@@ -21,10 +21,47 @@ MAX_AMOUNT = Decimal("1e13")  # ten trillion yuan: anything larger is a typing e
 
 @dataclass
 class Env:
+    """The values a case gives the conditions of one item, with every name's label, path and
+    type. ``labels``, ``paths`` and ``types`` belong to the item's :class:`EnvShape` and are
+    shared between cases: read them, never change them."""
+
     values: dict[str, object] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EnvShape:
+    """What every environment of one item shares: the names, their labels, paths and types,
+    and the item's fact declarations (built once per item by :func:`env_shape`)."""
+
+    labels: dict[str, str]
+    paths: dict[str, str]
+    types: dict[str, str]
+    facts: dict[str, FactDecl]
+    circumstances: tuple[str, ...]
+
+
+def env_shape(item: BenchmarkItem, manifest: Manifest) -> EnvShape:
+    labels: dict[str, str] = {}
+    paths: dict[str, str] = {}
+    types: dict[str, str] = {}
+    for name in BASE_PATHS:
+        labels[name] = BASE_NAMES[name].label
+        paths[name] = BASE_PATHS[name]
+        types[name] = BASE_NAMES[name].kind
+    codes = circumstance_codes(manifest)
+    for code, label in codes.items():
+        labels[code] = label
+        paths[code] = "circumstances"
+        types[code] = "boolean"
+    facts = item_facts(item)
+    for name, decl in facts.items():
+        labels[name] = decl.label
+        paths[name] = f"facts.{name}"
+        types[name] = decl.type
+    return EnvShape(labels, paths, types, facts, tuple(codes))
 
 
 def check_circumstances(case: Case, manifest: Manifest) -> list[Problem]:
@@ -41,41 +78,36 @@ def check_circumstances(case: Case, manifest: Manifest) -> list[Problem]:
 
 
 def build_env(case: Case, item: BenchmarkItem, manifest: Manifest,
-              also_known: set[str] | frozenset[str] = frozenset()) -> tuple[Env, list[Problem]]:
+              also_known: set[str] | frozenset[str] = frozenset(),
+              shape: EnvShape | None = None) -> tuple[Env, list[Problem]]:
     """The condition environment of ``case`` for ``item``, and the problems of its facts.
 
     Facts named in ``also_known`` (declared by the other items of an Art. 29 case) are
-    ignored rather than reported as unknown.
+    ignored rather than reported as unknown. ``shape`` is the item's :func:`env_shape`
+    (computed when not given).
     """
-    env = Env()
+    if shape is None:
+        shape = env_shape(item, manifest)
     party = case.party
-    base: dict[str, object] = {
-        "first_offense": case.first_offense,
-        "harm": case.harm.value if case.harm else None,
-        "correction": case.correction.value if case.correction else None,
-        "party_kind": party.kind.value,
-        "age": Decimal(party.age) if party.age is not None else None,
-        "capacity": party.capacity.value,
-        "no_fault_proven": case.no_fault_proven,
-        "duration_days": Decimal(((case.ended_on or case.occurred_on) - case.occurred_on).days + 1),
-    }
-    for name, value in base.items():
-        env.labels[name] = BASE_NAMES[name].label
-        env.paths[name] = BASE_PATHS[name]
-        env.types[name] = BASE_NAMES[name].kind
-        if value is not None:
-            env.values[name] = value
-    for code, label in circumstance_codes(manifest).items():
-        env.values[code] = code in case.circumstances
-        env.labels[code] = label
-        env.paths[code] = "circumstances"
-        env.types[code] = "boolean"
+    values: dict[str, object] = {}
+    if case.first_offense is not None:
+        values["first_offense"] = case.first_offense
+    if case.harm is not None:
+        values["harm"] = str(case.harm)
+    if case.correction is not None:
+        values["correction"] = str(case.correction)
+    values["party_kind"] = str(party.kind)
+    if party.age is not None:
+        values["age"] = Decimal(party.age)
+    values["capacity"] = str(party.capacity)
+    values["no_fault_proven"] = case.no_fault_proven
+    values["duration_days"] = Decimal(((case.ended_on or case.occurred_on) - case.occurred_on).days + 1)
+    present = case.circumstances
+    for code in shape.circumstances:
+        values[code] = code in present
+    env = Env(values, shape.labels, shape.paths, shape.types)
     problems: list[Problem] = []
-    facts = item_facts(item)
-    for name, decl in facts.items():
-        env.labels[name] = decl.label
-        env.paths[name] = f"facts.{name}"
-        env.types[name] = decl.type
+    facts = shape.facts
     for name, raw in case.facts.items():
         decl = facts.get(name)
         if decl is None and name in also_known:
@@ -88,7 +120,7 @@ def build_env(case: Case, item: BenchmarkItem, manifest: Manifest,
                                     else f"see `discretion show {item.id}` for its facts"))
             continue
         try:
-            env.values[name] = coerce_fact(decl, raw)
+            values[name] = coerce_fact(decl, raw)
         except ValueError as exc:
             problems.append(Problem(str(exc), path=f"facts.{name}", expected=_expected(decl)))
     return env, problems
@@ -139,4 +171,5 @@ def coerce_fact(decl: FactDecl, raw: object) -> object:
     return number
 
 
-__all__ = ["BUILTIN_CIRCUMSTANCES", "Env", "build_env", "check_circumstances", "coerce_fact"]
+__all__ = ["BUILTIN_CIRCUMSTANCES", "Env", "EnvShape", "build_env", "check_circumstances", "coerce_fact",
+           "env_shape"]
