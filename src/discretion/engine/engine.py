@@ -93,7 +93,7 @@ CORRECTION_TEXT = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     """What is known about the decision while the rules run."""
 
@@ -143,7 +143,7 @@ class Engine:
         # Circumstance results by item and the classes of the values its rules read
         # (conditions/classes.py): values in the same classes fire the same rules, so
         # durable-rules is asked once per item and combination of classes.
-        self._fired: dict[tuple[object, ...], tuple[dict[str, Tri], TraceStep]] = {}
+        self._fired: dict[tuple[object, ...], list[Any]] = {}  # [values, trace step, tier choice]
         self._names: dict[str, list[str]] = {}
         self._classes: dict[str, ValueClasses] = {}
         self._plans: dict[str, ItemPlan] = {}
@@ -269,9 +269,11 @@ class Engine:
             self._rules[item.id] = rules
         return rules
 
-    def _match(self, item: BenchmarkItem, env: Env, draft: _Draft) -> dict[str, Tri]:
+    def _match(self, item: BenchmarkItem, env: Env, draft: _Draft) -> list[Any]:
         """Truth of every rule of the item: durable-rules when all names are known, else the
-        three-valued reference interpreter."""
+        three-valued reference interpreter. Returns ``[values, trace step, tier choice]``; the
+        entry is cached (and its tier choice filled by :meth:`_select_tier`) when every name is
+        known."""
         rules = self._item_rules(item)
         names = self._names[item.id]
         missing = [n for n in names if n not in env.values]
@@ -287,12 +289,12 @@ class Engine:
                     "、".join(sorted(n for n, v in values.items() if v)) or "无规则命中"))
                 if len(self._fired) >= RULE_CACHE_SIZE:
                     self._fired.clear()
-                found = self._fired[key] = (values, step)
+                found = self._fired[key] = [values, step, None]
             draft.trace.append(found[1])
-            return found[0]
+            return found
         values = {name: evaluate(expr, env.values) for name, expr in rules.items()}  # type: ignore[arg-type]
         draft.step("rules", "情形评估（参考解释器，事实未查明：" + "、".join(missing) + "）")
-        return values
+        return [values, None, None]
 
     # --- one item ------------------------------------------------------------------------
 
@@ -335,8 +337,16 @@ class Engine:
         # The clause's own condition.
         if not self._clause_applies(case, plan, draft):
             return draft
-        values = self._match(item, env, draft)
-        tier_index = self._select_tier(plan, values, env, draft)
+        matched = self._match(item, env, draft)
+        values = matched[0]
+        if matched[2] is not None:  # the same classes of facts choose the same tier
+            tier_index, draft.tier, steps = matched[2]
+            draft.trace.extend(steps)
+        else:
+            before = len(draft.trace)
+            tier_index = self._select_tier(plan, values, env, draft)
+            if matched[1] is not None:  # every fact known: the choice is the same next time
+                matched[2] = (tier_index, draft.tier, tuple(draft.trace[before:]))
         # Art. 33 ¶1 and the non-penalty list.
         if self._art33_minor(case, plan, tier_index, values, draft):
             return draft

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 from discretion.case import Capacity, Case, Harm, PartyKind
 from discretion.catalog.models import BenchmarkItem, Citation, Manifest, SanctionKind
@@ -85,12 +86,24 @@ def art30_age(case: Case) -> Finding | Ground | Missing | None:
         return Missing("art30", "party.age", "年龄", "integer",
                        "the age of an individual decides Art. 30")
     if case.party.age < 14:
-        return Finding("art30", apl(30), "不满十四周岁的未成年人有违法行为的，不予行政处罚",
-                       follow_up=("guardian_discipline", "education"))
+        return _art30_child()
     if case.party.age < 18:
-        return Ground("lighter_or_mitigated", True, apl(30),
-                      "已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚")
+        return _art30_minor()
     return None
+
+
+# The findings and grounds that quote only the law are built once (they are immutable).
+
+@cache
+def _art30_child() -> Finding:
+    return Finding("art30", apl(30), "不满十四周岁的未成年人有违法行为的，不予行政处罚",
+                   follow_up=("guardian_discipline", "education"))
+
+
+@cache
+def _art30_minor() -> Ground:
+    return Ground("lighter_or_mitigated", True, apl(30),
+                  "已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚")
 
 
 def art31_capacity(case: Case) -> Finding | Ground | None:
@@ -99,13 +112,23 @@ def art31_capacity(case: Case) -> Finding | Ground | None:
     if case.party.kind is not PartyKind.individual:
         return None
     if case.party.capacity is Capacity.none:
-        return Finding("art31", apl(31),
-                       "精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为的，不予行政处罚",
-                       follow_up=("guardian_discipline",))
+        return _art31_none()
     if case.party.capacity is Capacity.partial:
-        return Ground("lighter_or_mitigated", False, apl(31),
-                      "尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人有违法行为的，可以从轻或者减轻行政处罚")
+        return _art31_partial()
     return None
+
+
+@cache
+def _art31_none() -> Finding:
+    return Finding("art31", apl(31),
+                   "精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为的，不予行政处罚",
+                   follow_up=("guardian_discipline",))
+
+
+@cache
+def _art31_partial() -> Ground:
+    return Ground("lighter_or_mitigated", False, apl(31),
+                  "尚未完全丧失辨认或者控制自己行为能力的精神病人、智力残疾人有违法行为的，可以从轻或者减轻行政处罚")
 
 
 ART32_ITEMS: dict[str, tuple[int, str]] = {
