@@ -29,6 +29,7 @@ from discretion.decision import Decision, SanctionOut
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError
 from discretion.money import MoneyError, to_money
+from discretion.parallel import map_ordered, worker_engine
 from discretion.records import Record
 from discretion.render.text import cite
 
@@ -225,6 +226,16 @@ class Auditor:
 
     def audit_result(self, record: Record) -> AuditResult:
         """The audit of one record (counted in :attr:`stats`), with its item and field."""
+        result = self.examine(record)
+        self.count(result)
+        return result
+
+    def count(self, result: AuditResult) -> None:
+        """Count an audited record in :attr:`stats`."""
+        self.stats.add(result.field or NO_FIELD, result.deviations)
+
+    def examine(self, record: Record) -> AuditResult:
+        """The audit of one record, not counted (see :meth:`audit_result`)."""
         case = record.case
         reference = str(case.get("reference") or "") if case is not None else ""
         item_id = self._item_of(case)
@@ -240,7 +251,6 @@ class Auditor:
             deviations = [self._invalid(record, reference, item_id, [message])]
             record_field = deviations[0].field
             problems = [{"message": message}]
-        self.stats.add(record_field or NO_FIELD, deviations)
         return AuditResult(record.line, reference, item_id, record_field, deviations, problems)
 
     def restore(self, result: dict[str, Any]) -> int:
@@ -455,10 +465,15 @@ def _deciding_ground(decision: Decision) -> tuple[Citation | None, str]:
 # --- running ------------------------------------------------------------------------------
 
 
+def _audit_chunk(records: list[Record]) -> list[AuditResult]:
+    auditor = Auditor(worker_engine())
+    return [auditor.examine(record) for record in records]
+
+
 def run_audit(auditor: Auditor, records: Iterable[Record], out: IO[str], *,
               progress: bool = False, total: int | None = None,
               records_out: IO[str] | None = None, skip: int = 0, header: bool = True,
-              last_line: int | None = None) -> AuditStats:
+              last_line: int | None = None, jobs: int = 1) -> AuditStats:
     """Audit ``records`` and write the deviations CSV to ``out``; returns the counters.
 
     ``records_out``: the records file (one JSON line per input record). ``skip``: input records
@@ -469,7 +484,8 @@ def run_audit(auditor: Auditor, records: Iterable[Record], out: IO[str], *,
 
     Crash safety: a records line is written only after the deviation rows of its record have
     been flushed, so the records file never gets ahead of the CSV (:func:`resume_audit` cuts
-    the CSV back to the rows of the records kept)."""
+    the CSV back to the rows of the records kept). ``jobs``: audit on that many processes
+    (:mod:`discretion.parallel`); the output is the same, in the same order."""
     writer = csv.writer(out, lineterminator="\n")
     if header:
         writer.writerow(CSV_HEADER)
@@ -488,8 +504,10 @@ def run_audit(auditor: Auditor, records: Iterable[Record], out: IO[str], *,
             pending.clear()
 
     try:
-        for index, record in enumerate(_skipping(records, skip, last_line), 1):
-            result = auditor.audit_result(record)
+        results = map_ordered(auditor.engine, _audit_chunk, _skipping(records, skip, last_line),
+                              jobs=jobs)
+        for index, result in enumerate(results, 1):
+            auditor.count(result)
             for deviation in result.deviations:
                 writer.writerow(deviation.row())
             if records_out is not None:

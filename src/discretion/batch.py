@@ -7,7 +7,8 @@ one JSON line per input record, in input order::
     {"line": 8, "error": {"problems": [{"path": "party.age", "message": ...}]}}
 
 A bad record never stops the run. Memory stays constant: records are read, decided and written
-one at a time. ``--resume`` continues an interrupted run: the complete lines already in the
+one at a time. ``--jobs N`` decides on N processes (:mod:`discretion.parallel`), in chunks,
+still in input order and with the same output byte for byte. ``--resume`` continues an interrupted run: the complete lines already in the
 output are kept (a torn last line is cut off) and as many input records are skipped, so no
 record is decided twice or lost.
 """
@@ -23,6 +24,7 @@ from typing import IO, Any
 
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError, Problem
+from discretion.parallel import map_ordered, worker_engine
 from discretion.records import Record
 
 
@@ -41,17 +43,30 @@ def decide_records(engine: Engine, records: Iterable[Record]) -> Iterator[dict[s
 
 
 def decide_record(engine: Engine, record: Record) -> dict[str, Any]:
+    """The output record of one input record, as Python data."""
+    return json.loads(decide_line(engine, record)[0])  # type: ignore[no-any-return]
+
+
+def decide_line(engine: Engine, record: Record) -> tuple[str, bool]:
+    """The output line of one input record (with its newline), and whether it is an error."""
     if record.case is None:
-        problem = Problem(record.error or "unreadable record", path=None)
-        return {"line": record.line, "error": {"problems": [problem.as_dict()]}}
-    try:
-        decision = engine.evaluate(record.case)
-    except DiscretionError as exc:
-        return {"line": record.line, "error": {"problems": [p.as_dict() for p in exc.problems]}}
-    except Exception as exc:  # a bug must not lose the record
-        problem = Problem(f"internal error: {type(exc).__name__}: {exc}")
-        return {"line": record.line, "error": {"problems": [problem.as_dict()]}}
-    return {"line": record.line, "decision": decision.to_dict()}
+        problems = [Problem(record.error or "unreadable record", path=None)]
+    else:
+        try:
+            decision = engine.evaluate(record.case)
+        except DiscretionError as exc:
+            problems = list(exc.problems)
+        except Exception as exc:  # a bug must not lose the record
+            problems = [Problem(f"internal error: {type(exc).__name__}: {exc}")]
+        else:
+            return f'{{"line":{record.line},"decision":{decision.to_json(indent=None)}}}\n', False
+    result = {"line": record.line, "error": {"problems": [p.as_dict() for p in problems]}}
+    return json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n", True
+
+
+def _decide_chunk(records: list[Record]) -> list[tuple[str, bool]]:
+    engine = worker_engine()
+    return [decide_line(engine, record) for record in records]
 
 
 def completed_lines(path: Path) -> int:
@@ -67,23 +82,28 @@ def completed_lines(path: Path) -> int:
 
 
 def run_batch(engine: Engine, records: Iterable[Record], out: IO[str], *, skip: int = 0,
-              progress: bool = False, total: int | None = None) -> BatchStats:
-    """Decide ``records`` into ``out`` (JSON Lines), skipping the first ``skip`` records."""
+              progress: bool = False, total: int | None = None, jobs: int = 1) -> BatchStats:
+    """Decide ``records`` into ``out`` (JSON Lines), skipping the first ``skip`` records, on
+    ``jobs`` processes (1: this one)."""
     stats = BatchStats()
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=total, unit="case", file=sys.stderr, dynamic_ncols=True)
-    try:
+
+    def remaining() -> Iterator[Record]:
         for index, record in enumerate(records):
             if index < skip:
                 stats.skipped += 1
                 continue
-            result = decide_record(engine, record)
-            out.write(json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n")
+            yield record
+
+    try:
+        for line, error in map_ordered(engine, _decide_chunk, remaining(), jobs=jobs):
+            out.write(line)
             stats.records += 1
-            if "error" in result:
+            if error:
                 stats.errors += 1
             else:
                 stats.decided += 1

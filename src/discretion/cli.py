@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --batch --out: continue an interrupted run")
     check.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
                        help="with --batch: progress bar on stderr (auto: when it is a terminal)")
+    check.add_argument("--jobs", type=jobs_argument, default=1, metavar="N",
+                       help="with --batch: decide on N processes (0: one per core; default 1); "
+                            "same output, in the same order")
     with_catalog(check)
     check.add_argument("--json", action="store_true", help="print the decision contract as JSON")
     check.add_argument("--format", choices=["text", "markdown", "json"], default=None,
@@ -165,6 +168,18 @@ def read_case_document(source: str) -> tuple[Any, str]:
         raise DiscretionError(exc.problems, "case") from None
 
 
+def jobs_argument(text: str) -> int:
+    """``--jobs``: a whole number of processes, 0 for one per core."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes (0: one per core), "
+                                         f"got '{text}'")
+    return value
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from discretion.engine.engine import Engine
     from discretion.render.text import decision_text
@@ -175,8 +190,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return cmd_batch(args)
     if args.case is None:
         raise UsageError("check needs a CASE file (or - for stdin), or --batch CASES")
-    if args.out or args.resume:
-        raise UsageError("--out and --resume go with --batch")
+    if args.out or args.resume or args.jobs != 1:
+        raise UsageError("--out, --resume and --jobs go with --batch")
     fmt = "json" if args.json else (args.format or "text")
     value, name = read_case_document(args.case)
     engine = Engine(_catalog(args.catalog))
@@ -295,6 +310,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from discretion.batch import output_for, run_batch
     from discretion.engine.engine import Engine
+    from discretion.parallel import jobs_for
     from discretion.records import open_records, text_input
 
     if args.batch != "-" and not Path(args.batch).is_file():
@@ -308,7 +324,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         with text_input(args.batch) as handle:
             stats = run_batch(engine, open_records(handle, args.batch), out, skip=skip,
-                              progress=progress)
+                              progress=progress, jobs=jobs_for(args.jobs))
     except UnicodeDecodeError as exc:
         raise DiscretionError(Problem(f"input is not UTF-8 text (byte {exc.start})",
                                       file=args.batch, hint="re-save the file as UTF-8"),
