@@ -73,7 +73,7 @@ def _text_class(named: frozenset[str]) -> Callable[[object], Hashable]:
 class ValueClasses:
     """Maps the values of the names some conditions read to their equivalence classes."""
 
-    __slots__ = ("_classifiers", "names")
+    __slots__ = ("_classifiers", "_pairs", "names")
 
     def __init__(self, exprs: Iterable[Expr]) -> None:
         literals: dict[str, list[object]] = {}
@@ -89,8 +89,8 @@ class ValueClasses:
                 self._classifiers.append(_text_class(frozenset(values)))  # type: ignore[arg-type]
             else:
                 self._classifiers.append(_exact)
+        self._pairs = tuple(zip(self.names, self._classifiers, strict=True))
 
     def key(self, values: dict[str, object]) -> tuple[Hashable, ...]:
         """The classes of ``values[name]`` for every name, in :attr:`names` order."""
-        return tuple(classify(values[name])
-                     for name, classify in zip(self.names, self._classifiers, strict=True))
+        return tuple([classify(values[name]) for name, classify in self._pairs])

@@ -156,9 +156,25 @@ class Engine:
     def evaluate(self, case: Case | Mapping[str, Any]) -> Decision:
         """Decide one case. Raises :class:`~discretion.errors.CaseError` listing every problem."""
         case = parse_case(case)
-        named = self.resolve_items(case)
         manifest = self.catalog.manifest
         problems = check_circumstances(case, manifest) if case.circumstances else []
+        if isinstance(case.item, str) and case.item in self.catalog.benchmarks:
+            # the common case: one item, named by its id
+            item = self.catalog.benchmarks[case.item]
+            plan = self._plan(item)
+            declared = plan.declared  # Art. 37: facts of any version are accepted
+            choice = None
+            if plan.versioned:
+                choice = applicable_version(self.catalog, item, case.ended_on or case.occurred_on,
+                                            case.decision_date(self.today), str(case.party.kind))
+                if choice.item is not None and choice.item is not item:
+                    item = choice.item
+                    plan = self._plan(item)
+            env, found = build_env(case, item, manifest, also_known=declared, shape=plan.shape)
+            if found or problems:
+                raise CaseError(problems + [p for p in found if p not in problems])
+            return self._finish(case, item, self._decide(case, item, env, choice))
+        named = self.resolve_items(case)
         # Art. 37: the version of each act to apply; facts of any version are accepted.
         choices: list[VersionChoice | None] = []
         items: list[BenchmarkItem] = []
@@ -276,10 +292,10 @@ class Engine:
         known."""
         rules = self._item_rules(item)
         names = self._names[item.id]
-        missing = [n for n in names if n not in env.values]
-        if not missing:
+        known = env.values
+        if all(n in known for n in names):
             # values in the same classes fire the same rules (conditions/classes.py)
-            key = (item.id, *self._classes[item.id].key(env.values))
+            key = (item.id, *self._classes[item.id].key(known))
             found = self._fired.get(key)
             if found is None:
                 # only the names the rules read travel to durable-rules
@@ -292,7 +308,8 @@ class Engine:
                 found = self._fired[key] = [values, step, None]
             draft.trace.append(found[1])
             return found
-        values = {name: evaluate(expr, env.values) for name, expr in rules.items()}  # type: ignore[arg-type]
+        missing = [n for n in names if n not in known]
+        values = {name: evaluate(expr, known) for name, expr in rules.items()}  # type: ignore[arg-type]
         draft.step("rules", "情形评估（参考解释器，事实未查明：" + "、".join(missing) + "）")
         return [values, None, None]
 
@@ -545,12 +562,39 @@ class Engine:
 
     def _penalize(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
                   grounds: list[law.Ground], draft: _Draft) -> None:
+        direction = _direction(grounds, draft) if grounds else None
+        income = env.values.get("illegal_income")
+        if not plan.value_free or (isinstance(income, Decimal) and income > 0):
+            self._penalty(case, plan, env, tier_index, direction, draft)
+            return
+        # No amount reads a fact: the penalty depends only on these, and is kept in the plan.
+        party = str(case.party.kind)
+        key = ("penalty", party, tier_index, direction, bool(draft.tiers_possible),
+               bool(draft.missing))
+        cached = plan.memo.get(key)
+        if cached is None:
+            grounds_before, trace_before = len(draft.grounds), len(draft.trace)
+            self._penalty(case, plan, env, tier_index, direction, draft)
+            cached = plan.memo[key] = (
+                tuple(draft.recommended), draft.max_fine, draft.outcome, draft.mandatory,
+                draft.procedure, tuple(draft.grounds[grounds_before:]),
+                tuple(draft.trace[trace_before:]))
+            return
+        recommended, draft.max_fine, draft.outcome, draft.mandatory, draft.procedure, \
+            added_grounds, added_steps = cached  # type: ignore[misc]
+        draft.recommended = list(recommended)  # type: ignore[has-type]
+        draft.grounds.extend(added_grounds)  # type: ignore[has-type]
+        draft.trace.extend(added_steps)  # type: ignore[has-type]
+
+    def _penalty(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
+                 direction: str | None, draft: _Draft) -> None:
+        """The recommended sanctions of the tier moved by ``direction``, Art. 28 and the
+        procedure flags (Arts. 51, 58, 63)."""
         item = plan.item
         party = str(case.party.kind)
         tier = item.tiers[tier_index] if tier_index is not None else None
         serious = tier is not None and tier.uses == "serious"
         sanctions = plan.sanctions[(party, serious)]
-        direction = _direction(grounds, draft) if grounds else None
         recommended: list[SanctionOut] = []
         kinds: set[SanctionKind] = set()
         for number, sanction in enumerate(sanctions):
