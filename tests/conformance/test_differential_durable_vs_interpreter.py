@@ -319,3 +319,42 @@ def test_value_classes_separate_every_literal(rules, env):
             bumped = dict(env, **{name: env[name] + Decimal("0.001")})
             if any(evaluate(e, bumped) != evaluate(e, env) for e in rules.values()):
                 assert classes.key(bumped) != classes.key(env)
+
+
+# --- group rulesets: several items in one ruleset, each case firing only its own item's rules
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(rule_sets, min_size=1, max_size=4), st.lists(environments, min_size=1, max_size=3))
+def test_group_members_fire_exactly_their_own_true_rules(members_rules, envs):
+    host = RuleHost()
+    members = {f"item{index}": rules for index, rules in enumerate(members_rules)}
+    host.build_group(fresh("group"), members)
+    for env in envs:
+        for member, rules in members.items():
+            assert host.evaluate(member, rules, env) == expected(rules, env), (member, env)
+
+
+def test_group_member_with_unsafe_literal_is_interpreted():
+    host = RuleHost()
+    members = {"exact": {"r": parse_condition("n1 > 0.12345678901234567")},
+               "plain": {"r": parse_condition("n1 > 1")}}
+    host.build_group(fresh("group"), members)
+    assert host.evaluate("exact", members["exact"], {"n1": Decimal("0.2")}) == {"r"}
+    assert host.evaluate("plain", members["plain"], {"n1": Decimal("2")}) == {"r"}
+    assert host.evaluate("plain", members["plain"], {"n1": Decimal("0.5")}) == set()
+    assert host.ruleset_count == 1
+
+
+def test_group_rules_only_match_their_own_item():
+    """Each rule of a group requires the fact's c_item to be its member, so durable-rules
+    never runs another item's actions (the result is also filtered by member)."""
+    from discretion.engine.durable import group_definition
+
+    members = {"a": {"r": parse_condition("b1")}, "b": {"r": parse_condition("b1"),
+                                                       "s": parse_condition("not b1")}}
+    definition = group_definition(members, lambda rule: rule)
+    assert sorted(definition) == ["a|r", "b|r", "b|s"]
+    for name, rule in definition.items():
+        conditions = rule["all"][0]["m"]["$and"]
+        assert {"c_item": name.split("|")[0]} in conditions
+        assert rule["run"] == name

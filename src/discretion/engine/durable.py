@@ -1,10 +1,13 @@
 """The only module that imports durable-rules: condition ASTs -> rulesets, one host per catalog.
 
-Each benchmark item is compiled, on first use, into its own small ruleset (sharding keeps
-every ruleset far below the size at which durable-rules 2.0.28 stops answering). A ruleset
-has one rule per tier condition, one for the 情节严重 condition and one per list entry tied
-to the item. A case is evaluated by asserting it as a *fact* (every matching rule fires,
-unlike an event, which the first matching rule consumes) and retracting it afterwards.
+An item has one rule per tier condition, one for the 情节严重 condition and one per list entry
+tied to it. Items are compiled, on first use, in small groups that share one ruleset
+(:meth:`RuleHost.build_group`): every rule of a group also requires the fact's ``c_item`` to be
+its item, so a case only fires its own item's rules. Groups keep every ruleset far below the
+size at which durable-rules 2.0.28 stops answering, and far fewer rulesets than items: each
+ruleset durable-rules has asserted into holds about 100 KB of session state. A case is
+evaluated by asserting it as a *fact* (every matching rule fires, unlike an event, which the
+first matching rule consumes) and retracting it afterwards.
 
 Numbers reach durable-rules as JSON floats. A number that a float does not carry exactly, or
 that JSON would write in exponent form (which durable-rules rejects), is not sent: a ruleset
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +48,7 @@ SAFE_LOW = Decimal("0.0001")
 SAFE_HIGH = Decimal("1e15")
 
 _OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
+_SEPARATOR = "|"  # between a group member's name and its rule's name (ids have no "|")
 
 
 class _QuietHost(_durable.Host):
@@ -138,17 +142,45 @@ def compile_condition(expr: Expr, negate: bool = False) -> dict[str, Any]:
     raise TypeError(f"not a condition node: {expr!r}")
 
 
+def rules_safe(rules: Mapping[str, Expr]) -> bool:
+    """Whether durable-rules carries every literal of ``rules`` exactly (see :func:`float_safe`)."""
+    return all(_literals_safe(expr) for expr in rules.values())
+
+
+def group_definition(members: Mapping[str, Mapping[str, Expr]],
+                     action: Callable[[str], Any]) -> dict[str, Any]:
+    """The durable-rules definition of one group ruleset: every rule of every member whose
+    literals are safe, each also requiring ``c_item`` to be its member; ``action(rule)`` makes
+    a rule's action. (The bench registers the same definition with no-op actions.)"""
+    definition: dict[str, Any] = {}
+    for member, rules in members.items():
+        if not rules_safe(rules):
+            continue
+        for rule_name, expr in rules.items():
+            qualified = f"{member}{_SEPARATOR}{rule_name}"
+            definition[qualified] = {
+                "all": [{"m": {"$and": [{"c_on": True}, {"c_item": member},
+                                        compile_condition(expr)]}}],
+                "run": action(qualified),
+            }
+    if not definition:
+        definition["__none"] = {"all": [{"m": {"c_on": False}}], "run": action("__none")}
+    return definition
+
+
 class RuleHost:
     """durable-rules rulesets of one catalog, built lazily, one ruleset per item.
 
-    ``evaluate(name, rules, facts)`` returns the names of the rules that fire for ``facts``.
-    Safe to call from many threads: each thread uses its own durable-rules session, and each
-    ruleset is entered by one thread at a time.
+    ``evaluate(name, rules, facts)`` returns the names of the rules that fire for ``facts``:
+    ``name`` is a ruleset of its own (:meth:`build`, built on first use) or a member of a group
+    (:meth:`build_group`). Safe to call from many threads: each thread uses its own
+    durable-rules session, and each ruleset is entered by one thread at a time.
     """
 
     def __init__(self) -> None:
         self._host = _QuietHost()
         self._registered: dict[str, threading.Lock] = {}
+        self._group_of: dict[str, str] = {}  # member -> the ruleset of its group
         self._exact: set[str] = set()  # rulesets with literals durable-rules cannot carry
         self._register_lock = threading.Lock()
         self._local = threading.local()
@@ -160,7 +192,19 @@ class RuleHost:
         return len(self._registered)
 
     def is_built(self, name: str) -> bool:
-        return name in self._registered
+        return name in self._registered or name in self._group_of
+
+    def build_group(self, group: str, members: Mapping[str, Mapping[str, Expr]]) -> None:
+        """Register ruleset ``group`` holding the rules of every member (idempotent); a member
+        whose literals durable-rules cannot carry is decided by the interpreter instead."""
+        with self._register_lock:
+            if group in self._registered:
+                return
+            self._exact.update(m for m, rules in members.items() if not rules_safe(rules))
+            self._host.register_rulesets({group: group_definition(members, self._action)})
+            self._registered[group] = threading.Lock()
+            for member in members:
+                self._group_of[member] = group
 
     def _fired(self) -> list[str]:
         fired = getattr(self._local, "fired", None)
@@ -198,8 +242,11 @@ class RuleHost:
         return run
 
     def evaluate(self, name: str, rules: Mapping[str, Expr], facts: Mapping[str, Any]) -> set[str]:
-        """Assert ``facts`` into ruleset ``name`` (building it first) and return the fired rules."""
-        self.build(name, rules)
+        """Assert ``facts`` into ruleset ``name`` (building it first, unless it is a member of
+        a group) and return the fired rules."""
+        group = self._group_of.get(name)
+        if group is None:
+            self.build(name, rules)
         if name in self._exact or not all(float_safe(v) for v in facts.values()):
             return {rule for rule, expr in rules.items() if evaluate(expr, facts) is True}
         fired = self._fired()
@@ -209,16 +256,24 @@ class RuleHost:
         fact["c_on"] = True
         fact["c_no"] = next(self._counter)
         fact["sid"] = self._local.sid
-        with self._registered[name]:
+        ruleset = name
+        if group is not None:
+            ruleset = group
+            fact["c_item"] = name
+        with self._registered[ruleset]:
             try:
-                self._host.assert_fact(name, fact)
+                self._host.assert_fact(ruleset, fact)
             except _durable.MessageNotHandledException:
                 pass
             finally:
                 try:
-                    self._host.retract_fact(name, fact)
+                    self._host.retract_fact(ruleset, fact)
                 except _durable.MessageNotHandledException:
                     pass
-        result = set(fired)
+        if group is None:
+            result = set(fired)
+        else:
+            prefix = name + _SEPARATOR
+            result = {rule[len(prefix):] for rule in fired if rule.startswith(prefix)}
         fired.clear()
         return result

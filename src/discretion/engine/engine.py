@@ -76,6 +76,7 @@ from discretion.law.versions import VersionChoice, applicable_version
 from discretion.money import Range
 
 RULE_CACHE_SIZE = 200_000
+GROUP_SIZE = 8  # items per durable-rules ruleset (consecutive ids; see engine/durable.py)
 
 FOLLOW_UP_TEXT = {
     "education": "对当事人进行批评教育（《行政处罚法》第三十三条第三款）",
@@ -147,6 +148,8 @@ class Engine:
         self._names: dict[str, list[str]] = {}
         self._classes: dict[str, ValueClasses] = {}
         self._plans: dict[str, ItemPlan] = {}
+        self._groups: dict[str, int] | None = None
+        self._group_members: dict[int, list[str]] = {}
         self._procedures: dict[tuple[object, ...], tuple[Procedure, tuple[TraceStep, ...]]] = {}
         self._ref = CatalogRef(jurisdiction=self.catalog.manifest.jurisdiction,
                                version=self.catalog.manifest.version, sha256=self.catalog.sha256)
@@ -219,7 +222,7 @@ class Engine:
         for item_id in (benchmarks if items is None else items):
             item = benchmarks[item_id]
             self._plan(item)
-            self._host.build(item.id, self._item_rules(item))
+            self._build_rules(item)
         return self._host.ruleset_count
 
     def resolve_items(self, case: Case) -> list[BenchmarkItem]:
@@ -285,6 +288,23 @@ class Engine:
             self._rules[item.id] = rules
         return rules
 
+    def _build_rules(self, item: BenchmarkItem) -> None:
+        """Register the durable-rules ruleset of the item's group (GROUP_SIZE items in id
+        order): fewer rulesets than items keeps durable-rules' per-ruleset state small."""
+        if self._host.is_built(item.id):
+            return
+        if self._groups is None:
+            ordered = sorted(self.catalog.benchmarks)
+            self._groups = {item_id: index // GROUP_SIZE for index, item_id in enumerate(ordered)}
+            self._group_members = {}
+            for item_id, group in self._groups.items():
+                self._group_members.setdefault(group, []).append(item_id)
+        group = self._groups[item.id]
+        benchmarks = self.catalog.benchmarks
+        members = {member: self._item_rules(benchmarks[member])
+                   for member in self._group_members[group]}
+        self._host.build_group(f"g{group}", members)
+
     def _match(self, item: BenchmarkItem, env: Env, draft: _Draft) -> list[Any]:
         """Truth of every rule of the item: durable-rules when all names are known, else the
         three-valued reference interpreter. Returns ``[values, trace step, tier choice]``; the
@@ -298,8 +318,9 @@ class Engine:
             key = (item.id, *self._classes[item.id].key(known))
             found = self._fired.get(key)
             if found is None:
+                self._build_rules(item)
                 # only the names the rules read travel to durable-rules
-                fired = self._host.evaluate(item.id, rules, {n: env.values[n] for n in names})
+                fired = self._host.evaluate(item.id, rules, {n: known[n] for n in names})
                 values = {name: name in fired for name in rules}
                 step = TraceStep(rule="rules", detail="情形评估（durable-rules）：" + (
                     "、".join(sorted(n for n, v in values.items() if v)) or "无规则命中"))
