@@ -293,13 +293,16 @@ class Engine:
         order): fewer rulesets than items keeps durable-rules' per-ruleset state small."""
         if self._host.is_built(item.id):
             return
-        if self._groups is None:
+        groups = self._groups
+        if groups is None:  # built whole, then published: other threads see all or nothing
             ordered = sorted(self.catalog.benchmarks)
-            self._groups = {item_id: index // GROUP_SIZE for index, item_id in enumerate(ordered)}
-            self._group_members = {}
-            for item_id, group in self._groups.items():
-                self._group_members.setdefault(group, []).append(item_id)
-        group = self._groups[item.id]
+            groups = {item_id: index // GROUP_SIZE for index, item_id in enumerate(ordered)}
+            members: dict[int, list[str]] = {}
+            for item_id, number in groups.items():
+                members.setdefault(number, []).append(item_id)
+            self._group_members = members
+            self._groups = groups
+        group = groups[item.id]
         benchmarks = self.catalog.benchmarks
         members = {member: self._item_rules(benchmarks[member])
                    for member in self._group_members[group]}
