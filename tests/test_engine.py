@@ -238,3 +238,27 @@ def test_evaluate_many_keeps_order(engine: Engine) -> None:
 def test_decision_carries_catalog_hash(engine: Engine) -> None:
     decision = engine.evaluate(case())
     assert decision.catalog.sha256 == engine.catalog.sha256 and len(decision.catalog.sha256) == 64
+
+
+def test_prepare_builds_every_group_and_changes_no_decision() -> None:
+    """Engine.prepare() builds every item's plan and ruleset ahead of time (items share
+    rulesets in groups); decisions are the same as from an engine that builds on first use."""
+    from discretion.audit import synthetic_decided
+    from discretion.engine.engine import GROUP_SIZE
+
+    catalog = Catalog.load(CATALOG)
+    lazy = Engine(catalog, today=dt.date(2023, 1, 1))
+    ready = Engine(catalog, today=dt.date(2023, 1, 1))
+    count = len(catalog.benchmarks)
+    assert ready.prepare() == -(-count // GROUP_SIZE)
+    assert ready.prepare() == -(-count // GROUP_SIZE)  # idempotent
+    for decided in synthetic_decided(lazy, 600, seed=3):
+        data = {k: v for k, v in decided.items() if k != "decided"}
+        try:
+            want = lazy.evaluate(data).to_json()
+        except CaseError as exc:
+            with pytest.raises(CaseError) as got:
+                ready.evaluate(data)
+            assert got.value.problems == exc.problems
+            continue
+        assert ready.evaluate(data).to_json() == want
