@@ -75,7 +75,8 @@ from discretion.law.ranges import (
 from discretion.law.versions import VersionChoice, applicable_version
 from discretion.money import Range
 
-RULE_CACHE_SIZE = 200_000
+RULE_CACHE_SIZE = 200_000  # circumstance results kept (then the cache starts again)
+PROCEDURE_CACHE_SIZE = 20_000  # procedure flags kept, by sanctions, amounts and party
 GROUP_SIZE = 8  # items per durable-rules ruleset (consecutive ids; see engine/durable.py)
 
 FOLLOW_UP_TEXT = {
@@ -144,7 +145,9 @@ class Engine:
         # Circumstance results by item and the classes of the values its rules read
         # (conditions/classes.py): values in the same classes fire the same rules, so
         # durable-rules is asked once per item and combination of classes.
-        self._fired: dict[tuple[object, ...], list[Any]] = {}  # [values, trace step, tier choice]
+        self._fired: dict[tuple[object, ...], list[Any]] = {}
+        # [values, trace step, tier choice] by item and the rules that fired
+        self._outcomes: dict[tuple[str, frozenset[str]], list[Any]] = {}
         self._names: dict[str, list[str]] = {}
         self._classes: dict[str, ValueClasses] = {}
         self._plans: dict[str, ItemPlan] = {}
@@ -324,12 +327,18 @@ class Engine:
                 self._build_rules(item)
                 # only the names the rules read travel to durable-rules
                 fired = self._host.evaluate(item.id, rules, {n: known[n] for n in names})
-                values = {name: name in fired for name in rules}
-                step = TraceStep(rule="rules", detail="情形评估（durable-rules）：" + (
-                    "、".join(sorted(n for n, v in values.items() if v)) or "无规则命中"))
                 if len(self._fired) >= RULE_CACHE_SIZE:
                     self._fired.clear()
-                found = self._fired[key] = [values, step, None]
+                    self._outcomes.clear()
+                # many combinations fire the same rules: they share one entry (memory)
+                shared = (item.id, frozenset(fired))
+                found = self._outcomes.get(shared)
+                if found is None:
+                    values = {name: name in fired for name in rules}
+                    step = TraceStep(rule="rules", detail="情形评估（durable-rules）：" + (
+                        "、".join(sorted(n for n, v in values.items() if v)) or "无规则命中"))
+                    found = self._outcomes[shared] = [values, step, None]
+                self._fired[key] = found
             draft.trace.append(found[1])
             return found
         missing = [n for n in names if n not in known]
@@ -668,7 +677,7 @@ class Engine:
             procedure = (Procedure(summary_allowed=flags.summary_allowed, hearing_right=flags.hearing_right,
                                    legal_review=flags.legal_review),
                          tuple(TraceStep(rule="procedure", detail=reason) for reason in flags.reasons))
-            if len(self._procedures) >= RULE_CACHE_SIZE:
+            if len(self._procedures) >= PROCEDURE_CACHE_SIZE:
                 self._procedures.clear()
             self._procedures[key] = procedure
         draft.procedure = procedure[0]
