@@ -7,7 +7,7 @@ import pickle
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from discretion.catalog.models import (
     BenchmarkItem,
@@ -21,9 +21,9 @@ from discretion.conditions.ast import Expr
 from discretion.lawnames import normalize_law_name
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Where an item is written: catalog-relative file and line."""
+class Source(NamedTuple):
+    """Where an item is written: catalog-relative file and line. (A named tuple: the cache
+    holds one per item and every command unpickles them; tuples unpickle fastest.)"""
 
     file: str
     line: int | None
