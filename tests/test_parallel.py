@@ -108,3 +108,23 @@ def test_jobs_without_batch_is_a_usage_error(capsys: pytest.CaptureFixture[str])
     root = Path(__file__).resolve().parents[1]
     assert main(["check", str(root / "examples" / "overdue-fine.yaml"), "--jobs", "2"]) == 2
     assert "--jobs" in capsys.readouterr().err
+
+
+def _fail_on_seven(block: list[int]) -> list[int]:
+    if 7 in block:
+        raise ValueError("seven")
+    return block
+
+
+def test_a_failing_chunk_stops_the_run_with_its_error(engine: Engine) -> None:
+    results = map_ordered(engine, _fail_on_seven, iter(range(100)), jobs=2, chunk=5)
+    assert [next(results) for _ in range(5)] == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="seven"):
+        list(results)
+
+
+def test_closing_the_results_early_stops_the_workers(engine: Engine) -> None:
+    """A reader that stops (a closed pipe, an interrupted run) does not wait for the rest."""
+    results = map_ordered(engine, _engine_item_count, iter(range(100_000)), jobs=2, chunk=10)
+    assert [n for n, _ in (next(results) for _ in range(25))] == list(range(25))
+    results.close()

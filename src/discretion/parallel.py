@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, TypeVar
@@ -51,6 +52,9 @@ def worker_engine() -> Engine:
 
 def _start(catalog_dir: str | None, today: dt.date | None, fork: bool) -> None:
     global _engine
+    # Ctrl-C reaches the whole process group: the parent stops the run and reports it; a
+    # worker must not print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if fork and _inherited is not None:
         _engine = _inherited
         return
@@ -84,20 +88,22 @@ def map_ordered(engine: Engine, work: Callable[[list[T]], list[R]], items: Itera
     folder = engine.catalog.root
     _inherited = engine
     pending: deque[Future[list[R]]] = deque()
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start,
+                               initargs=(str(folder) if folder else None, engine.today, fork))
     try:
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start,
-                                 initargs=(str(folder) if folder else None, engine.today,
-                                           fork)) as pool:
-            for block in _chunks(items, chunk):
-                pending.append(pool.submit(work, block))
-                if len(pending) >= jobs * IN_FLIGHT:
-                    yield from pending.popleft().result()
-            while pending:
+        for block in _chunks(items, chunk):
+            pending.append(pool.submit(work, block))
+            if len(pending) >= jobs * IN_FLIGHT:
                 yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    except BaseException:  # interrupted, output closed, or a worker failed: stop at once
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
     finally:
         _inherited = None
-        for future in pending:
-            future.cancel()
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
