@@ -76,31 +76,57 @@ def row_to_case(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     case: dict[str, Any] = {}
     extra: dict[str, str] = {}
     for column, raw in row.items():
-        value = (raw or "").strip()
-        if column not in CASE_COLUMNS and not column.startswith("facts."):
-            extra[column] = value
+        kind, path = _COLUMNS.get(column) or _column(column)
+        if kind == "extra":
+            extra[column] = (raw or "").strip()
             continue
+        if not raw:  # most cells of a wide file: facts other items have
+            continue
+        value = raw.strip()
         if value == "":
             continue
         converted: Any = value
-        if column in INT_COLUMNS:
+        if kind == "int":
             try:
                 converted = int(value)
             except ValueError:
                 raise ValueError(f"{column}: '{value}' is not a whole number") from None
-        elif column in BOOL_COLUMNS:
+        elif kind == "bool":
             lowered = value.lower()
             if lowered not in TRUE | FALSE:
                 raise ValueError(f"{column}: '{value}' is not true/false")
             converted = lowered in TRUE
-        elif column in LIST_COLUMNS:
+        elif kind == "list" or (kind == "item" and ";" in value):
             converted = [part.strip() for part in value.split(";") if part.strip()]
-        elif column == "item" and ";" in value:
-            converted = [part.strip() for part in value.split(";") if part.strip()]
-        elif column.startswith("facts."):
+        elif kind == "fact":
             converted = _fact_cell(value)
-        _put(case, column.split("."), converted)
+        _put(case, path, converted)
     return case, extra
+
+
+# What each column is, by header name (computed once per name: a wide file repeats them).
+_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+
+def _column(column: str) -> tuple[str, tuple[str, ...]]:
+    if column.startswith("facts."):
+        kind = "fact"
+    elif column not in CASE_COLUMNS:
+        kind = "extra"
+    elif column in INT_COLUMNS:
+        kind = "int"
+    elif column in BOOL_COLUMNS:
+        kind = "bool"
+    elif column in LIST_COLUMNS:
+        kind = "list"
+    elif column == "item":
+        kind = "item"
+    else:
+        kind = "text"
+    found = (kind, tuple(column.split(".")))
+    if len(_COLUMNS) < 10_000:  # headers are short; a hostile one is not kept
+        _COLUMNS[column] = found
+    return found
 
 
 def _fact_cell(value: str) -> Any:
@@ -110,7 +136,7 @@ def _fact_cell(value: str) -> Any:
     return value  # numbers stay text: the engine checks them exactly against the item's facts
 
 
-def _put(target: dict[str, Any], path: list[str], value: Any) -> None:
+def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     for key in path[:-1]:
         target = target.setdefault(key, {})
     target[path[-1]] = value
