@@ -262,3 +262,9 @@ def test_prepare_builds_every_group_and_changes_no_decision() -> None:
             assert got.value.problems == exc.problems
             continue
         assert ready.evaluate(data).to_json() == want
+
+
+def test_prepare_names_unknown_ids(engine: Engine) -> None:
+    with pytest.raises(ValueError, match="LS-NOPE-0001"):
+        engine.prepare(["LS-SRHJ-0001", "LS-NOPE-0001"])
+    assert engine.prepare(["LS-SRHJ-0001"]) >= 1

@@ -219,10 +219,15 @@ class Engine:
         plan, its parsed conditions and its durable-rules ruleset (every item by default).
 
         Useful before a long batch or to measure steady throughput; ``evaluate`` does not need
-        it. Returns the number of rulesets built so far.
+        it. Returns the number of rulesets built so far; an id the catalog does not have raises
+        ``ValueError``.
         """
         benchmarks = self.catalog.benchmarks
-        for item_id in (benchmarks if items is None else items):
+        wanted = list(benchmarks if items is None else items)
+        unknown = [item_id for item_id in wanted if item_id not in benchmarks]
+        if unknown:
+            raise ValueError("not benchmark ids of this catalog: " + ", ".join(unknown))
+        for item_id in wanted:
             item = benchmarks[item_id]
             self._plan(item)
             self._build_rules(item)
