@@ -169,11 +169,11 @@ def group_definition(members: Mapping[str, Mapping[str, Expr]],
 
 
 class RuleHost:
-    """durable-rules rulesets of one catalog, built lazily, one ruleset per item.
+    """durable-rules rulesets of one catalog, built lazily, each holding a group of items.
 
     ``evaluate(name, rules, facts)`` returns the names of the rules that fire for ``facts``:
-    ``name`` is a ruleset of its own (:meth:`build`, built on first use) or a member of a group
-    (:meth:`build_group`). Safe to call from many threads: each thread uses its own
+    ``name`` is a member of a group (:meth:`build_group`), or is built on first use as a group
+    of its own (:meth:`build`). Safe to call from many threads: each thread uses its own
     durable-rules session, and each ruleset is entered by one thread at a time.
     """
 
@@ -181,7 +181,7 @@ class RuleHost:
         self._host = _QuietHost()
         self._registered: dict[str, threading.Lock] = {}
         self._group_of: dict[str, str] = {}  # member -> the ruleset of its group
-        self._exact: set[str] = set()  # rulesets with literals durable-rules cannot carry
+        self._exact: set[str] = set()  # members with literals durable-rules cannot carry
         self._register_lock = threading.Lock()
         self._local = threading.local()
         self._counter = itertools.count(1)
@@ -192,7 +192,7 @@ class RuleHost:
         return len(self._registered)
 
     def is_built(self, name: str) -> bool:
-        return name in self._registered or name in self._group_of
+        return name in self._group_of
 
     def build_group(self, group: str, members: Mapping[str, Mapping[str, Expr]]) -> None:
         """Register ruleset ``group`` holding the rules of every member (idempotent); a member
@@ -214,27 +214,9 @@ class RuleHost:
         return fired
 
     def build(self, name: str, rules: Mapping[str, Expr]) -> None:
-        """Register ruleset ``name`` with one rule per ``rules`` entry (idempotent)."""
-        if name in self._registered:
-            return
-        with self._register_lock:
-            if name in self._registered:
-                return
-            if not all(_literals_safe(expr) for expr in rules.values()):
-                self._exact.add(name)
-                self._registered[name] = threading.Lock()
-                return
-            definition: dict[str, Any] = {}
-            for rule_name, expr in rules.items():
-                definition[rule_name] = {
-                    "all": [{"m": {"$and": [{"c_on": True}, compile_condition(expr)]}}],
-                    "run": self._action(rule_name),
-                }
-            if not definition:
-                definition["__none"] = {"all": [{"m": {"c_on": False}}],
-                                        "run": self._action("__none")}
-            self._host.register_rulesets({name: definition})
-            self._registered[name] = threading.Lock()
+        """Register ruleset ``name`` for ``rules`` alone: a group of one (idempotent)."""
+        if name not in self._group_of:
+            self.build_group(name, {name: rules})
 
     def _action(self, rule_name: str) -> Any:
         def run(_closure: Any) -> None:
@@ -247,6 +229,7 @@ class RuleHost:
         group = self._group_of.get(name)
         if group is None:
             self.build(name, rules)
+            group = self._group_of[name]
         if name in self._exact or not all(float_safe(v) for v in facts.values()):
             return {rule for rule, expr in rules.items() if evaluate(expr, facts) is True}
         fired = self._fired()
@@ -256,24 +239,18 @@ class RuleHost:
         fact["c_on"] = True
         fact["c_no"] = next(self._counter)
         fact["sid"] = self._local.sid
-        ruleset = name
-        if group is not None:
-            ruleset = group
-            fact["c_item"] = name
-        with self._registered[ruleset]:
+        fact["c_item"] = name
+        with self._registered[group]:
             try:
-                self._host.assert_fact(ruleset, fact)
+                self._host.assert_fact(group, fact)
             except _durable.MessageNotHandledException:
                 pass
             finally:
                 try:
-                    self._host.retract_fact(ruleset, fact)
+                    self._host.retract_fact(group, fact)
                 except _durable.MessageNotHandledException:
                     pass
-        if group is None:
-            result = set(fired)
-        else:
-            prefix = name + _SEPARATOR
-            result = {rule[len(prefix):] for rule in fired if rule.startswith(prefix)}
+        prefix = name + _SEPARATOR
+        result = {rule[len(prefix):] for rule in fired if rule.startswith(prefix)}
         fired.clear()
         return result
