@@ -109,7 +109,7 @@ def throughput(count: int) -> dict[str, float]:
     for number, data in enumerate(cases):
         case = parse_case(data)
         item = catalog.benchmarks[case.item_ids[0]]
-        names = engine._names[item.id]  # the names the rules read, as the engine sends them
+        names = engine._classes[item.id].names  # the names the rules read, as the engine sends them
         env, _ = build_env(case, item, catalog.manifest)
         fact = {fact_key(k): to_json_value(v) for k, v in env.values.items()
                 if v is not None and k in names}

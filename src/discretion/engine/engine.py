@@ -65,6 +65,7 @@ from discretion.law import apl as law
 from discretion.law.citations import apl
 from discretion.law.facts import Env, build_env, check_circumstances
 from discretion.law.ranges import (
+    YuanResult,
     party_fine,
     policy_band,
     statutory_bounds,
@@ -148,7 +149,6 @@ class Engine:
         self._fired: dict[tuple[object, ...], list[Any]] = {}
         # [values, trace step, tier choice] by item and the rules that fired
         self._outcomes: dict[tuple[str, frozenset[str]], list[Any]] = {}
-        self._names: dict[str, list[str]] = {}
         self._classes: dict[str, ValueClasses] = {}
         self._plans: dict[str, ItemPlan] = {}
         self._groups: dict[str, int] | None = None
@@ -169,13 +169,10 @@ class Engine:
             item = self.catalog.benchmarks[case.item]
             plan = self._plan(item)
             declared = plan.declared  # Art. 37: facts of any version are accepted
-            choice = None
-            if plan.versioned:
-                choice = applicable_version(self.catalog, item, case.ended_on or case.occurred_on,
-                                            case.decision_date(self.today), str(case.party.kind))
-                if choice.item is not None and choice.item is not item:
-                    item = choice.item
-                    plan = self._plan(item)
+            choice = self._version(case, item)
+            if choice is not None and choice.item is not None and choice.item is not item:
+                item = choice.item
+                plan = self._plan(item)
             env, found = build_env(case, item, manifest, also_known=declared, shape=plan.shape)
             if found or problems:
                 raise CaseError(problems + [p for p in found if p not in problems])
@@ -185,14 +182,9 @@ class Engine:
         choices: list[VersionChoice | None] = []
         items: list[BenchmarkItem] = []
         for item in named:
-            if self._plan(item).versioned:
-                choice = applicable_version(self.catalog, item, case.ended_on or case.occurred_on,
-                                            case.decision_date(self.today), str(case.party.kind))
-                choices.append(choice)
-                items.append(choice.item or item)
-            else:
-                choices.append(None)
-                items.append(item)
+            choice = self._version(case, item)
+            choices.append(choice)
+            items.append(choice.item or item if choice is not None else item)
         envs: list[Env] = []
         # Art. 29: with several items, a fact belongs to at least one of them.
         declared = self._plan(named[0]).declared if len(named) == 1 else \
@@ -269,6 +261,13 @@ class Engine:
             raise CaseError(problems)
         return items
 
+    def _version(self, case: Case, item: BenchmarkItem) -> VersionChoice | None:
+        """Art. 37: the version of ``item``'s act to apply (None: the item has no versions)."""
+        if not self._plan(item).versioned:
+            return None
+        return applicable_version(self.catalog, item, case.ended_on or case.occurred_on,
+                                  case.decision_date(self.today), str(case.party.kind))
+
     def _plan(self, item: BenchmarkItem) -> ItemPlan:
         plan = self._plans.get(item.id)
         if plan is None or plan.item is not item:
@@ -290,9 +289,7 @@ class Engine:
                 rules["serious"] = conds.serious
             for entry_id, cond in conds.lists:
                 rules[f"list:{entry_id}"] = cond
-            classes = ValueClasses(rules.values())
-            self._names[item.id] = classes.names
-            self._classes[item.id] = classes
+            self._classes[item.id] = ValueClasses(rules.values())
             self._rules[item.id] = rules
         return rules
 
@@ -322,11 +319,12 @@ class Engine:
         entry is cached (and its tier choice filled by :meth:`_select_tier`) when every name is
         known."""
         rules = self._item_rules(item)
-        names = self._names[item.id]
+        classes = self._classes[item.id]
+        names = classes.names
         known = env.values
         if all(n in known for n in names):
             # values in the same classes fire the same rules (conditions/classes.py)
-            key = (item.id, *self._classes[item.id].key(known))
+            key = (item.id, *classes.key(known))
             found = self._fired.get(key)
             if found is None:
                 self._build_rules(item)
@@ -702,13 +700,7 @@ class Engine:
             if not (sanction.base or sanction.per):
                 result = to_yuan(sanction, bounds, env.values, env.labels)
                 assert result.range is not None
-                mode = "可以处" if sanction.mode is Mode.may else "处"
-                out = SanctionOut(kind="fine", label=SANCTION_LABELS[SanctionKind.fine],
-                                  mode=sanction.mode.value, party=sanction.party.value,
-                                  fine=Money(**result.range.as_dict()), basis=result.basis)
-                step = TraceStep(rule="fine", detail=f"建议{mode}罚款{result.range.human()}" +
-                                 (f"（{result.basis}）" if result.basis else ""))
-                cached = (bounds, (result.range.high, out, step))
+                cached = (bounds, (result.range.high, *_fine_out(sanction, result)))
             plan.memo[key] = cached
         bounds, fixed = cached  # type: ignore[misc]
         if fixed is not None:
@@ -728,11 +720,9 @@ class Engine:
         draft.max_fine = result.range.high
         if draft.tiers_possible:
             return None
-        mode = "可以处" if sanction.mode is Mode.may else "处"
-        draft.step("fine", f"建议{mode}罚款{result.range.human()}" + (f"（{result.basis}）" if result.basis else ""))
-        return SanctionOut(kind="fine", label=SANCTION_LABELS[SanctionKind.fine], mode=sanction.mode.value,
-                           party=sanction.party.value, fine=Money(**result.range.as_dict()),
-                           basis=result.basis)
+        out, step = _fine_out(sanction, result)
+        draft.trace.append(step)
+        return out
 
     def _fine_bounds(self, sanction: Sanction, tier: Any, env: Env, direction: str | None) -> Range:
         """The recommended bounds of a fine in its own unit (catalog and policy only)."""
@@ -826,6 +816,18 @@ class Engine:
                         adjustments=draft.adjustments, follow_up=follow, procedure=draft.procedure,
                         needs_facts=needs, trace=draft.trace, catalog=self._ref,
                         reference=case.reference)
+
+
+def _fine_out(sanction: Sanction, result: YuanResult) -> tuple[SanctionOut, TraceStep]:
+    """The recommended fine in yuan and its trace step."""
+    assert result.range is not None
+    mode = "可以处" if sanction.mode is Mode.may else "处"
+    out = SanctionOut(kind="fine", label=SANCTION_LABELS[SanctionKind.fine], mode=sanction.mode.value,
+                      party=sanction.party.value, fine=Money(**result.range.as_dict()),
+                      basis=result.basis)
+    step = TraceStep(rule="fine", detail=f"建议{mode}罚款{result.range.human()}" +
+                     (f"（{result.basis}）" if result.basis else ""))
+    return out, step
 
 
 def _follow_text(code: str, item: BenchmarkItem) -> str:
