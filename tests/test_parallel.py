@@ -7,11 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from discretion import Engine
 from discretion.audit import synthetic_decided, write_decided
 from discretion.cli import main
-from discretion.parallel import jobs_for, map_ordered, worker_engine
+from discretion.parallel import SPILL, jobs_for, map_ordered, split_block, worker_engine
+from discretion.records import Record, item_key
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +96,51 @@ def test_map_ordered_keeps_order_and_gives_workers_the_engine(engine: Engine, jo
     assert {count for _, count in results} == {len(engine.catalog.benchmarks)}
 
 
+def _worker_pid(block: list[int]) -> list[tuple[int, int]]:
+    import os
+
+    return [(key, os.getpid()) for key in block]
+
+
+def test_map_ordered_sends_items_with_the_same_affinity_to_the_same_worker(engine: Engine) -> None:
+    keys = [n % 6 for n in range(600)]  # six items; integers hash to themselves: 3 per lane
+    results = list(map_ordered(engine, _worker_pid, iter(keys), jobs=2, chunk=50,
+                               affinity=lambda key: key))
+    assert [key for key, _ in results] == keys
+    workers: dict[int, set[int]] = {}
+    for key, pid in results:
+        workers.setdefault(key, set()).add(pid)
+    assert all(len(pids) == 1 for pids in workers.values())
+    assert len({pid for _, pid in results}) == 2
+
+
+@given(st.lists(st.integers(0, 5), max_size=300), st.integers(1, 4), st.booleans())
+def test_split_block_places_every_item_once_and_keeps_lanes_balanced(
+        block: list[int], lanes: int, by_affinity: bool) -> None:
+    parts, where = split_block(block, lanes, (lambda n: n) if by_affinity else None)
+    assert len(parts) == lanes
+    assert [parts[lane][position] for lane, position in where] == block
+    assert sorted(position for lane, position in where) == sorted(
+        p for part in parts for p in range(len(part)))
+    even = -(-len(block) // lanes)
+    assert all(len(part) <= even + even // SPILL for part in parts)
+
+
+def test_split_block_spills_a_frequent_item_to_the_other_lanes() -> None:
+    block = [0] * 90 + [1] * 10  # item 0 would take lane 0 alone
+    parts, _ = split_block(block, 2, lambda key: key)
+    assert len(parts[0]) == 50 + 50 // SPILL  # full: the rest of item 0 spills to lane 1
+    assert parts[0] == [0] * len(parts[0])
+    assert sorted(parts[1]) == [0] * (90 - len(parts[0])) + [1] * 10
+
+
+def test_item_key_is_the_item_or_citation_of_a_record() -> None:
+    assert item_key(Record(1, {"item": "X-1"})) == "X-1"
+    assert item_key(Record(1, {"item": ["X-1", "X-2"]})) == item_key(Record(2, {"item": ["X-1", "X-2"]}))
+    assert item_key(Record(1, {"citation": {"law": "L", "article": 3}})) != item_key(Record(1, {}))
+    assert item_key(Record(1, None, "unreadable")) is None
+
+
 def test_jobs_zero_means_every_core() -> None:
     assert jobs_for(0) >= 1
     assert jobs_for(3) == 3
@@ -110,16 +158,17 @@ def test_jobs_without_batch_is_a_usage_error(capsys: pytest.CaptureFixture[str])
     assert "--jobs" in capsys.readouterr().err
 
 
-def _fail_on_seven(block: list[int]) -> list[int]:
-    if 7 in block:
-        raise ValueError("seven")
+def _fail_on_seventeen(block: list[int]) -> list[int]:
+    if 17 in block:
+        raise ValueError("seventeen")
     return block
 
 
 def test_a_failing_chunk_stops_the_run_with_its_error(engine: Engine) -> None:
-    results = map_ordered(engine, _fail_on_seven, iter(range(100)), jobs=2, chunk=5)
-    assert [next(results) for _ in range(5)] == [0, 1, 2, 3, 4]
-    with pytest.raises(ValueError, match="seven"):
+    # blocks of chunk x jobs = 10: the first block comes through, the second fails
+    results = map_ordered(engine, _fail_on_seventeen, iter(range(100)), jobs=2, chunk=5)
+    assert [next(results) for _ in range(10)] == list(range(10))
+    with pytest.raises(ValueError, match="seventeen"):
         list(results)
 
 

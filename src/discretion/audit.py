@@ -30,7 +30,7 @@ from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError
 from discretion.money import MoneyError, to_money
 from discretion.parallel import map_ordered, worker_engine
-from discretion.records import Record
+from discretion.records import Record, item_key
 from discretion.render.text import cite
 
 OUTCOMES = ("not_penalized", "penalized", "correction_only")
@@ -505,7 +505,7 @@ def run_audit(auditor: Auditor, records: Iterable[Record], out: IO[str], *,
 
     try:
         results = map_ordered(auditor.engine, _audit_chunk, _skipping(records, skip, last_line),
-                              jobs=jobs)
+                              jobs=jobs, affinity=item_key)
         for index, result in enumerate(results, 1):
             auditor.count(result)
             for deviation in result.deviations:

@@ -25,7 +25,7 @@ from typing import IO, Any
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError, Problem
 from discretion.parallel import map_ordered, worker_engine
-from discretion.records import Record
+from discretion.records import Record, item_key
 
 
 @dataclass
@@ -100,7 +100,8 @@ def run_batch(engine: Engine, records: Iterable[Record], out: IO[str], *, skip: 
             yield record
 
     try:
-        for line, error in map_ordered(engine, _decide_chunk, remaining(), jobs=jobs):
+        for line, error in map_ordered(engine, _decide_chunk, remaining(), jobs=jobs,
+                                       affinity=item_key):
             out.write(line)
             stats.records += 1
             if error:

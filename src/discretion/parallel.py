@@ -7,6 +7,13 @@ parent's (fork), elsewhere it loads the catalog from its folder (through the com
 cache). Only a bounded number of chunks is in flight, so memory stays constant however long
 the input is.
 
+Each worker is a lane of its own, and records of the same catalog item go to the same lane
+(``affinity``): a worker's circumstance and plan caches then serve every case of its items, as
+one process's would. Handing records to whichever worker is free instead made 50,000 cases
+cost 31 % more CPU in all (54 % more durable-rules calls: each worker met every item and its
+combinations anew). So that one frequent item cannot leave a lane idle, no lane takes more than
+a quarter over an even share of any block; the rest spills to the least busy lanes.
+
 The engine is a pure function of catalog and case, so the results are the same as one process
 gives, byte for byte; ``tests/test_parallel.py`` checks it.
 """
@@ -17,19 +24,20 @@ import datetime as dt
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
 from discretion.engine.engine import Engine
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 CHUNK = 200  # records per task: large enough to amortise the hand-over, small for the order
-IN_FLIGHT = 4  # chunks queued per worker
+IN_FLIGHT = 4  # blocks (one task per lane each) handed out ahead of the output
+SPILL = 4  # a lane takes at most an even share of a block plus 1/SPILL of it
 
 _engine: Engine | None = None  # the worker's engine
 _inherited: Engine | None = None  # the parent's engine, seen by forked workers
@@ -64,11 +72,14 @@ def _start(catalog_dir: str | None, today: dt.date | None, fork: bool) -> None:
 
 
 def map_ordered(engine: Engine, work: Callable[[list[T]], list[R]], items: Iterable[T], *,
-                jobs: int, chunk: int = CHUNK) -> Iterator[R]:
+                jobs: int, chunk: int = CHUNK,
+                affinity: Callable[[T], Hashable] | None = None) -> Iterator[R]:
     """``work`` applied to ``items`` in chunks on ``jobs`` processes; results in input order.
 
     ``work`` must be a module-level function (it is sent to the workers by name) that reads
-    :func:`worker_engine`. With ``jobs == 1`` everything runs in this process.
+    :func:`worker_engine`. With ``jobs == 1`` everything runs in this process. Items with the
+    same ``affinity`` (for records: their catalog item) go to the same worker, within the
+    balance described in the module docstring.
     """
     global _inherited
     if jobs <= 1:
@@ -87,23 +98,60 @@ def map_ordered(engine: Engine, work: Callable[[list[T]], list[R]], items: Itera
     context = multiprocessing.get_context("fork" if fork else "spawn")
     folder = engine.catalog.root
     _inherited = engine
-    pending: deque[Future[list[R]]] = deque()
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start,
-                               initargs=(str(folder) if folder else None, engine.today, fork))
+    pending: deque[tuple[list[tuple[int, int]], list[Future[list[R]] | None]]] = deque()
+    lanes: list[ProcessPoolExecutor] = []
     try:
-        for block in _chunks(items, chunk):
-            pending.append(pool.submit(work, block))
-            if len(pending) >= jobs * IN_FLIGHT:
-                yield from pending.popleft().result()
+        for _ in range(jobs):
+            lanes.append(ProcessPoolExecutor(1, mp_context=context, initializer=_start,
+                                             initargs=(str(folder) if folder else None,
+                                                       engine.today, fork)))
+        for block in _chunks(items, chunk * jobs):
+            parts, where = split_block(block, jobs, affinity)
+            pending.append((where, [lane.submit(work, part) if part else None
+                                    for lane, part in zip(lanes, parts, strict=True)]))
+            if len(pending) >= IN_FLIGHT:
+                yield from _in_order(*pending.popleft())
         while pending:
-            yield from pending.popleft().result()
+            yield from _in_order(*pending.popleft())
     except BaseException:  # interrupted, output closed, or a worker failed: stop at once
-        pool.shutdown(wait=True, cancel_futures=True)
+        for lane in lanes:
+            lane.shutdown(wait=True, cancel_futures=True)
         raise
     else:
-        pool.shutdown(wait=True)
+        for lane in lanes:
+            lane.shutdown(wait=True)
     finally:
         _inherited = None
+
+
+def split_block(block: list[T], lanes: int, affinity: Callable[[T], Hashable] | None
+                ) -> tuple[list[list[T]], list[tuple[int, int]]]:
+    """The part of ``block`` each lane decides, and where each item's result will be: (lane,
+    position in the lane's part), in block order. Without ``affinity`` the items are dealt in
+    turn; with it, by its hash, no lane taking more than an even share plus 1/SPILL."""
+    parts: list[list[T]] = [[] for _ in range(lanes)]
+    where: list[tuple[int, int]] = []
+    even = -(-len(block) // lanes)
+    cap = even + even // SPILL
+    for index, item in enumerate(block):
+        lane = hash(affinity(item)) % lanes if affinity is not None else index % lanes
+        if len(parts[lane]) >= cap:
+            lane = min(range(lanes), key=lambda other: len(parts[other]))
+        where.append((lane, len(parts[lane])))
+        parts[lane].append(item)
+    return parts, where
+
+
+def _in_order(where: list[tuple[int, int]], futures: list[Future[list[R]] | None]) -> Iterator[R]:
+    """The results of one block in block order, each lane waited for when first needed."""
+    results: list[list[R] | None] = [None] * len(futures)
+    for lane, position in where:
+        done = results[lane]
+        if done is None:
+            future = futures[lane]
+            assert future is not None  # a lane without a part has no positions
+            done = results[lane] = future.result()
+        yield done[position]
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -117,4 +165,4 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield block
 
 
-__all__ = ["CHUNK", "jobs_for", "map_ordered", "worker_engine"]
+__all__ = ["CHUNK", "jobs_for", "map_ordered", "split_block", "worker_engine"]

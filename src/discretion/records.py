@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -39,6 +39,17 @@ class Record:
     case: dict[str, Any] | None
     error: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def item_key(record: Record) -> Hashable:
+    """What the record names as its violation (item id(s) or citation), as a hashable key:
+    records with the same key are best decided by the same worker (its caches serve them)."""
+    if record.case is None:
+        return None
+    named = record.case.get("item")
+    if named is None:
+        named = record.case.get("citation")
+    return named if isinstance(named, str) else repr(named)
 
 
 def read_jsonl(handle: IO[str]) -> Iterator[Record]:
