@@ -235,6 +235,69 @@ def test_evaluate_many_keeps_order(engine: Engine) -> None:
     assert [d.tier.level for d in decisions] == ["轻微", "严重", "一般", "轻微"]  # type: ignore[union-attr]
 
 
+def _mixed_cases(engine: Engine) -> list[Any]:
+    """Cases of many items in no order, with invalid ones among them."""
+    from discretion.audit import synthetic_decided
+
+    cases: list[Any] = [{k: v for k, v in d.items() if k != "decided"}
+                        for d in synthetic_decided(engine, 60, seed=5)]
+    cases.insert(7, case(item=["LS-SRHJ-0001", "LS-SRHJ-0002"]))  # Art. 29: several items
+    cases.insert(20, case(party={"kind": "individual", "age": -1}))  # invalid
+    cases.insert(33, case(item="NO-SUCH-ITEM"))  # invalid
+    return cases
+
+
+def _one_at_a_time(engine: Engine, cases: list[Any]) -> list[str]:
+    out = []
+    for data in cases:
+        try:
+            out.append(engine.evaluate(data).to_json())
+        except CaseError as exc:
+            out.append("error: " + str(exc))
+    return out
+
+
+@pytest.mark.parametrize("block", [1, 4, 64, 4096])
+def test_evaluate_many_decides_in_blocks_as_one_at_a_time(engine: Engine, block: int,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """evaluate_many decides a block grouped by item, yet yields what evaluate gives, in input
+    order, and raises a bad case's error at its position (nothing after it is yielded)."""
+    import discretion.engine.engine as engine_module
+
+    monkeypatch.setattr(engine_module, "BLOCK", block)
+    cases = _mixed_cases(engine)
+    expected = _one_at_a_time(engine, cases)
+    got: list[str] = []
+    start = 0
+    while start < len(cases):  # evaluate_many stops at a bad case: go on after it
+        decisions = engine.evaluate_many(iter(cases[start:]))
+        try:
+            for decision in decisions:
+                got.append(decision.to_json())
+                start += 1
+        except CaseError as exc:
+            got.append("error: " + str(exc))
+            start += 1
+    assert got == expected
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_evaluate_many_leaves_the_garbage_collector_as_it_found_it(engine: Engine,
+                                                                    enabled: bool) -> None:
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        decisions = engine.evaluate_many([case(), case(facts={"item_count": 20})])
+        next(decisions)
+        assert gc.isenabled() is enabled  # the caller runs with its own setting
+        list(decisions)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+
+
 def test_decision_carries_catalog_hash(engine: Engine) -> None:
     decision = engine.evaluate(case())
     assert decision.catalog.sha256 == engine.catalog.sha256 and len(decision.catalog.sha256) == 64
