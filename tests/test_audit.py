@@ -162,6 +162,23 @@ def test_synthetic_input_both_formats_agree(engine: Engine, ext: str) -> None:
     assert found == again
 
 
+def test_chunks_grouped_by_item_report_each_record_as_alone(engine: Engine) -> None:
+    """A chunk is audited grouped by item; each result is still its own record's, in input
+    order (records of many items interleaved)."""
+    from discretion.audit import _audit_chunk
+    from discretion.parallel import map_ordered
+
+    names = {f.name for item in engine.catalog.benchmarks.values() for f in item.facts}
+    buffer = io.StringIO()
+    write_decided(synthetic_decided(engine, 200, seed=9), buffer, False, names)
+    buffer.seek(0)
+    records = list(read_jsonl(buffer))
+    alone = [Auditor(engine).examine(record).json_line() for record in records]
+    chunked = [result.json_line() for result in map_ordered(engine, _audit_chunk, records, jobs=1)]
+    assert chunked == alone
+    assert len({line for line in alone}) > 100  # distinct records, not one repeated
+
+
 def test_cli_writes_csv_summary_and_charts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "decided.jsonl"
     source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for _, r, _ in CASES),

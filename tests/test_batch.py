@@ -42,6 +42,32 @@ def test_every_record_yields_one_output_in_order(tmp_path: Path, capsys: pytest.
     assert "5 records: 2 decided, 3 errors" in capsys.readouterr().err
 
 
+def test_batch_grouped_by_item_writes_what_each_record_gives_alone(tmp_path: Path) -> None:
+    """Chunks are decided grouped by item; every output line is still the record's own, in
+    input order (records of many items interleaved, with bad ones among them)."""
+    import datetime as dt
+
+    from discretion import Engine
+    from discretion.audit import synthetic_decided
+    from discretion.batch import decide_line
+    from discretion.records import Record
+
+    engine = Engine(today=dt.date(2023, 1, 1))
+    cases: list[object] = [{k: v for k, v in d.items() if k != "decided"}
+                           for d in synthetic_decided(engine, 150, seed=3)]
+    cases[10:10] = ["{not json", dict(GOOD, party={"kind": "individual", "age": -1})]
+    path = tmp_path / "cases.jsonl"
+    write_jsonl(path, cases)
+    out = tmp_path / "out.jsonl"
+    main(["check", "--batch", str(path), "--out", str(out), "--progress", "off"])
+    expected = []
+    for number, data in enumerate(cases, 1):
+        record = Record(number, data) if isinstance(data, dict) else \
+            Record(number, None, "malformed JSON at column 2: Expecting property name enclosed in double quotes")
+        expected.append(decide_line(engine, record)[0])
+    assert out.read_text(encoding="utf-8") == "".join(expected)
+
+
 def test_csv_input(tmp_path: Path) -> None:
     cases = tmp_path / "cases.csv"
     cases.write_text(

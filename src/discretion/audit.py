@@ -6,8 +6,9 @@ and ``decided.fine`` (yuan, a decimal string; empty when no fine). The engine de
 again and :class:`Auditor` compares, giving zero or more :class:`Deviation` rows per record, or
 one ``invalid_record`` row when the record cannot be audited at all. See ``docs/audit.md``.
 
-Streaming: records are read, decided, compared and written one at a time; only counters are
-kept (:class:`AuditStats`), so memory does not grow with the input.
+Streaming: records are read in chunks of a few thousand (``discretion.parallel.CHUNK``),
+audited grouped by item (each item's rules and tables stay hot) and written in input order;
+only counters are kept (:class:`AuditStats`), so memory does not grow with the input.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError
 from discretion.money import MoneyError, to_money
 from discretion.parallel import map_ordered, worker_engine
-from discretion.records import Record, item_key
+from discretion.records import Record, item_key, item_order
 from discretion.render.text import cite
 
 OUTCOMES = ("not_penalized", "penalized", "correction_only")
@@ -467,7 +468,10 @@ def _deciding_ground(decision: Decision) -> tuple[Citation | None, str]:
 
 def _audit_chunk(records: list[Record]) -> list[AuditResult]:
     auditor = Auditor(worker_engine())
-    return [auditor.examine(record) for record in records]
+    results: list[AuditResult | None] = [None] * len(records)
+    for index in item_order(records):  # grouped by item, reported in input order
+        results[index] = auditor.examine(records[index])
+    return results  # type: ignore[return-value]  # every position is filled
 
 
 def run_audit(auditor: Auditor, records: Iterable[Record], out: IO[str], *,

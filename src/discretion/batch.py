@@ -6,11 +6,13 @@ one JSON line per input record, in input order::
     {"line": 7, "decision": {...the decision contract...}}
     {"line": 8, "error": {"problems": [{"path": "party.age", "message": ...}]}}
 
-A bad record never stops the run. Memory stays constant: records are read, decided and written
-one at a time. ``--jobs N`` decides on N processes (:mod:`discretion.parallel`), in chunks,
-still in input order and with the same output byte for byte. ``--resume`` continues an interrupted run: the complete lines already in the
-output are kept (a torn last line is cut off) and as many input records are skipped, so no
-record is decided twice or lost.
+A bad record never stops the run. Memory stays constant: records are read in chunks of a few
+thousand (``discretion.parallel.CHUNK``), decided grouped by item (each item's rules and
+tables stay hot) and written in input order. ``--jobs N`` decides on N processes
+(:mod:`discretion.parallel`), still in input order and with the same output byte for byte.
+``--resume`` continues an interrupted run: the complete lines already in the output are kept
+(a torn last line is cut off) and as many input records are skipped, so no record is decided
+twice or lost.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import IO, Any
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError, Problem
 from discretion.parallel import map_ordered, worker_engine
-from discretion.records import Record, item_key
+from discretion.records import Record, item_key, item_order
 
 
 @dataclass
@@ -66,7 +68,10 @@ def decide_line(engine: Engine, record: Record) -> tuple[str, bool]:
 
 def _decide_chunk(records: list[Record]) -> list[tuple[str, bool]]:
     engine = worker_engine()
-    return [decide_line(engine, record) for record in records]
+    lines: list[tuple[str, bool]] = [("", False)] * len(records)
+    for index in item_order(records):  # grouped by item, written in input order
+        lines[index] = decide_line(engine, records[index])
+    return lines
 
 
 def completed_lines(path: Path) -> int:

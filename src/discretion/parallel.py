@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 R = TypeVar("R")
 
-CHUNK = 200  # records per task: large enough to amortise the hand-over, small for the order
+CHUNK = 2048  # records per task: enough for the hand-over and for grouping by item to pay
 IN_FLIGHT = 4  # blocks (one task per lane each) handed out ahead of the output
 SPILL = 4  # a lane takes at most an even share of a block plus 1/SPILL of it
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -50,6 +50,12 @@ def item_key(record: Record) -> Hashable:
     if named is None:
         named = record.case.get("citation")
     return named if isinstance(named, str) else repr(named)
+
+
+def item_order(records: Sequence[Record]) -> list[int]:
+    """The positions of ``records`` grouped by item (stable): deciding a chunk in this order
+    keeps each item's rules and tables hot, as :meth:`Engine.evaluate_many` does."""
+    return sorted(range(len(records)), key=lambda index: str(item_key(records[index])))
 
 
 def read_jsonl(handle: IO[str]) -> Iterator[Record]:
