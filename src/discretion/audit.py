@@ -6,9 +6,10 @@ and ``decided.fine`` (yuan, a decimal string; empty when no fine). The engine de
 again and :class:`Auditor` compares, giving zero or more :class:`Deviation` rows per record, or
 one ``invalid_record`` row when the record cannot be audited at all. See ``docs/audit.md``.
 
-Streaming: records are read in chunks of a few thousand (``discretion.parallel.CHUNK``),
-audited grouped by item (each item's rules and tables stay hot) and written in input order;
-only counters are kept (:class:`AuditStats`), so memory does not grow with the input.
+Streaming: records are read in chunks (``discretion.parallel``: a few thousand in one
+process), audited grouped by item (each item's rules and tables stay hot) and written in
+input order; only counters are kept (:class:`AuditStats`), so memory does not grow with the
+input.
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 R = TypeVar("R")
 
-CHUNK = 2048  # records per task: enough for the hand-over and for grouping by item to pay
+CHUNK = 200  # records per task of a worker: large enough to amortise the hand-over
+SOLO_CHUNK = 2048  # records per chunk in one process: several cases per item to group
 IN_FLIGHT = 4  # blocks (one task per lane each) handed out ahead of the output
 SPILL = 4  # a lane takes at most an even share of a block plus 1/SPILL of it
 
@@ -72,12 +73,13 @@ def _start(catalog_dir: str | None, today: dt.date | None, fork: bool) -> None:
 
 
 def map_ordered(engine: Engine, work: Callable[[list[T]], list[R]], items: Iterable[T], *,
-                jobs: int, chunk: int = CHUNK,
+                jobs: int, chunk: int | None = None,
                 affinity: Callable[[T], Hashable] | None = None) -> Iterator[R]:
     """``work`` applied to ``items`` in chunks on ``jobs`` processes; results in input order.
 
     ``work`` must be a module-level function (it is sent to the workers by name) that reads
-    :func:`worker_engine`. With ``jobs == 1`` everything runs in this process. Items with the
+    :func:`worker_engine`. With ``jobs == 1`` everything runs in this process, in chunks of
+    ``SOLO_CHUNK`` (else ``CHUNK`` per worker) unless ``chunk`` says otherwise. Items with the
     same ``affinity`` (for records: their catalog item) go to the same worker, within the
     balance described in the module docstring.
     """
@@ -86,7 +88,7 @@ def map_ordered(engine: Engine, work: Callable[[list[T]], list[R]], items: Itera
         global _engine
         previous, _engine = _engine, engine
         try:
-            for block in _chunks(items, chunk):
+            for block in _chunks(items, chunk or SOLO_CHUNK):
                 yield from work(block)
         finally:
             _engine = previous
@@ -105,7 +107,7 @@ def map_ordered(engine: Engine, work: Callable[[list[T]], list[R]], items: Itera
             lanes.append(ProcessPoolExecutor(1, mp_context=context, initializer=_start,
                                              initargs=(str(folder) if folder else None,
                                                        engine.today, fork)))
-        for block in _chunks(items, chunk * jobs):
+        for block in _chunks(items, (chunk or CHUNK) * jobs):
             parts, where = split_block(block, jobs, affinity)
             pending.append((where, [lane.submit(work, part) if part else None
                                     for lane, part in zip(lanes, parts, strict=True)]))
@@ -165,4 +167,4 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield block
 
 
-__all__ = ["CHUNK", "jobs_for", "map_ordered", "split_block", "worker_engine"]
+__all__ = ["CHUNK", "SOLO_CHUNK", "jobs_for", "map_ordered", "split_block", "worker_engine"]
