@@ -281,6 +281,18 @@ def test_evaluate_many_decides_in_blocks_as_one_at_a_time(engine: Engine, block:
     assert got == expected
 
 
+def test_evaluate_many_yields_what_it_read_before_its_input_fails(engine: Engine) -> None:
+    def cases() -> Any:
+        yield case()
+        yield case(facts={"item_count": 20})
+        raise OSError("the input broke")
+
+    decisions = engine.evaluate_many(cases())
+    assert [d.tier.level for d in (next(decisions), next(decisions))] == ["一般", "严重"]  # type: ignore[union-attr]
+    with pytest.raises(OSError, match="the input broke"):
+        next(decisions)
+
+
 @pytest.mark.parametrize("enabled", [True, False])
 def test_evaluate_many_leaves_the_garbage_collector_as_it_found_it(engine: Engine,
                                                                     enabled: bool) -> None:

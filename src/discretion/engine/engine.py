@@ -209,12 +209,23 @@ class Engine:
         Cases are read ``BLOCK`` at a time and decided grouped by item, which keeps each
         item's rules, ruleset and tables hot in the processor's caches (see bench/README.md);
         the decisions, and the error a bad case raises at its position, are those of
-        :meth:`evaluate` one case at a time. While a block is decided (not while its
-        decisions are handed out) the cyclic garbage collector is paused: the decisions
-        waiting for their turn would otherwise be scanned again and again.
+        :meth:`evaluate` one case at a time; if ``cases`` itself fails, the cases read before
+        are decided and yielded first. A block is decided before its first decision is
+        yielded, so a caller that stops early has paid for the rest of the block. While a
+        block is decided (not while its decisions are handed out) the cyclic garbage
+        collector is paused: the decisions waiting for their turn would otherwise be scanned
+        again and again.
         """
         block: list[Case | Mapping[str, Any]] = []
-        for case in cases:
+        source = iter(cases)
+        while True:
+            try:
+                case = next(source)
+            except StopIteration:
+                break
+            except Exception:  # the input failed: first the cases read before it
+                yield from self._evaluate_block(block)
+                raise
             block.append(case)
             if len(block) >= BLOCK:
                 yield from self._evaluate_block(block)
