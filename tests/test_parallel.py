@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -139,6 +140,21 @@ def test_item_key_is_the_item_or_citation_of_a_record() -> None:
     assert item_key(Record(1, {"item": ["X-1", "X-2"]})) == item_key(Record(2, {"item": ["X-1", "X-2"]}))
     assert item_key(Record(1, {"citation": {"law": "L", "article": 3}})) != item_key(Record(1, {}))
     assert item_key(Record(1, None, "unreadable")) is None
+
+
+def _failing_input() -> Any:
+    yield from range(25)
+    raise OSError("the input broke")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_what_was_read_before_the_input_fails_comes_out_first(engine: Engine, jobs: int) -> None:
+    results = map_ordered(engine, _engine_item_count, _failing_input(), jobs=jobs, chunk=10)
+    got = []
+    with pytest.raises(OSError, match="the input broke"):
+        for number, _count in results:
+            got.append(number)
+    assert got == list(range(25))
 
 
 def test_jobs_zero_means_every_core() -> None:

@@ -107,7 +107,16 @@ def map_ordered(engine: Engine, work: Callable[[list[T]], list[R]], items: Itera
             lanes.append(ProcessPoolExecutor(1, mp_context=context, initializer=_start,
                                              initargs=(str(folder) if folder else None,
                                                        engine.today, fork)))
-        for block in _chunks(items, (chunk or CHUNK) * jobs):
+        blocks = _chunks(items, (chunk or CHUNK) * jobs)
+        failed: Exception | None = None  # the input's own error, raised after what came before
+        while True:
+            try:
+                block = next(blocks)
+            except StopIteration:
+                break
+            except Exception as exc:
+                failed = exc
+                break
             parts, where = split_block(block, jobs, affinity)
             pending.append((where, [lane.submit(work, part) if part else None
                                     for lane, part in zip(lanes, parts, strict=True)]))
@@ -115,6 +124,8 @@ def map_ordered(engine: Engine, work: Callable[[list[T]], list[R]], items: Itera
                 yield from _in_order(*pending.popleft())
         while pending:
             yield from _in_order(*pending.popleft())
+        if failed is not None:
+            raise failed
     except BaseException:  # interrupted, output closed, or a worker failed: stop at once
         for lane in lanes:
             lane.shutdown(wait=True, cancel_futures=True)
@@ -157,8 +168,18 @@ def _in_order(where: list[tuple[int, int]], futures: list[Future[list[R]] | None
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size``; if reading fails, the items read before come first."""
     block: list[T] = []
-    for item in items:
+    source = iter(items)
+    while True:
+        try:
+            item = next(source)
+        except StopIteration:
+            break
+        except Exception:
+            if block:
+                yield block
+            raise
         block.append(item)
         if len(block) >= size:
             yield block
