@@ -238,7 +238,7 @@ class Engine:
         collecting = gc.isenabled()
         gc.disable()  # the block's decisions are kept until yielded: no use scanning them
         try:
-            for index in sorted(range(len(block)), key=lambda i: item_key(block[i])):
+            for index in sorted(range(len(block)), key=lambda i: _named_item(block[i])):
                 try:
                     results[index] = self.evaluate(block[index])
                 except Exception as exc:  # raised at its position, as one at a time would
@@ -913,7 +913,7 @@ def _correction_label(status: CorrectionStatus) -> str:
             CorrectionStatus.overdue: "逾期未改正", CorrectionStatus.refused: "拒不改正"}[status]
 
 
-def item_key(case: object) -> str:
+def _named_item(case: object) -> str:
     """The item id a case (or case mapping) names, "" when it names none or several: what
     batches of cases are grouped by."""
     named = case.item if isinstance(case, Case) else \
