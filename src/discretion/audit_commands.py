@@ -53,6 +53,7 @@ def _usage(message: str) -> Exception:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from discretion import collector
     from discretion.audit import (
         Auditor,
         Resumed,
@@ -93,9 +94,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if not args.resume and records_path.exists() and records_path.stat().st_size > 0:
             raise _usage(f"{args.records} exists; pass --resume to continue it or remove it")
     auditor = Auditor(Engine(Catalog.load(args.catalog)))
-    from discretion.cli import _freeze_loaded
-
-    _freeze_loaded()
+    collector.freeze_loaded()
     progress = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
     to_stdout = args.out in (None, "-")
     resumed = Resumed()

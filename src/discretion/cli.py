@@ -7,14 +7,13 @@ Exit codes: 0 decided (or valid), 1 invalid case or catalog (a message names the
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from discretion import __version__
+from discretion import __version__, collector
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import BenchmarkItem, ListKind
 from discretion.errors import DiscretionError, Problem
@@ -169,29 +168,6 @@ def read_case_document(source: str) -> tuple[Any, str]:
         raise DiscretionError(exc.problems, "case") from None
 
 
-def _freeze_loaded() -> None:
-    """What is loaded so far (the catalog) lives until the process ends, so the garbage
-    collector need not scan it again: a few per cent of a batch, and for one ``check`` the
-    full collection at interpreter exit (about a tenth of its wall time)."""
-    import gc
-
-    gc.freeze()
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a block allocates much and frees little."""
-    import gc
-
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def jobs_argument(text: str) -> int:
     """``--jobs``: a whole number of processes, 0 for one per core."""
     try:
@@ -218,9 +194,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("--out, --resume and --jobs go with --batch")
     fmt = "json" if args.json else (args.format or "text")
     value, name = read_case_document(args.case)
-    with _collector_paused():  # unpickling the catalog makes many objects and no garbage
+    with collector.paused():  # unpickling the catalog makes many objects and no garbage
         engine = Engine(_catalog(args.catalog))
-    _freeze_loaded()  # cold start: see bench/README.md
+    collector.freeze_loaded()  # cold start: see bench/README.md
     cases = value if isinstance(value, list) else [value]
     decisions = []
     for index, case in enumerate(cases):
@@ -342,7 +318,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.batch != "-" and not Path(args.batch).is_file():
         raise UsageError(f"batch file not found: {args.batch}")
     engine = Engine(_catalog(args.catalog))
-    _freeze_loaded()
+    collector.freeze_loaded()
     try:
         out, skip = output_for(args.out, args.resume)
     except (ValueError, FileExistsError) as exc:

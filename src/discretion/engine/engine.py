@@ -18,7 +18,6 @@ is applied.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from discretion import collector
 from discretion.case import Case, CorrectionStatus, Harm
 from discretion.catalog.catalog import OTHERWISE, Catalog
 from discretion.catalog.models import (
@@ -235,17 +235,12 @@ class Engine:
 
     def _evaluate_block(self, block: list[Case | Mapping[str, Any]]) -> Iterator[Decision]:
         results: list[Decision | Exception | None] = [None] * len(block)
-        collecting = gc.isenabled()
-        gc.disable()  # the block's decisions are kept until yielded: no use scanning them
-        try:
+        with collector.paused():  # the block's decisions are kept until yielded: no use scanning them
             for index in sorted(range(len(block)), key=lambda i: _named_item(block[i])):
                 try:
                     results[index] = self.evaluate(block[index])
                 except Exception as exc:  # raised at its position, as one at a time would
                     results[index] = exc
-        finally:
-            if collecting:
-                gc.enable()
         for result in results:
             if isinstance(result, Exception):
                 raise result
