@@ -65,9 +65,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     )
     from discretion.catalog.catalog import Catalog
     from discretion.engine.engine import Engine
-    from discretion.errors import DiscretionError, Problem
     from discretion.parallel import jobs_for
-    from discretion.records import open_records, text_input
+    from discretion.records import not_utf8, open_records, text_input
 
     if args.decided != "-" and not Path(args.decided).is_file():
         raise _usage(f"decided-cases file not found: {args.decided}")
@@ -119,9 +118,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     except ResumeMismatch as exc:
         raise _usage(f"cannot resume: {exc}") from None
     except UnicodeDecodeError as exc:
-        raise DiscretionError(Problem(f"input is not UTF-8 text (byte {exc.start})",
-                                      file=args.decided, hint="re-save the file as UTF-8"),
-                              "input") from None
+        raise not_utf8(exc, args.decided) from None
     finally:
         if not to_stdout:
             out.close()

@@ -313,7 +313,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from discretion.batch import output_for, run_batch
     from discretion.engine.engine import Engine
     from discretion.parallel import jobs_for
-    from discretion.records import open_records, text_input
+    from discretion.records import not_utf8, open_records, text_input
 
     if args.batch != "-" and not Path(args.batch).is_file():
         raise UsageError(f"batch file not found: {args.batch}")
@@ -329,9 +329,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             stats = run_batch(engine, open_records(handle, args.batch), out, skip=skip,
                               progress=progress, jobs=jobs_for(args.jobs))
     except UnicodeDecodeError as exc:
-        raise DiscretionError(Problem(f"input is not UTF-8 text (byte {exc.start})",
-                                      file=args.batch, hint="re-save the file as UTF-8"),
-                              "input") from None
+        raise not_utf8(exc, args.batch) from None
     finally:
         if out is not sys.stdout:
             out.close()

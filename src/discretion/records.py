@@ -18,6 +18,8 @@ from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from discretion.errors import DiscretionError, Problem
+
 TRUE = {"true", "1", "yes", "y", "是", "t"}
 FALSE = {"false", "0", "no", "n", "否", "f"}
 INT_COLUMNS = {"party.age", "citation.article", "citation.paragraph", "citation.item"}
@@ -164,6 +166,12 @@ def open_records(handle: IO[str], name: str) -> Iterator[Record]:
     if name.lower().endswith(".csv"):
         return read_csv(handle)
     return read_jsonl(handle)
+
+
+def not_utf8(exc: UnicodeDecodeError, path: str) -> DiscretionError:
+    """The error to raise when reading :func:`text_input` meets bytes that are not UTF-8."""
+    return DiscretionError(Problem(f"input is not UTF-8 text (byte {exc.start})", file=path,
+                                   hint="re-save the file as UTF-8"), "input")
 
 
 def text_input(path: str) -> IO[str]:
