@@ -169,13 +169,10 @@ class Engine:
         if isinstance(case.item, str) and case.item in self.catalog.benchmarks:
             # the common case: one item, named by its id
             item = self.catalog.benchmarks[case.item]
-            plan = self._plan(item)
-            declared = plan.declared  # Art. 37: facts of any version are accepted
-            choice = self._version(case, item)
-            if choice is not None and choice.item is not None and choice.item is not item:
-                item = choice.item
-                plan = self._plan(item)
-            env, found = build_env(case, item, manifest, also_known=declared, shape=plan.shape)
+            declared = self._plan(item).declared  # Art. 37: facts of any version are accepted
+            item, choice = self._version(case, item)
+            env, found = build_env(case, item, manifest, also_known=declared,
+                                   shape=self._plan(item).shape)
             if found or problems:
                 raise CaseError(problems + [p for p in found if p not in problems])
             return self._finish(case, item, self._decide(case, item, env, choice))
@@ -184,9 +181,9 @@ class Engine:
         choices: list[VersionChoice | None] = []
         items: list[BenchmarkItem] = []
         for item in named:
-            choice = self._version(case, item)
+            applied, choice = self._version(case, item)
+            items.append(applied)
             choices.append(choice)
-            items.append(choice.item or item if choice is not None else item)
         envs: list[Env] = []
         # Art. 29: with several items, a fact belongs to at least one of them.
         declared = self._plan(named[0]).declared if len(named) == 1 else \
@@ -302,12 +299,14 @@ class Engine:
             raise CaseError(problems)
         return items
 
-    def _version(self, case: Case, item: BenchmarkItem) -> VersionChoice | None:
-        """Art. 37: the version of ``item``'s act to apply (None: the item has no versions)."""
+    def _version(self, case: Case, item: BenchmarkItem) -> tuple[BenchmarkItem, VersionChoice | None]:
+        """Art. 37: the item of the version to apply, and how it was chosen (None: the item has
+        no versions)."""
         if not self._plan(item).versioned:
-            return None
-        return applicable_version(self.catalog, item, case.ended_on or case.occurred_on,
-                                  case.decision_date(self.today), str(case.party.kind))
+            return item, None
+        choice = applicable_version(self.catalog, item, case.ended_on or case.occurred_on,
+                                    case.decision_date(self.today), str(case.party.kind))
+        return choice.item or item, choice
 
     def _plan(self, item: BenchmarkItem) -> ItemPlan:
         plan = self._plans.get(item.id)
