@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from discretion.case import named_item
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import BenchmarkItem, Citation
 from discretion.decision import Decision, SanctionOut
@@ -240,7 +241,7 @@ class Auditor:
         """The audit of one record, not counted (see :meth:`audit_result`)."""
         case = record.case
         reference = str(case.get("reference") or "") if case is not None else ""
-        item_id = self._item_of(case)
+        item_id = named_item(case)
         problems: list[dict[str, Any]] = []
         try:
             item_id, record_field, deviations = self._audit(record, reference)
@@ -412,17 +413,6 @@ class Auditor:
         if problems:
             raise _Invalid(problems)
         return outcome, fine
-
-    @staticmethod
-    def _item_of(case: dict[str, Any] | None) -> str:
-        if case is None:
-            return ""
-        item = case.get("item")
-        if isinstance(item, str):
-            return item
-        if isinstance(item, list) and item and isinstance(item[0], str):
-            return item[0]
-        return ""
 
     def _field_of(self, item_id: str) -> str:
         item = self.catalog.benchmarks.get(item_id) if item_id else None

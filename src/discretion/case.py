@@ -8,6 +8,7 @@ never guesses them, it answers with ``needs_facts`` when a rule depends on them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
@@ -149,3 +150,13 @@ class Case(_Model):
 
     def discovery_date(self, today: dt.date | None = None) -> dt.date:
         return self.discovered_on or self.decision_date(today)
+
+
+def named_item(case: Case | Mapping[str, object] | None) -> str:
+    """The item id a case (or an unvalidated case mapping) names, the first when it names
+    several; "" when it names none (a citation, or nothing readable)."""
+    named = case.item if isinstance(case, Case) else \
+        case.get("item") if isinstance(case, Mapping) else None
+    if isinstance(named, list) and named:
+        named = named[0]
+    return named if isinstance(named, str) else ""

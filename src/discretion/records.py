@@ -18,6 +18,7 @@ from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from discretion.case import named_item
 from discretion.errors import DiscretionError, Problem
 
 TRUE = {"true", "1", "yes", "y", "是", "t"}
@@ -44,14 +45,12 @@ class Record:
 
 
 def item_key(record: Record) -> Hashable:
-    """What the record names as its violation (item id(s) or citation), as a hashable key:
-    records with the same key are best decided by the same worker (its caches serve them)."""
+    """What the record names as its violation (its first item id, else its citation), as a
+    hashable key: records with the same key are best decided by the same worker (its caches
+    serve them)."""
     if record.case is None:
         return None
-    named = record.case.get("item")
-    if named is None:
-        named = record.case.get("citation")
-    return named if isinstance(named, str) else repr(named)
+    return named_item(record.case) or repr(record.case.get("citation"))
 
 
 def item_order(records: Sequence[Record]) -> list[int]:

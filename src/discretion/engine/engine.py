@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from discretion import collector
-from discretion.case import Case, CorrectionStatus, Harm
+from discretion.case import Case, CorrectionStatus, Harm, named_item
 from discretion.catalog.catalog import OTHERWISE, Catalog
 from discretion.catalog.models import (
     LIST_LABELS,
@@ -233,7 +233,7 @@ class Engine:
     def _evaluate_block(self, block: list[Case | Mapping[str, Any]]) -> Iterator[Decision]:
         results: list[Decision | Exception | None] = [None] * len(block)
         with collector.paused():  # the block's decisions are kept until yielded: no use scanning them
-            for index in sorted(range(len(block)), key=lambda i: _named_item(block[i])):
+            for index in sorted(range(len(block)), key=lambda i: named_item(block[i])):
                 try:
                     results[index] = self.evaluate(block[index])
                 except Exception as exc:  # raised at its position, as one at a time would
@@ -905,14 +905,6 @@ def _direction(grounds: list[law.Ground], draft: _Draft) -> str | None:
 def _correction_label(status: CorrectionStatus) -> str:
     return {CorrectionStatus.in_time: "已按期改正", CorrectionStatus.pending: "改正期限未届满",
             CorrectionStatus.overdue: "逾期未改正", CorrectionStatus.refused: "拒不改正"}[status]
-
-
-def _named_item(case: object) -> str:
-    """The item id a case (or case mapping) names, "" when it names none or several: what
-    batches of cases are grouped by."""
-    named = case.item if isinstance(case, Case) else \
-        case.get("item") if isinstance(case, Mapping) else None
-    return named if isinstance(named, str) else ""
 
 
 def parse_case(case: Case | Mapping[str, Any]) -> Case:
