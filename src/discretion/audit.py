@@ -33,7 +33,7 @@ from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError
 from discretion.money import MoneyError, to_money
 from discretion.parallel import map_ordered, worker_engine
-from discretion.records import Record, item_key, item_order
+from discretion.records import Record, item_key, map_by_item
 from discretion.render.text import cite
 
 OUTCOMES = ("not_penalized", "penalized", "correction_only")
@@ -458,11 +458,7 @@ def _deciding_ground(decision: Decision) -> tuple[Citation | None, str]:
 
 
 def _audit_chunk(records: list[Record]) -> list[AuditResult]:
-    auditor = Auditor(worker_engine())
-    results: list[AuditResult | None] = [None] * len(records)
-    for index in item_order(records):  # grouped by item, reported in input order
-        results[index] = auditor.examine(records[index])
-    return results  # type: ignore[return-value]  # every position is filled
+    return map_by_item(records, Auditor(worker_engine()).examine)
 
 
 def run_audit(auditor: Auditor, records: Iterable[Record], out: IO[str], *,

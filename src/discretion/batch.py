@@ -28,7 +28,7 @@ from typing import IO, Any
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError, Problem
 from discretion.parallel import map_ordered, worker_engine
-from discretion.records import Record, item_key, item_order
+from discretion.records import Record, item_key, map_by_item
 
 
 @dataclass
@@ -69,10 +69,7 @@ def decide_line(engine: Engine, record: Record) -> tuple[str, bool]:
 
 def _decide_chunk(records: list[Record]) -> list[tuple[str, bool]]:
     engine = worker_engine()
-    lines: list[tuple[str, bool]] = [("", False)] * len(records)
-    for index in item_order(records):  # grouped by item, written in input order
-        lines[index] = decide_line(engine, records[index])
-    return lines
+    return map_by_item(records, lambda record: decide_line(engine, record))
 
 
 def completed_lines(path: Path) -> int:

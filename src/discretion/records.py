@@ -14,12 +14,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from discretion.case import named_item
 from discretion.errors import DiscretionError, Problem
+
+R = TypeVar("R")
 
 TRUE = {"true", "1", "yes", "y", "是", "t"}
 FALSE = {"false", "0", "no", "n", "否", "f"}
@@ -53,10 +55,13 @@ def item_key(record: Record) -> Hashable:
     return named_item(record.case) or repr(record.case.get("citation"))
 
 
-def item_order(records: Sequence[Record]) -> list[int]:
-    """The positions of ``records`` grouped by item (stable): deciding a chunk in this order
-    keeps each item's rules and tables hot, as :meth:`Engine.evaluate_many` does."""
-    return sorted(range(len(records)), key=lambda index: str(item_key(records[index])))
+def map_by_item(records: Sequence[Record], work: Callable[[Record], R]) -> list[R]:
+    """``work`` of each record, in input order, done grouped by item (stable): each item's
+    rules and tables stay hot, as in :meth:`Engine.evaluate_many`."""
+    results: list[R | None] = [None] * len(records)
+    for index in sorted(range(len(records)), key=lambda index: str(item_key(records[index]))):
+        results[index] = work(records[index])
+    return results  # type: ignore[return-value]  # every position is filled
 
 
 def read_jsonl(handle: IO[str]) -> Iterator[Record]:
