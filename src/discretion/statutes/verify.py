@@ -26,6 +26,7 @@ from discretion.catalog.models import (
     SanctionKind,
     Statutory,
 )
+from discretion.numerals import parse_chinese_integer
 from discretion.statutes.clauses import ClauseParse, Variant, parse_clause
 from discretion.statutes.extract import Provision, resolve_reference
 from discretion.statutes.parse import LawLibrary, Paragraph, Statute, normalize_law_name
@@ -133,10 +134,11 @@ def _merge(intro: ClauseParse, own: ClauseParse) -> ClauseParse:
 
 
 def _paragraph_number(text: str) -> int:
-    numbers = {c: i for i, c in enumerate(_CN_DIGITS, 1)}
-    if len(text) == 1:
-        return numbers[text]
-    return 10 + numbers.get(text[-1], 0) if text.startswith("十") else 0
+    """The number of ``本条第…款`` (0, no paragraph, when the numeral is malformed)."""
+    try:
+        return parse_chinese_integer(text)
+    except ValueError:
+        return 0
 
 
 def _covers(provision: Provision, cited: Citation) -> bool:
