@@ -31,7 +31,7 @@ from discretion.catalog.models import BenchmarkItem, Citation
 from discretion.decision import Decision, SanctionOut
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError
-from discretion.money import MoneyError, to_money
+from discretion.money import MoneyError, fmt, to_money
 from discretion.parallel import map_ordered, worker_engine
 from discretion.records import Record, item_key, map_by_item
 from discretion.render.text import cite
@@ -180,10 +180,6 @@ class AuditResult:
         return json.dumps(self.as_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _fmt(amount: Decimal) -> str:
-    return f"{amount:.2f}"
-
-
 def _span(sanctions: Iterable[SanctionOut]) -> tuple[Decimal, Decimal] | None:
     """The overall [min, max] of the fines among ``sanctions`` (None when none has an amount)."""
     lows: list[Decimal] = []
@@ -198,7 +194,7 @@ def _span(sanctions: Iterable[SanctionOut]) -> tuple[Decimal, Decimal] | None:
 
 
 def _range_text(span: tuple[Decimal, Decimal]) -> str:
-    return f"{_fmt(span[0])}-{_fmt(span[1])}"
+    return f"{fmt(span[0])}-{fmt(span[1])}"
 
 
 def _can_mitigate(decision: Decision) -> bool:
@@ -296,8 +292,8 @@ class Auditor:
                 reason = decision.grounds[-1].reason if decision.grounds else "不具备罚款条件"
                 basis = cite(decision.grounds[-1].citation) if decision.grounds else penalty
                 dev.add("fine_without_clause_condition", "correction_only",
-                        f"penalized {_fmt(fine)}", basis,
-                        f"{reason}；但记录处以罚款{_fmt(fine)}元")
+                        f"penalized {fmt(fine)}", basis,
+                        f"{reason}；但记录处以罚款{fmt(fine)}元")
         else:
             self._penalized(decision, dev, penalty)
         return item_id, dev.field, dev.rows
@@ -330,7 +326,7 @@ class Auditor:
             fine = ZERO
         else:
             fine = dev.fine
-        actual = _fmt(fine) if dev.fine is not None else "无罚款"
+        actual = fmt(fine) if dev.fine is not None else "无罚款"
         statutory = _span(self._statutory_for(decision))
         if statutory is None and not statutory_fines and fine > 0:
             dev.add("fine_above_statutory", "无罚款", actual, penalty,
@@ -340,11 +336,11 @@ class Auditor:
             low, high = statutory
             if fine > high:
                 dev.add("fine_above_statutory", _range_text(statutory), actual, penalty,
-                        f"罚款{actual}元高于法定最高额{_fmt(high)}元（法定幅度{_range_text(statutory)}元）")
+                        f"罚款{actual}元高于法定最高额{fmt(high)}元（法定幅度{_range_text(statutory)}元）")
                 return
             if fine < low and not _can_mitigate(decision):
                 dev.add("fine_below_statutory", _range_text(statutory), actual, penalty,
-                        f"罚款{actual}元低于法定最低额{_fmt(low)}元，且没有减轻处罚情节")
+                        f"罚款{actual}元低于法定最低额{fmt(low)}元，且没有减轻处罚情节")
                 return
         recommended = _span(decision.recommended)
         tier = decision.tier.level if decision.tier is not None else "按法定幅度"
@@ -362,7 +358,7 @@ class Auditor:
             basis = "；".join(dict.fromkeys(cite(a.basis) for a in mandatory))
             dev.add("missed_mandatory_adjustment", _range_text(recommended), actual, basis,
                     f"有应当从轻或者减轻处罚的情节（{'；'.join(a.reason for a in mandatory)}），"
-                    f"罚款{actual}元高于建议最高额{_fmt(high)}元")
+                    f"罚款{actual}元高于建议最高额{fmt(high)}元")
         elif fine > high or fine < low:
             dev.add("fine_outside_recommended", _range_text(recommended), actual,
                     f"{penalty}；裁量基准{dev.item}（{tier}）",
@@ -406,9 +402,9 @@ class Auditor:
                 problems.append(f"decided.fine: {exc}")
             else:
                 if fine < 0:
-                    problems.append(f"decided.fine: {_fmt(fine)} is negative")
+                    problems.append(f"decided.fine: {fmt(fine)} is negative")
                 elif fine > 0 and outcome in ("not_penalized", "correction_only"):
-                    problems.append(f"decided.fine: a fine of {_fmt(fine)} with decided.outcome "
+                    problems.append(f"decided.fine: a fine of {fmt(fine)} with decided.outcome "
                                     f"{outcome} is contradictory")
         if problems:
             raise _Invalid(problems)
@@ -435,7 +431,7 @@ class _Builder:
         self.rows: list[Deviation] = []
 
     def actual_text(self) -> str:
-        return self.outcome + (f" {_fmt(self.fine)}" if self.fine is not None and self.fine > 0
+        return self.outcome + (f" {fmt(self.fine)}" if self.fine is not None and self.fine > 0
                                else "")
 
     def add(self, kind: str, expected: str, actual: str, basis: str, message: str) -> None:
@@ -780,7 +776,7 @@ def synthetic_decided(engine: Engine, count: int, seed: int = 20221,
                 outcome, fine = _deviate(rng, decision, outcome, fine)
         if rng.random() < 0.002:
             case["party"] = {"kind": "individual", "age": -1}
-        case["decided"] = {"outcome": outcome, "fine": _fmt(fine) if fine > 0 else ""}
+        case["decided"] = {"outcome": outcome, "fine": fmt(fine) if fine > 0 else ""}
         yield case
 
 
