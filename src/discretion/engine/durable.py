@@ -22,11 +22,13 @@ not started: actions run synchronously inside ``assert_fact`` and no timers are 
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import durable_rules_engine as _rules_engine
 from durable import engine as _durable
 
 from discretion.conditions.ast import (
@@ -168,6 +170,33 @@ def group_definition(members: Mapping[str, Mapping[str, Expr]],
     return definition
 
 
+def _fire(handle: int, result: tuple[int, int], fired: list[str]) -> None:
+    """Run the actions an assert or retract left pending in ruleset ``handle``: record each
+    fired rule's name in ``fired``. What ``Host.assert_fact`` does, without building the
+    closure, promise and state copy its Python actions receive (ours read none of them)."""
+    if result[0] != 0:  # 1: no rule matched; 2, 3: observed or deduplicated
+        return
+    pending = _rules_engine.start_action_for_state(handle, result[1])
+    if not pending:
+        return
+    messages = pending[1]
+    try:
+        while messages:
+            fired.append(next(iter(json.loads(messages))))  # {rule name: what it matched}
+            messages = _rules_engine.complete_and_start_action(handle, result[1])
+    except BaseException:
+        _rules_engine.abandon_action(handle, result[1])  # as Host does: free the session
+        raise
+
+
+def _no_action(_rule: str) -> Callable[[Any], None]:
+    """The registered action of every rule. :func:`_fire` reads which rules fired from
+    durable-rules' queue of pending actions and never calls it."""
+    def run(_closure: Any) -> None:
+        return None
+    return run
+
+
 class RuleHost:
     """durable-rules rulesets of one catalog, built lazily, each holding a group of items.
 
@@ -186,6 +215,7 @@ class RuleHost:
         self._local = threading.local()
         self._counter = itertools.count(1)
         self._sessions = itertools.count(1)
+        self._handles: dict[str, int] = {}  # ruleset -> durable-rules' handle of it
 
     @property
     def ruleset_count(self) -> int:
@@ -201,27 +231,22 @@ class RuleHost:
             if group in self._registered:
                 return
             self._exact.update(m for m, rules in members.items() if not rules_safe(rules))
-            self._host.register_rulesets({group: group_definition(members, self._action)})
+            self._host.register_rulesets({group: group_definition(members, _no_action)})
             self._registered[group] = threading.Lock()
             for member in members:
                 self._group_of[member] = group
 
-    def _fired(self) -> list[str]:
-        fired = getattr(self._local, "fired", None)
-        if fired is None:
-            fired = self._local.fired = []
-            self._local.sid = f"s{next(self._sessions)}"
-        return fired
+    def _sid(self) -> str:
+        """This thread's durable-rules session: threads never share one."""
+        sid: str | None = getattr(self._local, "sid", None)
+        if sid is None:
+            sid = self._local.sid = f"s{next(self._sessions)}"
+        return sid
 
     def build(self, name: str, rules: Mapping[str, Expr]) -> None:
         """Register ruleset ``name`` for ``rules`` alone: a group of one (idempotent)."""
         if name not in self._group_of:
             self.build_group(name, {name: rules})
-
-    def _action(self, rule_name: str) -> Any:
-        def run(_closure: Any) -> None:
-            self._fired().append(rule_name)
-        return run
 
     def evaluate(self, name: str, rules: Mapping[str, Expr], facts: Mapping[str, Any]) -> set[str]:
         """Assert ``facts`` into ruleset ``name`` (building it first, unless it is a member of
@@ -232,25 +257,21 @@ class RuleHost:
             group = self._group_of[name]
         if name in self._exact or not all(float_safe(v) for v in facts.values()):
             return {rule for rule, expr in rules.items() if evaluate(expr, facts) is True}
-        fired = self._fired()
-        fired.clear()
+        fired: list[str] = []
         fact: dict[str, Any] = {fact_key(k): to_json_value(v) for k, v in facts.items()
                                 if v is not None}
         fact["c_on"] = True
         fact["c_no"] = next(self._counter)
-        fact["sid"] = self._local.sid
+        fact["sid"] = self._sid()
         fact["c_item"] = name
+        text = json.dumps(fact, ensure_ascii=False)
         with self._registered[group]:
+            handle = self._handles.get(group)
+            if handle is None:
+                handle = self._handles[group] = self._host.get_ruleset(group)._handle
             try:
-                self._host.assert_fact(group, fact)
-            except _durable.MessageNotHandledException:
-                pass
+                _fire(handle, _rules_engine.assert_fact(handle, text), fired)
             finally:
-                try:
-                    self._host.retract_fact(group, fact)
-                except _durable.MessageNotHandledException:
-                    pass
+                _fire(handle, _rules_engine.retract_fact(handle, text), fired)
         prefix = name + _SEPARATOR
-        result = {rule[len(prefix):] for rule in fired if rule.startswith(prefix)}
-        fired.clear()
-        return result
+        return {rule[len(prefix):] for rule in fired if rule.startswith(prefix)}
