@@ -168,14 +168,15 @@ class Engine:
         problems = check_circumstances(case, manifest) if case.circumstances else []
         if isinstance(case.item, str) and case.item in self.catalog.benchmarks:
             # the common case: one item, named by its id
-            item = self.catalog.benchmarks[case.item]
-            declared = self._plan(item).declared  # Art. 37: facts of any version are accepted
-            item, choice = self._version(case, item)
-            env, found = build_env(case, item, manifest, also_known=declared,
-                                   shape=self._plan(item).shape)
+            plan = self._plan(self.catalog.benchmarks[case.item])
+            declared = plan.declared  # Art. 37: facts of any version are accepted
+            item, choice = self._version(case, plan.item)
+            if item is not plan.item:
+                plan = self._plan(item)
+            env, found = build_env(case, item, manifest, also_known=declared, shape=plan.shape)
             if found or problems:
                 raise CaseError(problems + [p for p in found if p not in problems])
-            return self._finish(case, item, self._decide(case, item, env, choice))
+            return self._finish(case, plan, self._decide(case, plan, env, choice))
         named = self.resolve_items(case)
         # Art. 37: the version of each act to apply; facts of any version are accepted.
         choices: list[VersionChoice | None] = []
@@ -196,8 +197,8 @@ class Engine:
         if problems:
             raise CaseError(problems)
         if len(items) == 1:
-            draft = self._decide(case, items[0], envs[0], choices[0])
-            return self._finish(case, items[0], draft)
+            plan = self._plan(items[0])
+            return self._finish(case, plan, self._decide(case, plan, envs[0], choices[0]))
         return self._decide_several(case, items, envs, choices)
 
     def evaluate_many(self, cases: Iterable[Case | Mapping[str, Any]]) -> Iterator[Decision]:
@@ -391,10 +392,10 @@ class Engine:
 
     # --- one item ------------------------------------------------------------------------
 
-    def _decide(self, case: Case, item: BenchmarkItem, env: Env,
+    def _decide(self, case: Case, plan: ItemPlan, env: Env,
                 version: VersionChoice | None = None) -> _Draft:
         draft = _Draft()
-        plan = self._plan(item)
+        item = plan.item
         today = self.today or dt.date.today()
         draft.trace.append(plan.item_step)
         # Art. 36 first: a case discovered too late ends whatever else is true.
@@ -418,6 +419,8 @@ class Engine:
                              law.art33_no_fault(case)]
         grounds: list[law.Ground] = []
         for result in checks:
+            if result is None:
+                continue
             if isinstance(result, law.Finding):
                 return self._not_penalized(draft, result.citation, result.reason, result.rule,
                                            result.mandatory, result.follow_up)
@@ -811,7 +814,7 @@ class Engine:
 
     def _decide_several(self, case: Case, items: list[BenchmarkItem], envs: list[Env],
                         choices: list[VersionChoice]) -> Decision:
-        drafts = [self._decide(case, item, env, choice)
+        drafts = [self._decide(case, self._plan(item), env, choice)
                   for item, env, choice in zip(items, envs, choices, strict=True)]
         party = case.party.kind.value
 
@@ -830,11 +833,11 @@ class Engine:
                                            "一并考虑：" + "、".join(others)))
         draft.step("art29", f"一个违法行为违反{len(items)}个规定，适用罚款数额高的{items[chosen].id}，"
                             f"不再就{'、'.join(others)}另行罚款", apl(29))
-        return self._finish(case, items[chosen], draft)
+        return self._finish(case, self._plan(items[chosen]), draft)
 
     # --- output --------------------------------------------------------------------------
 
-    def _finish(self, case: Case, item: BenchmarkItem, draft: _Draft) -> Decision:
+    def _finish(self, case: Case, plan: ItemPlan, draft: _Draft) -> Decision:
         needs = None
         outcome = draft.outcome
         if draft.missing:
@@ -842,7 +845,7 @@ class Engine:
             needs = NeedsFacts(facts=draft.missing, outcomes=sorted(draft.outcomes or {"penalized"}),
                                tiers=draft.tiers_possible,
                                range=Money(**draft.range_possible.as_dict()) if draft.range_possible else None)
-        plan = self._plan(item)
+        item = plan.item
         follow = []
         for code in draft.follow_up:
             out = plan.memo.get(("follow", code))

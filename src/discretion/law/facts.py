@@ -19,7 +19,7 @@ from discretion.money import MoneyError, normalize_digits, to_money
 MAX_AMOUNT = Decimal("1e13")  # ten trillion yuan: anything larger is a typing error
 
 
-@dataclass
+@dataclass(slots=True)
 class Env:
     """The values a case gives the conditions of one item, with every name's label, path and
     type. ``labels``, ``paths`` and ``types`` belong to the item's :class:`EnvShape` and are
@@ -41,6 +41,7 @@ class EnvShape:
     types: dict[str, str]
     facts: dict[str, FactDecl]
     circumstances: tuple[str, ...]
+    absent: dict[str, bool]  # every circumstance code -> False: a case's starting point
 
 
 def env_shape(item: BenchmarkItem, manifest: Manifest) -> EnvShape:
@@ -61,7 +62,7 @@ def env_shape(item: BenchmarkItem, manifest: Manifest) -> EnvShape:
         labels[name] = decl.label
         paths[name] = f"facts.{name}"
         types[name] = decl.type
-    return EnvShape(labels, paths, types, facts, tuple(codes))
+    return EnvShape(labels, paths, types, facts, tuple(codes), dict.fromkeys(codes, False))
 
 
 def check_circumstances(case: Case, manifest: Manifest) -> list[Problem]:
@@ -102,9 +103,10 @@ def build_env(case: Case, item: BenchmarkItem, manifest: Manifest,
     values["capacity"] = str(party.capacity)
     values["no_fault_proven"] = case.no_fault_proven
     values["duration_days"] = Decimal(((case.ended_on or case.occurred_on) - case.occurred_on).days + 1)
-    present = case.circumstances
-    for code in shape.circumstances:
-        values[code] = code in present
+    values.update(shape.absent)
+    for code in case.circumstances:
+        if code in shape.absent:
+            values[code] = True
     env = Env(values, shape.labels, shape.paths, shape.types)
     problems: list[Problem] = []
     facts = shape.facts
