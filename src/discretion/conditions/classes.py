@@ -73,13 +73,14 @@ def _text_class(named: frozenset[str]) -> Callable[[object], Hashable]:
 class ValueClasses:
     """Maps the values of the names some conditions read to their equivalence classes."""
 
-    __slots__ = ("_classifiers", "_pairs", "names")
+    __slots__ = ("_classifiers", "_pairs", "name_set", "names")
 
     def __init__(self, exprs: Iterable[Expr]) -> None:
         literals: dict[str, list[object]] = {}
         for expr in exprs:
             _literals(expr, literals)
         self.names: list[str] = sorted(literals)
+        self.name_set = frozenset(self.names)
         self._classifiers: list[Callable[[object], Hashable]] = []
         for name in self.names:
             values = literals[name]

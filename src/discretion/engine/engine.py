@@ -156,6 +156,11 @@ class Engine:
         self._groups: dict[str, int] | None = None
         self._group_members: dict[int, list[str]] = {}
         self._procedures: dict[tuple[object, ...], tuple[Procedure, tuple[TraceStep, ...]]] = {}
+        # Art. 32 and 49 grounds by the case's circumstances; how a list of grounds composes
+        # (grounds are shared objects, so the key is their identities; the entry keeps them)
+        self._circumstance_grounds: dict[frozenset[str], tuple[law.Ground, ...]] = {}
+        self._directions: dict[tuple[int, ...], tuple[tuple[law.Ground, ...], tuple[Adjustment, ...],
+                                                      tuple[TraceStep, ...], str | None]] = {}
         self._ref = CatalogRef(jurisdiction=self.catalog.manifest.jurisdiction,
                                version=self.catalog.manifest.version, sha256=self.catalog.sha256)
 
@@ -363,7 +368,7 @@ class Engine:
         classes = self._classes[item.id]
         names = classes.names
         known = env.values
-        if all(n in known for n in names):
+        if classes.name_set <= known.keys():
             # values in the same classes fire the same rules (conditions/classes.py)
             key = (item.id, *classes.key(known))
             found = self._fired.get(key)
@@ -448,13 +453,23 @@ class Engine:
             return draft
         draft.outcomes.add("penalized")
         if case.circumstances:
-            grounds += law.art32_grounds(case, self.catalog.manifest)
-            heavier = law.art49_emergency(case)
-            if heavier is not None:
-                grounds.append(heavier)
+            grounds += self._circumstance_grounds_of(case)
         grounds += self._list_grounds(plan, values, draft)
         self._penalize(case, plan, env, tier_index, grounds, draft)
         return draft
+
+    def _circumstance_grounds_of(self, case: Case) -> tuple[law.Ground, ...]:
+        """Arts. 32 and 49: the grounds the case's circumstances give (the same for the same set
+        of circumstances; only catalog-declared codes reach here)."""
+        key = frozenset(case.circumstances)
+        found = self._circumstance_grounds.get(key)
+        if found is None:
+            grounds = law.art32_grounds(case, self.catalog.manifest)
+            heavier = law.art49_emergency(case)
+            if heavier is not None:
+                grounds.append(heavier)
+            found = self._circumstance_grounds[key] = tuple(grounds)
+        return found
 
     def _statutory(self, plan: ItemPlan, party: str, env: Env) -> list[SanctionOut]:
         """The statutory sanctions for the party (shared when no amount reads a fact)."""
@@ -628,9 +643,13 @@ class Engine:
         for kind, effect in ((ListKind.mitigation, "mitigated"), (ListKind.lighter, "lighter")):
             for entry in plan.lists[kind]:
                 if values.get(f"list:{entry.id}") is True:
-                    grounds.append(law.Ground(effect, entry.mandatory, entry.basis[0],
-                                              f"适用《{LIST_LABELS[kind]}事项清单》{entry.id}："
-                                              f"{entry.conditions_text or entry.title}"))
+                    ground = plan.memo.get(("list ground", entry.id))
+                    if ground is None:
+                        ground = plan.memo[("list ground", entry.id)] = law.Ground(
+                            effect, entry.mandatory, entry.basis[0],
+                            f"适用《{LIST_LABELS[kind]}事项清单》{entry.id}："
+                            f"{entry.conditions_text or entry.title}")
+                    grounds.append(ground)  # type: ignore[arg-type]
         for entry in plan.lists[ListKind.no_coercion]:
             if values.get(f"list:{entry.id}") is True:
                 draft.follow("no_coercion")
@@ -641,7 +660,7 @@ class Engine:
 
     def _penalize(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
                   grounds: list[law.Ground], draft: _Draft) -> None:
-        direction = _direction(grounds, draft) if grounds else None
+        direction = self._direction(grounds, draft) if grounds else None
         income = env.values.get("illegal_income")
         if not plan.value_free or (isinstance(income, Decimal) and income > 0):
             self._penalty(case, plan, env, tier_index, direction, draft)
@@ -664,6 +683,22 @@ class Engine:
         draft.recommended = list(recommended)  # type: ignore[has-type]
         draft.grounds.extend(added_grounds)  # type: ignore[has-type]
         draft.trace.extend(added_steps)  # type: ignore[has-type]
+
+    def _direction(self, grounds: list[law.Ground], draft: _Draft) -> str | None:
+        """:func:`_direction` of ``grounds``, its adjustments and trace steps added to
+        ``draft``; kept by the grounds' identities (they are shared, long-lived objects)."""
+        key = tuple(map(id, grounds))
+        found = self._directions.get(key)
+        if found is None or any(a is not b for a, b in zip(found[0], grounds, strict=True)):
+            scratch = _Draft()
+            direction = _direction(grounds, scratch)
+            if len(self._directions) >= PROCEDURE_CACHE_SIZE:
+                self._directions.clear()
+            found = self._directions[key] = (tuple(grounds), tuple(scratch.adjustments),
+                                             tuple(scratch.trace), direction)
+        draft.adjustments.extend(found[1])
+        draft.trace.extend(found[2])
+        return found[3]
 
     def _penalty(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
                  direction: str | None, draft: _Draft) -> None:
