@@ -358,3 +358,15 @@ def test_group_rules_only_match_their_own_item():
         conditions = rule["all"][0]["m"]["$and"]
         assert {"c_item": name.split("|")[0]} in conditions
         assert rule["run"] == name
+
+
+def test_fired_rule_names_that_json_escapes_come_back_exactly():
+    """Fired rules are read from durable-rules' pending actions ({"<rule>": ...}); names with
+    non-ASCII text, quotes and backslashes are decoded as written."""
+    host = RuleHost()
+    rules = {'list:不予处罚-1': parse_condition("b1"), 'tier:"0"\\x': parse_condition("b1"),
+             "tier:1": parse_condition("not b1")}
+    member = fresh("escaped")
+    host.build(member, rules)
+    assert host.evaluate(member, rules, {"b1": True}) == {'list:不予处罚-1', 'tier:"0"\\x'}
+    assert host.evaluate(member, rules, {"b1": False}) == {"tier:1"}

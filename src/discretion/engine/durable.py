@@ -26,6 +26,7 @@ import json
 import threading
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 import durable_rules_engine as _rules_engine
@@ -182,11 +183,19 @@ def _fire(handle: int, result: tuple[int, int], fired: list[str]) -> None:
     messages = pending[1]
     try:
         while messages:
-            fired.append(next(iter(json.loads(messages))))  # {rule name: what it matched}
+            fired.append(_rule_of(messages))
             messages = _rules_engine.complete_and_start_action(handle, result[1])
     except BaseException:
         _rules_engine.abandon_action(handle, result[1])  # as Host does: free the session
         raise
+
+
+def _rule_of(message: str) -> str:
+    """The rule named by a pending action, ``{"<rule>": {...what it matched...}}``: its first
+    key, read without decoding the matched fact."""
+    if message.startswith('{"'):
+        return _scanstring(message, 2)[0]  # type: ignore[no-any-return]
+    return next(iter(json.loads(message)))
 
 
 def _no_action(_rule: str) -> Callable[[Any], None]:
