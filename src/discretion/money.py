@@ -53,7 +53,7 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋，", "01234
 
 def normalize_digits(text: str) -> str:
     """Full-width digits and punctuation (０-９ ． － ，) to their ASCII forms."""
-    return text.translate(_FULL_WIDTH)
+    return text if text.isascii() else text.translate(_FULL_WIDTH)
 
 
 def fmt(amount: Decimal) -> str:

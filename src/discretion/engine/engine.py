@@ -42,6 +42,7 @@ from discretion.catalog.models import (
     Sanction,
     SanctionKind,
 )
+from discretion.catalog.vocabulary import circumstance_codes
 from discretion.conditions.ast import Expr, names_in
 from discretion.conditions.classes import ValueClasses
 from discretion.conditions.interpret import UNKNOWN, Tri, evaluate
@@ -161,6 +162,7 @@ class Engine:
         self._circumstance_grounds: dict[frozenset[str], tuple[law.Ground, ...]] = {}
         self._directions: dict[tuple[int, ...], tuple[tuple[law.Ground, ...], tuple[Adjustment, ...],
                                                       tuple[TraceStep, ...], str | None]] = {}
+        self._codes = frozenset(circumstance_codes(self.catalog.manifest))  # every accepted code
         self._ref = CatalogRef(jurisdiction=self.catalog.manifest.jurisdiction,
                                version=self.catalog.manifest.version, sha256=self.catalog.sha256)
 
@@ -170,14 +172,17 @@ class Engine:
         """Decide one case. Raises :class:`~discretion.errors.CaseError` listing every problem."""
         case = parse_case(case)
         manifest = self.catalog.manifest
-        problems = check_circumstances(case, manifest) if case.circumstances else []
+        problems = check_circumstances(case, manifest) \
+            if case.circumstances and not self._codes.issuperset(case.circumstances) else []
         if isinstance(case.item, str) and case.item in self.catalog.benchmarks:
             # the common case: one item, named by its id
             plan = self._plan(self.catalog.benchmarks[case.item])
             declared = plan.declared  # Art. 37: facts of any version are accepted
-            item, choice = self._version(case, plan.item)
-            if item is not plan.item:
-                plan = self._plan(item)
+            item, choice = plan.item, None
+            if plan.versioned:
+                item, choice = self._version(case, item)
+                if item is not plan.item:
+                    plan = self._plan(item)
             env, found = build_env(case, item, manifest, also_known=declared, shape=plan.shape)
             if found or problems:
                 raise CaseError(problems + [p for p in found if p not in problems])
