@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -99,25 +98,30 @@ CORRECTION_TEXT = {
 }
 
 
-@dataclass(slots=True)
 class _Draft:
-    """What is known about the decision while the rules run."""
+    """What is known about the decision while the rules run (a plain slotted class: one is
+    made per case, and its lists are literals rather than dataclass default factories)."""
 
-    outcome: str | None = None
-    mandatory: bool | None = None
-    grounds: list[Ground] = field(default_factory=list)
-    tier: TierOut | None = None
-    statutory: list[SanctionOut] = field(default_factory=list)
-    recommended: list[SanctionOut] = field(default_factory=list)
-    adjustments: list[Adjustment] = field(default_factory=list)
-    follow_up: list[str] = field(default_factory=list)
-    procedure: Procedure | None = None
-    missing: list[MissingFact] = field(default_factory=list)
-    outcomes: set[str] = field(default_factory=set)
-    tiers_possible: list[str] = field(default_factory=list)
-    range_possible: Range | None = None
-    trace: list[TraceStep] = field(default_factory=list)
-    max_fine: Decimal | None = None
+    __slots__ = ("adjustments", "follow_up", "grounds", "mandatory", "max_fine", "missing",
+                 "outcome", "outcomes", "procedure", "range_possible", "recommended",
+                 "statutory", "tier", "tiers_possible", "trace")
+
+    def __init__(self) -> None:
+        self.outcome: str | None = None
+        self.mandatory: bool | None = None
+        self.grounds: list[Ground] = []
+        self.tier: TierOut | None = None
+        self.statutory: list[SanctionOut] = []
+        self.recommended: list[SanctionOut] = []
+        self.adjustments: list[Adjustment] = []
+        self.follow_up: list[str] = []
+        self.procedure: Procedure | None = None
+        self.missing: list[MissingFact] = []
+        self.outcomes: set[str] = set()
+        self.tiers_possible: list[str] = []
+        self.range_possible: Range | None = None
+        self.trace: list[TraceStep] = []
+        self.max_fine: Decimal | None = None
 
     def step(self, rule: str, detail: str, citation: Citation | None = None) -> None:
         self.trace.append(TraceStep(rule=rule, detail=detail, citation=citation))
@@ -484,10 +488,17 @@ class Engine:
             if cached is not None:
                 return list(cached)  # type: ignore[call-overload]
         item = plan.item
-        out = [self._sanction_out(s, item, env, None) for s in plan.sanctions[(party, False)]]
-        if item.statutory.serious is not None:
-            out += [self._sanction_out(s, item, env, None, serious=True)
-                    for s in plan.sanctions[(party, True)]]
+        out = []
+        for serious in (False, True) if item.statutory.serious is not None else (False,):
+            for number, sanction in enumerate(plan.sanctions[(party, serious)]):
+                if sanction.base or sanction.per:  # the amount reads a fact of the case
+                    out.append(self._sanction_out(sanction, item, env, None, serious=serious))
+                    continue
+                found = plan.memo.get(("statutory", party, serious, number))
+                if found is None:
+                    found = plan.memo[("statutory", party, serious, number)] = \
+                        self._sanction_out(sanction, item, env, None, serious=serious)
+                out.append(found)  # type: ignore[arg-type]
         if plan.value_free:
             plan.memo[key] = tuple(out)
         return out
