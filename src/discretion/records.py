@@ -64,12 +64,17 @@ def map_by_item(records: Sequence[Record], work: Callable[[Record], R]) -> list[
     return results  # type: ignore[return-value]  # every position is filled
 
 
+# Numbers with a fraction stay text (exact decimals); one decoder for every line (json.loads
+# builds a new one per call when given parse_float).
+_DECODER = json.JSONDecoder(parse_float=str)
+
+
 def read_jsonl(handle: IO[str]) -> Iterator[Record]:
     for number, text in enumerate(handle, 1):
         if not text.strip():
             continue
         try:
-            value = json.loads(text, parse_float=str)
+            value = _DECODER.decode(text)
         except json.JSONDecodeError as exc:
             yield Record(number, None, f"malformed JSON at column {exc.colno}: {exc.msg}")
             continue
