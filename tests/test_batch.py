@@ -111,3 +111,40 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert main(["check", "--batch", str(tmp_path / "missing.jsonl")]) == 2
     assert main(["check", "x.yaml", "--batch", "y.jsonl"]) == 2
     assert main(["check", "--batch", "-", "--resume"]) == 2
+
+
+# --- records read whole or read first and parsed later (in a worker) ------------------------
+
+JSONL_EDGES = (
+    '{"item": "A-1", "party": {"kind": "organization"}, "facts": {"x": 1.50}}\n'
+    "\n"
+    "   \n"
+    '{"item": ["B-2", "A-1"], "party": {"kind": "individual"}}\n'
+    '{"item": 3\n'
+    "[1, 2]\n"
+    '{"citation": {"law": "L", "article": 3, "item": 2}, "party": {"kind": "individual"}}\n'
+)
+CSV_EDGES = (
+    "reference,item,party.kind,facts.x,decided.outcome\n"
+    "r1,A-1,organization,1.50,penalized\n"
+    "\n"
+    "r2,B-2;A-1,individual\n"
+    "r3,A-1,individual,2,penalized,one too many\n"
+    "r4,,individual,,\n"
+    '"r5","A-1","organization","x\ny",""\n'
+)
+
+
+@pytest.mark.parametrize("name, text", [("cases.jsonl", JSONL_EDGES), ("cases.csv", CSV_EDGES)])
+def test_records_scanned_then_parsed_are_the_records_read_whole(name: str, text: str) -> None:
+    import io
+
+    from discretion.records import item_key, open_records, parsed, scan_records
+
+    whole = list(open_records(io.StringIO(text), name))
+    later = list(scan_records(io.StringIO(text), name))
+    assert [parsed(record) for record in later] == whole
+    assert len(whole) == 5  # blank lines and rows are no records
+    for raw, record in zip(later, whole, strict=True):
+        if record.case is not None and isinstance(record.case.get("item"), str | list):
+            assert item_key(raw) == item_key(record)  # the same worker either way

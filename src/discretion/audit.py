@@ -33,7 +33,7 @@ from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError
 from discretion.money import MoneyError, fmt, to_money
 from discretion.parallel import map_ordered, worker_engine
-from discretion.records import Record, item_key, map_by_item
+from discretion.records import Record, Unparsed, item_key, map_by_item, parsed
 from discretion.render.text import cite
 
 OUTCOMES = ("not_penalized", "penalized", "correction_only")
@@ -453,11 +453,12 @@ def _deciding_ground(decision: Decision) -> tuple[Citation | None, str]:
 # --- running ------------------------------------------------------------------------------
 
 
-def _audit_chunk(records: list[Record]) -> list[AuditResult]:
-    return map_by_item(records, Auditor(worker_engine()).examine)
+def _audit_chunk(records: list[Unparsed]) -> list[AuditResult]:
+    auditor = Auditor(worker_engine())
+    return map_by_item(records, lambda record: auditor.examine(parsed(record)))
 
 
-def run_audit(auditor: Auditor, records: Iterable[Record], out: IO[str], *,
+def run_audit(auditor: Auditor, records: Iterable[Unparsed], out: IO[str], *,
               progress: bool = False, total: int | None = None,
               records_out: IO[str] | None = None, skip: int = 0, header: bool = True,
               last_line: int | None = None, jobs: int = 1) -> AuditStats:
@@ -516,7 +517,7 @@ class ResumeMismatch(ValueError):
     """The records file of ``--resume`` was not written for this input."""
 
 
-def _skipping(records: Iterable[Record], skip: int, last_line: int | None) -> Iterator[Record]:
+def _skipping(records: Iterable[Unparsed], skip: int, last_line: int | None) -> Iterator[Unparsed]:
     """``records`` without the first ``skip``; checks the last skipped one's line."""
     iterator = iter(records)
     for index in range(skip):

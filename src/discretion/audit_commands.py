@@ -66,7 +66,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from discretion.catalog.catalog import Catalog
     from discretion.engine.engine import Engine
     from discretion.parallel import jobs_for
-    from discretion.records import not_utf8, open_records, text_input
+    from discretion.records import not_utf8, scan_records, text_input
 
     if args.decided != "-" and not Path(args.decided).is_file():
         raise _usage(f"decided-cases file not found: {args.decided}")
@@ -111,7 +111,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                    if records_path is not None else None)
     try:
         with text_input(args.decided) as handle:
-            stats = run_audit(auditor, open_records(handle, args.decided), out, progress=progress,
+            stats = run_audit(auditor, scan_records(handle, args.decided), out, progress=progress,
                               records_out=records_out, skip=resumed.skip,
                               header=resumed.header, last_line=resumed.last_line,
                               jobs=jobs_for(args.jobs))

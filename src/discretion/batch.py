@@ -28,7 +28,7 @@ from typing import IO, Any
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError, Problem
 from discretion.parallel import map_ordered, worker_engine
-from discretion.records import Record, item_key, map_by_item
+from discretion.records import Record, Unparsed, item_key, map_by_item, parsed
 
 
 @dataclass
@@ -67,9 +67,9 @@ def decide_line(engine: Engine, record: Record) -> tuple[str, bool]:
     return json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n", True
 
 
-def _decide_chunk(records: list[Record]) -> list[tuple[str, bool]]:
+def _decide_chunk(records: list[Unparsed]) -> list[tuple[str, bool]]:
     engine = worker_engine()
-    return map_by_item(records, lambda record: decide_line(engine, record))
+    return map_by_item(records, lambda record: decide_line(engine, parsed(record)))
 
 
 def completed_lines(path: Path) -> int:
@@ -84,7 +84,7 @@ def completed_lines(path: Path) -> int:
     return data[:end].count(b"\n")
 
 
-def run_batch(engine: Engine, records: Iterable[Record], out: IO[str], *, skip: int = 0,
+def run_batch(engine: Engine, records: Iterable[Unparsed], out: IO[str], *, skip: int = 0,
               progress: bool = False, total: int | None = None, jobs: int = 1) -> BatchStats:
     """Decide ``records`` into ``out`` (JSON Lines), skipping the first ``skip`` records, on
     ``jobs`` processes (1: this one)."""
@@ -95,7 +95,7 @@ def run_batch(engine: Engine, records: Iterable[Record], out: IO[str], *, skip: 
 
         bar = tqdm(total=total, unit="case", file=sys.stderr, dynamic_ncols=True)
 
-    def remaining() -> Iterator[Record]:
+    def remaining() -> Iterator[Unparsed]:
         for index, record in enumerate(records):
             if index < skip:
                 stats.skipped += 1

@@ -313,7 +313,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from discretion.batch import output_for, run_batch
     from discretion.engine.engine import Engine
     from discretion.parallel import jobs_for
-    from discretion.records import not_utf8, open_records, text_input
+    from discretion.records import not_utf8, scan_records, text_input
 
     if args.batch != "-" and not Path(args.batch).is_file():
         raise UsageError(f"batch file not found: {args.batch}")
@@ -326,7 +326,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     progress = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
     try:
         with text_input(args.batch) as handle:
-            stats = run_batch(engine, open_records(handle, args.batch), out, skip=skip,
+            stats = run_batch(engine, scan_records(handle, args.batch), out, skip=skip,
                               progress=progress, jobs=jobs_for(args.jobs))
     except UnicodeDecodeError as exc:
         raise not_utf8(exc, args.batch) from None

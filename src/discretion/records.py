@@ -14,14 +14,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, TypeVar
+from typing import IO, Any, NamedTuple, TypeVar
 
 from discretion.case import named_item
 from discretion.errors import DiscretionError, Problem
 
 R = TypeVar("R")
+R_in = TypeVar("R_in", bound="Record | JsonLine | CsvRow")
 
 TRUE = {"true", "1", "yes", "y", "是", "t"}
 FALSE = {"false", "0", "no", "n", "否", "f"}
@@ -46,16 +48,29 @@ class Record:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def item_key(record: Record) -> Hashable:
+def item_key(record: Unparsed) -> Hashable:
     """What the record names as its violation (its first item id, else its citation), as a
     hashable key: records with the same key are best decided by the same worker (its caches
-    serve them)."""
+    serve them). An unparsed record's key is read from its text (a JSON line's first
+    ``"item": "..."``, a CSV row's ``item`` cell); for grouping only, so a line the pattern
+    misreads is merely grouped elsewhere."""
+    if isinstance(record, JsonLine):
+        found = _ITEM.search(record.text)
+        return found.group(1) if found else None
+    if isinstance(record, CsvRow):
+        column = record.item_column
+        if column is None or column >= len(record.cells):
+            return None
+        return record.cells[column].split(";")[0].strip() or None
     if record.case is None:
         return None
     return named_item(record.case) or repr(record.case.get("citation"))
 
 
-def map_by_item(records: Sequence[Record], work: Callable[[Record], R]) -> list[R]:
+_ITEM = re.compile(r'"item"\s*:\s*\[?\s*"([^"\\]*)"')
+
+
+def map_by_item(records: Sequence[R_in], work: Callable[[R_in], R]) -> list[R]:
     """``work`` of each record, in input order, done grouped by item (stable): each item's
     rules and tables stay hot, as in :meth:`Engine.evaluate_many`."""
     results: list[R | None] = [None] * len(records)
@@ -69,34 +84,85 @@ def map_by_item(records: Sequence[Record], work: Callable[[Record], R]) -> list[
 _DECODER = json.JSONDecoder(parse_float=str)
 
 
-def read_jsonl(handle: IO[str]) -> Iterator[Record]:
+class JsonLine(NamedTuple):
+    """A JSON Lines record as read, not yet parsed (see :func:`scan_records`)."""
+
+    line: int
+    text: str
+
+
+class CsvRow(NamedTuple):
+    """A CSV record as read, not yet turned into a case (see :func:`scan_records`)."""
+
+    line: int
+    header: tuple[str, ...]
+    cells: list[str]
+    item_column: int | None = None  # where the header has ``item`` (for :func:`item_key`)
+
+
+Unparsed = Record | JsonLine | CsvRow
+
+
+def parse_json_line(line: int, text: str) -> Record:
+    try:
+        value = _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        return Record(line, None, f"malformed JSON at column {exc.colno}: {exc.msg}")
+    if not isinstance(value, dict):
+        return Record(line, None, "a record is a JSON object")
+    return Record(line, value)
+
+
+def parse_csv_row(line: int, header: Sequence[str], cells: list[str]) -> Record:
+    """A CSV row as :class:`csv.DictReader` would give it (short rows padded with None),
+    turned into a case."""
+    if len(cells) > len(header):
+        return Record(line, None, "more cells than header columns")
+    row: dict[str, Any] = dict(zip(header, cells, strict=False))
+    for column in header[len(cells):]:
+        row[column] = None
+    try:
+        case, extra = row_to_case(row)
+    except ValueError as exc:
+        return Record(line, None, str(exc))
+    return Record(line, case, extra=extra)
+
+
+def parsed(record: Unparsed) -> Record:
+    """The :class:`Record` of a record as :func:`scan_records` read it."""
+    if isinstance(record, JsonLine):
+        return parse_json_line(record.line, record.text)
+    if isinstance(record, CsvRow):
+        return parse_csv_row(record.line, record.header, record.cells)
+    return record
+
+
+def scan_jsonl(handle: IO[str]) -> Iterator[JsonLine]:
     for number, text in enumerate(handle, 1):
-        if not text.strip():
-            continue
-        try:
-            value = _DECODER.decode(text)
-        except json.JSONDecodeError as exc:
-            yield Record(number, None, f"malformed JSON at column {exc.colno}: {exc.msg}")
-            continue
-        if not isinstance(value, dict):
-            yield Record(number, None, "a record is a JSON object")
-            continue
-        yield Record(number, value)
+        if text.strip():
+            yield JsonLine(number, text)
+
+
+def scan_csv(handle: IO[str]) -> Iterator[CsvRow]:
+    reader = csv.reader(handle)
+    first = next(reader, None)
+    if first is None:
+        return
+    header = tuple(first)
+    column = header.index("item") if "item" in header else None
+    for cells in reader:
+        if cells:  # csv.DictReader skips empty rows
+            yield CsvRow(reader.line_num, header, cells, column)
+
+
+def read_jsonl(handle: IO[str]) -> Iterator[Record]:
+    for record in scan_jsonl(handle):
+        yield parse_json_line(record.line, record.text)
 
 
 def read_csv(handle: IO[str]) -> Iterator[Record]:
-    reader = csv.DictReader(handle)
-    for row in reader:
-        number = reader.line_num
-        if None in row:
-            yield Record(number, None, "more cells than header columns")
-            continue
-        try:
-            case, extra = row_to_case(row)
-        except ValueError as exc:
-            yield Record(number, None, str(exc))
-            continue
-        yield Record(number, case, extra=extra)
+    for record in scan_csv(handle):
+        yield parse_csv_row(record.line, record.header, record.cells)
 
 
 def row_to_case(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -175,6 +241,16 @@ def open_records(handle: IO[str], name: str) -> Iterator[Record]:
     if name.lower().endswith(".csv"):
         return read_csv(handle)
     return read_jsonl(handle)
+
+
+def scan_records(handle: IO[str], name: str) -> Iterator[JsonLine] | Iterator[CsvRow]:
+    """The records of :func:`open_records`, read but not parsed: :func:`parsed` makes each a
+    :class:`Record`. With ``--jobs N`` the workers parse them: a line of text travels to a
+    worker far more cheaply than the parsed case (pickling nested dicts costs more than
+    parsing the JSON), and the reading process stays free to feed them."""
+    if name.lower().endswith(".csv"):
+        return scan_csv(handle)
+    return scan_jsonl(handle)
 
 
 def not_utf8(exc: UnicodeDecodeError, path: str) -> DiscretionError:
