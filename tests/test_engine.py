@@ -257,7 +257,7 @@ def _one_at_a_time(engine: Engine, cases: list[Any]) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("block", [1, 4, 64, 4096])
+@pytest.mark.parametrize("block", [1, 4, 64, 16384])
 def test_evaluate_many_decides_in_blocks_as_one_at_a_time(engine: Engine, block: int,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """evaluate_many decides a block grouped by item, yet yields what evaluate gives, in input
