@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 R = TypeVar("R")
 
-CHUNK = 200  # records per task of a worker: large enough to amortise the hand-over
+CHUNK = 1000  # records per task of a worker: amortises the hand-over, groups cases by item
 SOLO_CHUNK = 2048  # records per chunk in one process: several cases per item to group
 IN_FLIGHT = 4  # blocks (one task per lane each) handed out ahead of the output
 SPILL = 4  # a lane takes at most an even share of a block plus 1/SPILL of it
