@@ -493,7 +493,8 @@ def run_audit(auditor: Auditor, records: Iterable[Unparsed], out: IO[str], *,
 
     try:
         results = map_ordered(auditor.engine, _audit_chunk, _skipping(records, skip, last_line),
-                              jobs=jobs, affinity=item_key)
+                              jobs=jobs,
+                              affinity=lambda record: auditor.engine.ruleset_group(item_key(record)))
         for index, result in enumerate(results, 1):
             auditor.count(result)
             for deviation in result.deviations:

@@ -104,7 +104,7 @@ def run_batch(engine: Engine, records: Iterable[Unparsed], out: IO[str], *, skip
 
     try:
         for line, error in map_ordered(engine, _decide_chunk, remaining(), jobs=jobs,
-                                       affinity=item_key):
+                                       affinity=lambda record: engine.ruleset_group(item_key(record))):
             out.write(line)
             stats.records += 1
             if error:

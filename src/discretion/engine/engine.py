@@ -18,7 +18,7 @@ is applied.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -352,11 +352,15 @@ class Engine:
             self._rules[item.id] = rules
         return rules
 
-    def _build_rules(self, item: BenchmarkItem) -> None:
-        """Register the durable-rules ruleset of the item's group (GROUP_SIZE items in id
-        order): fewer rulesets than items keeps durable-rules' per-ruleset state small."""
-        if self._host.is_built(item.id):
-            return
+    def ruleset_group(self, item_id: Hashable) -> Hashable:
+        """The durable-rules ruleset that decides ``item_id`` (a group of ``GROUP_SIZE`` items
+        in id order), as a number; anything the catalog lacks is returned as it is. Workers
+        given the cases of whole groups each build only their groups' rulesets."""
+        if isinstance(item_id, str):
+            return self._group_table().get(item_id, item_id)
+        return item_id
+
+    def _group_table(self) -> dict[str, int]:
         groups = self._groups
         if groups is None:  # built whole, then published: other threads see all or nothing
             ordered = sorted(self.catalog.benchmarks)
@@ -366,7 +370,14 @@ class Engine:
                 members.setdefault(number, []).append(item_id)
             self._group_members = members
             self._groups = groups
-        group = groups[item.id]
+        return groups
+
+    def _build_rules(self, item: BenchmarkItem) -> None:
+        """Register the durable-rules ruleset of the item's group (GROUP_SIZE items in id
+        order): fewer rulesets than items keeps durable-rules' per-ruleset state small."""
+        if self._host.is_built(item.id):
+            return
+        group = self._group_table()[item.id]
         benchmarks = self.catalog.benchmarks
         members = {member: self._item_rules(benchmarks[member])
                    for member in self._group_members[group]}
