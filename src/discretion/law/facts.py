@@ -40,7 +40,6 @@ class EnvShape:
     paths: dict[str, str]
     types: dict[str, str]
     facts: dict[str, FactDecl]
-    circumstances: tuple[str, ...]
     absent: dict[str, bool]  # every circumstance code -> False: a case's starting point
 
 
@@ -62,7 +61,7 @@ def env_shape(item: BenchmarkItem, manifest: Manifest) -> EnvShape:
         labels[name] = decl.label
         paths[name] = f"facts.{name}"
         types[name] = decl.type
-    return EnvShape(labels, paths, types, facts, tuple(codes), dict.fromkeys(codes, False))
+    return EnvShape(labels, paths, types, facts, dict.fromkeys(codes, False))
 
 
 def check_circumstances(case: Case, manifest: Manifest) -> list[Problem]:
