@@ -105,7 +105,6 @@ def throughput(count: int) -> dict[str, float]:
         f"g{group}": group_definition({m: engine._item_rules(catalog.benchmarks[m]) for m in members},
                                       lambda _rule: (lambda c: None))
         for group, members in groups.items()})
-    assert engine._groups is not None
     for number, data in enumerate(cases):
         case = parse_case(data)
         item = catalog.benchmarks[case.item_ids[0]]
@@ -114,7 +113,7 @@ def throughput(count: int) -> dict[str, float]:
         fact = {fact_key(k): to_json_value(v) for k, v in env.values.items()
                 if v is not None and k in names}
         fact.update({"c_on": True, "c_no": number, "sid": "b", "c_item": item.id})
-        facts.append((f"g{engine._groups[item.id]}", fact))
+        facts.append((f"g{engine.ruleset_group(item.id)}", fact))
     start = time.perf_counter()
     for name, fact in facts:
         try:

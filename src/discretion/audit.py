@@ -33,7 +33,7 @@ from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError
 from discretion.money import MoneyError, fmt, to_money
 from discretion.parallel import map_ordered, worker_engine
-from discretion.records import Record, Unparsed, item_key, map_by_item, parsed
+from discretion.records import Record, Unparsed, map_by_item, parsed, ruleset_key
 from discretion.render.text import cite
 
 OUTCOMES = ("not_penalized", "penalized", "correction_only")
@@ -493,8 +493,7 @@ def run_audit(auditor: Auditor, records: Iterable[Unparsed], out: IO[str], *,
 
     try:
         results = map_ordered(auditor.engine, _audit_chunk, _skipping(records, skip, last_line),
-                              jobs=jobs,
-                              affinity=lambda record: auditor.engine.ruleset_group(item_key(record)))
+                              jobs=jobs, affinity=ruleset_key(auditor.engine))
         for index, result in enumerate(results, 1):
             auditor.count(result)
             for deviation in result.deviations:

@@ -28,7 +28,7 @@ from typing import IO, Any
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError, Problem
 from discretion.parallel import map_ordered, worker_engine
-from discretion.records import Record, Unparsed, item_key, map_by_item, parsed
+from discretion.records import Record, Unparsed, map_by_item, parsed, ruleset_key
 
 
 @dataclass
@@ -104,7 +104,7 @@ def run_batch(engine: Engine, records: Iterable[Unparsed], out: IO[str], *, skip
 
     try:
         for line, error in map_ordered(engine, _decide_chunk, remaining(), jobs=jobs,
-                                       affinity=lambda record: engine.ruleset_group(item_key(record))):
+                                       affinity=ruleset_key(engine)):
             out.write(line)
             stats.records += 1
             if error:

@@ -17,10 +17,13 @@ import json
 import re
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, NamedTuple, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from discretion.case import named_item
 from discretion.errors import DiscretionError, Problem
+
+if TYPE_CHECKING:
+    from discretion.engine.engine import Engine
 
 R = TypeVar("R")
 R_in = TypeVar("R_in", bound="Record | JsonLine | CsvRow")
@@ -65,6 +68,12 @@ def item_key(record: Unparsed) -> Hashable:
     if record.case is None:
         return None
     return named_item(record.case) or repr(record.case.get("citation"))
+
+
+def ruleset_key(engine: Engine) -> Callable[[Unparsed], Hashable]:
+    """How ``--jobs N`` routes a record: by the durable-rules ruleset that decides its item
+    (:meth:`Engine.ruleset_group`), so that each worker builds only its own rulesets."""
+    return lambda record: engine.ruleset_group(item_key(record))
 
 
 _ITEM = re.compile(r'"item"\s*:\s*\[?\s*"([^"\\]*)"')
@@ -238,9 +247,7 @@ def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
 
 def open_records(handle: IO[str], name: str) -> Iterator[Record]:
     """Records of a ``.csv`` file, else JSON Lines."""
-    if name.lower().endswith(".csv"):
-        return read_csv(handle)
-    return read_jsonl(handle)
+    return map(parsed, scan_records(handle, name))
 
 
 def scan_records(handle: IO[str], name: str) -> Iterator[JsonLine] | Iterator[CsvRow]:
