@@ -16,7 +16,8 @@ interpreter instead (:func:`float_safe` says which numbers are safe).
 
 Fact keys are prefixed (``f_`` for names, ``c_`` for control keys) so that no catalog name can
 collide with durable-rules' own ``id``/``sid``. durable-rules' background dispatch timers are
-not started: actions run synchronously inside ``assert_fact`` and no timers are used.
+not started, and no Python action runs: :meth:`RuleHost.evaluate` asserts and retracts through
+the functions under ``Host`` and reads the fired rules' names from the pending actions.
 """
 
 from __future__ import annotations

@@ -691,7 +691,7 @@ class Engine:
 
     def _penalize(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
                   grounds: list[law.Ground], draft: _Draft) -> None:
-        direction = self._direction(grounds, draft) if grounds else None
+        direction = self._compose(grounds, draft) if grounds else None
         income = env.values.get("illegal_income")
         if not plan.value_free or (isinstance(income, Decimal) and income > 0):
             self._penalty(case, plan, env, tier_index, direction, draft)
@@ -715,7 +715,7 @@ class Engine:
         draft.grounds.extend(added_grounds)  # type: ignore[has-type]
         draft.trace.extend(added_steps)  # type: ignore[has-type]
 
-    def _direction(self, grounds: list[law.Ground], draft: _Draft) -> str | None:
+    def _compose(self, grounds: list[law.Ground], draft: _Draft) -> str | None:
         """:func:`_direction` of ``grounds``, its adjustments and trace steps added to
         ``draft``; kept by the grounds' identities (they are shared, long-lived objects)."""
         key = tuple(map(id, grounds))
