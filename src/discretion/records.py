@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from discretion import collector
 from discretion.case import named_item
 from discretion.errors import DiscretionError, Problem
 
@@ -81,10 +82,13 @@ _ITEM = re.compile(r'"item"\s*:\s*\[?\s*"([^"\\]*)"')
 
 def map_by_item(records: Sequence[R_in], work: Callable[[R_in], R]) -> list[R]:
     """``work`` of each record, in input order, done grouped by item (stable): each item's
-    rules and tables stay hot, as in :meth:`Engine.evaluate_many`."""
+    rules and tables stay hot, as in :meth:`Engine.evaluate_many`. As there, the cyclic
+    garbage collector is paused while the chunk is worked on (its results, kept until the
+    chunk ends, would otherwise be scanned again and again); it runs again between chunks."""
     results: list[R | None] = [None] * len(records)
-    for index in sorted(range(len(records)), key=lambda index: str(item_key(records[index]))):
-        results[index] = work(records[index])
+    with collector.paused():
+        for index in sorted(range(len(records)), key=lambda index: str(item_key(records[index]))):
+            results[index] = work(records[index])
     return results  # type: ignore[return-value]  # every position is filled
 
 

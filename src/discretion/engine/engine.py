@@ -425,7 +425,8 @@ class Engine:
                 version: VersionChoice | None = None) -> _Draft:
         draft = _Draft()
         item = plan.item
-        today = self.today or dt.date.today()
+        # the day the decision is dated (Art. 36 reads it only through the case's dates)
+        today = self.today or case.decided_on or dt.date.today()
         draft.trace.append(plan.item_step)
         # Art. 36 first: a case discovered too late ends whatever else is true.
         expired = law.art36_limitation(case, item, today)
