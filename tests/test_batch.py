@@ -66,7 +66,7 @@ def test_batch_grouped_by_item_writes_what_each_record_gives_alone(tmp_path: Pat
         record = Record(number, data) if isinstance(data, dict) else \
             Record(number, None, "malformed JSON at column 2: Expecting property name enclosed in double quotes")
         expected.append(decide_line(engine, record)[0])
-    assert out.read_text(encoding="utf-8") == "".join(expected)
+    assert out.read_bytes() == b"".join(expected)
 
 
 def test_csv_input(tmp_path: Path) -> None:
@@ -185,3 +185,23 @@ def test_records_scanned_then_parsed_are_the_records_read_whole(name: str, text:
     for raw, record in zip(later, whole, strict=True):
         if record.case is not None and isinstance(record.case.get("item"), str | list):
             assert item_key(raw) == item_key(record)  # the same worker either way
+
+
+def test_decision_json_bytes_are_the_compact_json_encoded() -> None:
+    """``check --batch`` writes ``Decision.to_json_bytes()``: the compact JSON, UTF-8."""
+    import datetime as dt
+
+    from discretion import Engine
+    from discretion.audit import synthetic_decided
+
+    engine = Engine(today=dt.date(2023, 1, 1))
+    cases = [{k: v for k, v in d.items() if k != "decided"}
+             for d in synthetic_decided(engine, 200, seed=8)]
+    cases.append(dict(GOOD, reference='引号 " 与反斜杠 \\ 与换行\n', facts={}))  # needs facts
+    outcomes = set()
+    for case in cases:
+        decision = engine.evaluate(case)
+        outcomes.add(decision.outcome)
+        assert decision.to_json_bytes() == decision.to_json(indent=None).encode("utf-8")
+        assert json.loads(decision.to_json_bytes()) == decision.to_dict()
+    assert None in outcomes and "penalized" in outcomes

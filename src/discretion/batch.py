@@ -6,7 +6,8 @@ one JSON line per input record, in input order::
     {"line": 7, "decision": {...the decision contract...}}
     {"line": 8, "error": {"problems": [{"path": "party.age", "message": ...}]}}
 
-A bad record never stops the run. Memory stays constant: records are read in chunks
+The output is UTF-8 with ``\n`` line ends on every platform (written as bytes: a decision's
+JSON is never decoded and encoded again on its way out). A bad record never stops the run. Memory stays constant: records are read in chunks
 (``discretion.parallel``: a few thousand in one process), decided grouped by item (each
 item's rules and tables stay hot) and written in input order. ``--jobs N`` decides on N
 processes (:mod:`discretion.parallel`), still in input order and with the same output byte
@@ -18,6 +19,7 @@ twice or lost.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -50,8 +52,9 @@ def decide_record(engine: Engine, record: Record) -> dict[str, Any]:
     return json.loads(decide_line(engine, record)[0])  # type: ignore[no-any-return]
 
 
-def decide_line(engine: Engine, record: Record) -> tuple[str, bool]:
-    """The output line of one input record (with its newline), and whether it is an error."""
+def decide_line(engine: Engine, record: Record) -> tuple[bytes, bool]:
+    """The output line of one input record (UTF-8, with its newline), and whether it is an
+    error."""
     if record.case is None:
         problems = [Problem(record.error or "unreadable record", path=None)]
     else:
@@ -62,12 +65,12 @@ def decide_line(engine: Engine, record: Record) -> tuple[str, bool]:
         except Exception as exc:  # a bug must not lose the record
             problems = [Problem(f"internal error: {type(exc).__name__}: {exc}")]
         else:
-            return f'{{"line":{record.line},"decision":{decision.to_json(indent=None)}}}\n', False
+            return b'{"line":%d,"decision":%b}\n' % (record.line, decision.to_json_bytes()), False
     result = {"line": record.line, "error": {"problems": [p.as_dict() for p in problems]}}
-    return json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n", True
+    return (json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"), True
 
 
-def _decide_chunk(records: list[Unparsed]) -> list[tuple[str, bool]]:
+def _decide_chunk(records: list[Unparsed]) -> list[tuple[bytes, bool]]:
     engine = worker_engine()
     return map_by_item(records, lambda record: decide_line(engine, parsed(record)))
 
@@ -84,10 +87,10 @@ def completed_lines(path: Path) -> int:
     return data[:end].count(b"\n")
 
 
-def run_batch(engine: Engine, records: Iterable[Unparsed], out: IO[str], *, skip: int = 0,
+def run_batch(engine: Engine, records: Iterable[Unparsed], out: IO[bytes], *, skip: int = 0,
               progress: bool = False, total: int | None = None, jobs: int = 1) -> BatchStats:
-    """Decide ``records`` into ``out`` (JSON Lines), skipping the first ``skip`` records, on
-    ``jobs`` processes (1: this one)."""
+    """Decide ``records`` into ``out`` (JSON Lines, a binary stream), skipping the first
+    ``skip`` records, on ``jobs`` processes (1: this one)."""
     stats = BatchStats()
     bar = None
     if progress:
@@ -122,16 +125,37 @@ def run_batch(engine: Engine, records: Iterable[Unparsed], out: IO[str], *, skip
     return stats
 
 
-def output_for(path: str | None, resume: bool) -> tuple[IO[str], int]:
-    """The output stream and how many input records to skip (``--resume``)."""
+class _TextSink(io.RawIOBase):
+    """A binary stream onto a text-only standard output (one replaced by a caller)."""
+
+    def __init__(self, text: IO[str]) -> None:
+        super().__init__()
+        self._text = text
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self._text.write(bytes(data).decode("utf-8"))
+        return len(data)
+
+    def flush(self) -> None:
+        self._text.flush()
+
+
+def output_for(path: str | None, resume: bool) -> tuple[IO[bytes], int]:
+    """The output stream (binary: standard output's buffer for ``-``) and how many input
+    records to skip (``--resume``)."""
     if path is None or path == "-":
         if resume:
             raise ValueError("--resume needs --out FILE: there is no output to resume on stdout")
-        return sys.stdout, 0
+        sys.stdout.flush()  # what was printed before comes first
+        buffer = getattr(sys.stdout, "buffer", None)
+        return (buffer if buffer is not None else _TextSink(sys.stdout)), 0
     target = Path(path)
     skip = completed_lines(target) if resume else 0
     if not resume and target.exists() and target.stat().st_size > 0:
         raise FileExistsError(f"{path} exists; pass --resume to continue it or remove it")
-    handle = open(target, "a" if resume else "w", encoding="utf-8")
+    handle = open(target, "ab" if resume else "wb")
     return handle, skip
 

@@ -331,8 +331,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except UnicodeDecodeError as exc:
         raise not_utf8(exc, args.batch) from None
     finally:
-        if out is not sys.stdout:
+        if args.out not in (None, "-"):  # standard output stays open
             out.close()
+        else:
+            out.flush()
     print(f"{stats.records} records: {stats.decided} decided, {stats.errors} errors"
           + (f", {stats.skipped} already done" if stats.skipped else ""), file=sys.stderr)
     return EXIT_OK if stats.errors == 0 else EXIT_INVALID

@@ -129,6 +129,11 @@ class Decision:
         """Deterministic JSON (same catalog and case give byte-identical output)."""
         return _adapter().dump_json(self, indent=indent).decode("utf-8")
 
+    def to_json_bytes(self) -> bytes:
+        """``to_json(indent=None)`` as UTF-8 bytes, without decoding and encoding it again
+        (what ``check --batch`` writes)."""
+        return _adapter().dump_json(self)
+
     def to_dict(self) -> dict[str, Any]:
         """The decision as JSON-compatible Python data."""
         return _adapter().dump_python(self, mode="json")  # type: ignore[no-any-return]
