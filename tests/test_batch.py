@@ -108,6 +108,31 @@ def test_refuses_to_overwrite_without_resume(tmp_path: Path) -> None:
     assert main(["check", "--batch", str(cases), "--out", str(out)]) == 2
 
 
+def test_output_to_standard_output(tmp_path: Path) -> None:
+    """Without --out the JSON Lines go to standard output: to its byte stream, after what was
+    printed before, or to its text when a caller replaced it with a text-only stream."""
+    import contextlib
+    import io
+
+    cases = tmp_path / "cases.jsonl"
+    write_jsonl(cases, [GOOD, "{not json", dict(GOOD, reference="第2号")])
+    out = tmp_path / "out.jsonl"
+    main(["check", "--batch", str(cases), "--out", str(out), "--progress", "off"])
+    expected = out.read_text(encoding="utf-8")
+    assert len(expected.splitlines()) == 3 and "\r" not in expected
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")  # buffered, as on a pipe
+    with contextlib.redirect_stdout(stdout):
+        print("before")
+        assert main(["check", "--batch", str(cases), "--progress", "off"]) == 1
+        stdout.flush()
+    assert raw.getvalue().decode("utf-8") == "before\n" + expected
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        assert main(["check", "--batch", str(cases), "--progress", "off"]) == 1
+    assert text.getvalue() == expected
+
+
 def test_usage_errors(tmp_path: Path) -> None:
     assert main(["check", "--batch", str(tmp_path / "missing.jsonl")]) == 2
     assert main(["check", "x.yaml", "--batch", "y.jsonl"]) == 2
