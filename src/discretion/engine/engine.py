@@ -252,7 +252,8 @@ class Engine:
     def _evaluate_block(self, block: list[Case | Mapping[str, Any]]) -> Iterator[Decision]:
         results: list[Decision | Exception | None] = [None] * len(block)
         with collector.paused():  # the block's decisions are kept until yielded: no use scanning them
-            for index in sorted(range(len(block)), key=lambda i: named_item(block[i])):
+            items = [named_item(case) for case in block]
+            for index in sorted(range(len(block)), key=items.__getitem__):
                 try:
                     results[index] = self.evaluate(block[index])
                 except Exception as exc:  # raised at its position, as one at a time would
