@@ -170,6 +170,8 @@ class Engine:
         self._directions: dict[tuple[int, ...], tuple[tuple[law.Ground, ...], tuple[Adjustment, ...],
                                                       tuple[TraceStep, ...], str | None]] = {}
         self._codes = frozenset(circumstance_codes(self.catalog.manifest))  # every accepted code
+        # statutory ranges and policy bands of fines, by the sanction (kept alive by the entry)
+        self._bands: dict[tuple[int, Band | None], tuple[Sanction, Range]] = {}
         self._ref = CatalogRef(jurisdiction=self.catalog.manifest.jurisdiction,
                                version=self.catalog.manifest.version, sha256=self.catalog.sha256)
 
@@ -838,26 +840,38 @@ class Engine:
     def _fine_bounds(self, sanction: Sanction, tier: Any, env: Env, direction: str | None) -> Range:
         """The recommended bounds of a fine in its own unit (catalog and policy only)."""
         policy = self.catalog.manifest.policy
-        whole = statutory_bounds(sanction)
+        whole = self._band(sanction, None)
         bounds = whole
         if tier is not None:
             tier_fine = tier_fine_for(tier, env.values["party_kind"])  # type: ignore[arg-type]
             if tier_fine is not None:
-                bounds = tier_bounds(tier_fine, sanction, policy)
+                bounds = self._band(sanction, tier_fine.band) if tier_fine.band is not None \
+                    else tier_bounds(tier_fine, sanction, policy)
         if direction == "lighter":
-            lower = policy_band(sanction, Band.lighter, policy)
+            lower = self._band(sanction, Band.lighter)
             bounds = Range(min(bounds.low, lower.low), min(bounds.high, lower.high)) \
                 if bounds.low <= lower.high else lower
         elif direction == "heavier":
-            upper = policy_band(sanction, Band.heavier, policy)
+            upper = self._band(sanction, Band.heavier)
             bounds = Range(max(bounds.low, upper.low), max(bounds.high, upper.high))
         elif direction == "mitigated":
             if whole.low > 0:
                 bounds = Range((whole.low * policy.mitigation_floor).quantize(Decimal("0.01")),
                                whole.low)
             else:
-                bounds = policy_band(sanction, Band.lighter, policy)
+                bounds = self._band(sanction, Band.lighter)
         return whole.clamp(bounds) if direction != "mitigated" else bounds
+
+    def _band(self, sanction: Sanction, band: Band | None) -> Range:
+        """A policy band of a statutory fine (``None``: its whole statutory range), kept by the
+        sanction's identity: the tiers and adjustments of an item share the three bands."""
+        key = (id(sanction), band)
+        found = self._bands.get(key)
+        if found is None or found[0] is not sanction:
+            bounds = statutory_bounds(sanction) if band is None else \
+                policy_band(sanction, band, self.catalog.manifest.policy)
+            found = self._bands[key] = (sanction, bounds)
+        return found[1]
 
     def _sanction_out(self, sanction: Sanction, item: BenchmarkItem, env: Env, bounds: Range | None,
                       serious: bool = False) -> SanctionOut:
