@@ -40,6 +40,7 @@ from discretion.catalog.models import (
     Mode,
     Sanction,
     SanctionKind,
+    TierFine,
 )
 from discretion.catalog.vocabulary import circumstance_codes
 from discretion.conditions.ast import Expr, names_in
@@ -634,8 +635,7 @@ class Engine:
             tier_fine = tier_fine_for(tier, str(party))
             if sanction is None or tier_fine is None:
                 continue
-            result = to_yuan(sanction, tier_bounds(tier_fine, sanction, self.catalog.manifest.policy),
-                             env.values)
+            result = to_yuan(sanction, self._tier_bounds(tier_fine, sanction), env.values)
             if result.range is not None:
                 lows.append(result.range.low)
                 highs.append(result.range.high)
@@ -845,8 +845,7 @@ class Engine:
         if tier is not None:
             tier_fine = tier_fine_for(tier, env.values["party_kind"])  # type: ignore[arg-type]
             if tier_fine is not None:
-                bounds = self._band(sanction, tier_fine.band) if tier_fine.band is not None \
-                    else tier_bounds(tier_fine, sanction, policy)
+                bounds = self._tier_bounds(tier_fine, sanction)
         if direction == "lighter":
             lower = self._band(sanction, Band.lighter)
             bounds = Range(min(bounds.low, lower.low), min(bounds.high, lower.high)) \
@@ -861,6 +860,12 @@ class Engine:
             else:
                 bounds = self._band(sanction, Band.lighter)
         return whole.clamp(bounds) if direction != "mitigated" else bounds
+
+    def _tier_bounds(self, fine: TierFine, sanction: Sanction) -> Range:
+        """:func:`tier_bounds`, its policy band kept (:meth:`_band`)."""
+        if fine.band is not None:
+            return self._band(sanction, fine.band)
+        return tier_bounds(fine, sanction, self.catalog.manifest.policy)
 
     def _band(self, sanction: Sanction, band: Band | None) -> Range:
         """A policy band of a statutory fine (``None``: its whole statutory range), kept by the
@@ -878,12 +883,12 @@ class Engine:
         fine = None
         basis = None
         if sanction.kind is SanctionKind.fine:
-            result = to_yuan(sanction, bounds or statutory_bounds(sanction), env.values, env.labels)
+            result = to_yuan(sanction, bounds or self._band(sanction, None), env.values, env.labels)
             if result.range is not None:
                 fine = Money(**result.range.as_dict())
                 basis = result.basis
             else:
-                whole = statutory_bounds(sanction)
+                whole = self._band(sanction, None)
                 unit = "倍" if sanction.base else "元/单位"
                 basis = f"{env.labels.get(result.missing or '', result.missing)}的{whole.low}至{whole.high}{unit}"
         if serious:
