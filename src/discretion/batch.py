@@ -7,11 +7,12 @@ one JSON line per input record, in input order::
     {"line": 8, "error": {"problems": [{"path": "party.age", "message": ...}]}}
 
 The output is UTF-8 with ``\n`` line ends on every platform (written as bytes: a decision's
-JSON is never decoded and encoded again on its way out). A bad record never stops the run. Memory stays constant: records are read in chunks
-(``discretion.parallel``: a few thousand in one process), decided grouped by item (each
-item's rules and tables stay hot) and written in input order. ``--jobs N`` decides on N
-processes (:mod:`discretion.parallel`), still in input order and with the same output byte
-for byte.
+JSON is never decoded and encoded again on its way out). A bad record never stops the run.
+Memory stays constant: records are read in chunks (``discretion.parallel``: a few thousand
+in one process), decided grouped by item (each item's rules and tables stay hot) and written
+in input order. ``--jobs N`` decides on N processes (:mod:`discretion.parallel`), still in
+input order and with the same output byte for byte.
+
 ``--resume`` continues an interrupted run: the complete lines already in the output are kept
 (a torn last line is cut off) and as many input records are skipped, so no record is decided
 twice or lost.
