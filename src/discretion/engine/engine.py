@@ -997,6 +997,9 @@ def _correction_label(status: CorrectionStatus) -> str:
             CorrectionStatus.overdue: "逾期未改正", CorrectionStatus.refused: "拒不改正"}[status]
 
 
+_validate_case = Case.__pydantic_validator__.validate_python  # Case.model_validate, minus a call
+
+
 def parse_case(case: Case | Mapping[str, Any]) -> Case:
     """Validate a case mapping against the contract; errors carry field paths."""
     if isinstance(case, Case):
@@ -1004,8 +1007,8 @@ def parse_case(case: Case | Mapping[str, Any]) -> Case:
     if not isinstance(case, Mapping):
         raise CaseError(Problem(f"a case is a mapping of fields, got {type(case).__name__}",
                                 expected="an object such as {item: ..., party: {...}, occurred_on: ...}"))
-    try:
-        return Case.model_validate(dict(case))
+    try:  # a dict as it is (pydantic only reads it); any other mapping as a dict
+        return _validate_case(case if type(case) is dict else dict(case))  # type: ignore[no-any-return]
     except ValidationError as exc:
         raise CaseError(case_problems(exc)) from None
 
