@@ -87,7 +87,8 @@ def map_by_item(records: Sequence[R_in], work: Callable[[R_in], R]) -> list[R]:
     chunk ends, would otherwise be scanned again and again); it runs again between chunks."""
     results: list[R | None] = [None] * len(records)
     with collector.paused():
-        for index in sorted(range(len(records)), key=lambda index: str(item_key(records[index]))):
+        items = [str(item_key(record)) for record in records]
+        for index in sorted(range(len(records)), key=items.__getitem__):
             results[index] = work(records[index])
     return results  # type: ignore[return-value]  # every position is filled
 
