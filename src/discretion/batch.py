@@ -26,7 +26,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError, Problem
@@ -40,17 +40,6 @@ class BatchStats:
     decided: int = 0
     errors: int = 0
     skipped: int = 0
-
-
-def decide_records(engine: Engine, records: Iterable[Record]) -> Iterator[dict[str, Any]]:
-    """One output record per input record, in order."""
-    for record in records:
-        yield decide_record(engine, record)
-
-
-def decide_record(engine: Engine, record: Record) -> dict[str, Any]:
-    """The output record of one input record, as Python data."""
-    return json.loads(decide_line(engine, record)[0])  # type: ignore[no-any-return]
 
 
 def decide_line(engine: Engine, record: Record) -> tuple[bytes, bool]:

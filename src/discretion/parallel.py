@@ -92,7 +92,7 @@ def map_ordered(engine: Engine, work: Callable[[list[T]], list[R]], items: Itera
         global _engine
         previous, _engine = _engine, engine
         try:
-            for block in _chunks(items, chunk or SOLO_CHUNK):
+            for block in chunks(items, chunk or SOLO_CHUNK):
                 yield from work(block)
         finally:
             _engine = previous
@@ -111,7 +111,7 @@ def map_ordered(engine: Engine, work: Callable[[list[T]], list[R]], items: Itera
             lanes.append(ProcessPoolExecutor(1, mp_context=context, initializer=_start,
                                              initargs=(str(folder) if folder else None,
                                                        engine.today, fork)))
-        blocks = _chunks(items, (chunk or CHUNK) * jobs)
+        blocks = chunks(items, (chunk or CHUNK) * jobs)
         failed: Exception | None = None  # the input's own error, raised after what came before
         while True:
             try:
@@ -171,7 +171,7 @@ def _in_order(where: list[tuple[int, int]], futures: list[Future[list[R]] | None
         yield done[position]
 
 
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """``items`` in lists of ``size``; if reading fails, the items read before come first."""
     block: list[T] = []
     source = iter(items)
@@ -192,4 +192,4 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield block
 
 
-__all__ = ["CHUNK", "SOLO_CHUNK", "jobs_for", "map_ordered", "split_block", "worker_engine"]
+__all__ = ["CHUNK", "SOLO_CHUNK", "chunks", "jobs_for", "map_ordered", "split_block", "worker_engine"]

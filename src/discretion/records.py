@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -151,22 +151,37 @@ def parsed(record: Unparsed) -> Record:
     return record
 
 
-def scan_jsonl(handle: IO[str]) -> Iterator[JsonLine]:
-    for number, text in enumerate(handle, 1):
+def scan_jsonl(handle: Iterable[str], first_line: int = 1) -> Iterator[JsonLine]:
+    """The records of JSON Lines text (blank lines skipped), numbered from ``first_line``."""
+    for number, text in enumerate(handle, first_line):
         if text.strip():
             yield JsonLine(number, text)
 
 
-def scan_csv(handle: IO[str]) -> Iterator[CsvRow]:
+def scan_csv(handle: Iterable[str]) -> Iterator[CsvRow]:
+    """The rows of CSV text whose first row is its header."""
     reader = csv.reader(handle)
     first = next(reader, None)
     if first is None:
         return
-    header = tuple(first)
+    yield from _csv_rows(reader, tuple(first), 0)
+
+
+def scan_csv_part(lines: Iterable[str], header: Sequence[str], first_line: int) -> Iterator[CsvRow]:
+    """The rows of a part of CSV text, cut at row ends, whose first line is line
+    ``first_line`` of the whole (1: the part starts with the header, which is skipped);
+    ``header`` is the whole text's header. Numbered as :func:`scan_csv` numbers the whole."""
+    reader = csv.reader(lines)
+    if first_line == 1 and next(reader, None) is None:
+        return
+    yield from _csv_rows(reader, tuple(header), first_line - 1)
+
+
+def _csv_rows(reader: Any, header: tuple[str, ...], offset: int) -> Iterator[CsvRow]:
     column = header.index("item") if "item" in header else None
     for cells in reader:
         if cells:  # csv.DictReader skips empty rows
-            yield CsvRow(reader.line_num, header, cells, column)
+            yield CsvRow(offset + reader.line_num, header, cells, column)
 
 
 def read_jsonl(handle: IO[str]) -> Iterator[Record]:
