@@ -128,6 +128,13 @@ def test_first_line_counts_from_one() -> None:
         decide_part(["{}\n"], first_line=0)
 
 
+def test_a_header_other_than_the_files_is_refused() -> None:
+    lines = ["\ufeffitem,party.kind,occurred_on\n", "LS-SRHJ-0001,individual,2022-03-01\n"]
+    assert decide_part(lines, header=("item", "party.kind", "occurred_on")).startswith(b'{"line":2,')
+    with pytest.raises(ValueError, match="header that is not the one given"):
+        decide_part(lines, header=("item", "occurred_on", "party.kind"))
+
+
 def test_csv_header_of_an_empty_file_is_an_error(tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")

@@ -169,11 +169,19 @@ def scan_csv(handle: Iterable[str]) -> Iterator[CsvRow]:
 
 def scan_csv_part(lines: Iterable[str], header: Sequence[str], first_line: int) -> Iterator[CsvRow]:
     """The rows of a part of CSV text, cut at row ends, whose first line is line
-    ``first_line`` of the whole (1: the part starts with the header, which is skipped);
+    ``first_line`` of the whole (1: the part starts with the header, checked against ``header``
+    and skipped);
     ``header`` is the whole text's header. Numbered as :func:`scan_csv` numbers the whole."""
     reader = csv.reader(lines)
-    if first_line == 1 and next(reader, None) is None:
-        return
+    if first_line == 1:
+        first = next(reader, None)
+        if first is None:
+            return
+        if first and first[0].startswith("\ufeff"):  # read without dropping the BOM
+            first[0] = first[0][1:]
+        if tuple(first) != tuple(header):
+            raise ValueError("the part starting at line 1 begins with a header that is not the "
+                             "one given: pass the header of this same file (its first row)")
     yield from _csv_rows(reader, tuple(header), first_line - 1)
 
 
