@@ -133,7 +133,7 @@ def join_audits(parts: Iterable[AuditPart], out: IO[bytes] | None = None) -> Aud
 
 
 def _records(lines: Iterable[str], first_line: int,
-             header: Sequence[str] | None) -> Iterator[JsonLine] | Iterator[CsvRow]:
+             header: Sequence[str] | None) -> Iterator[JsonLine | CsvRow]:
     if first_line < 1:
         raise ValueError(f"first_line is the number of the part's first line (from 1), "
                          f"not {first_line}")
