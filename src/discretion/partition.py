@@ -21,19 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from discretion.audit import CSV_HEADER, Auditor, AuditStats
-from discretion.batch import decide_line
+from discretion.audit import CSV_HEADER, Auditor, AuditStats, run_audit
+from discretion.batch import run_batch
 from discretion.catalog.catalog import Catalog
 from discretion.engine.engine import Engine
-from discretion.parallel import SOLO_CHUNK, chunks
-from discretion.records import (
-    CsvRow,
-    JsonLine,
-    map_by_item,
-    parsed,
-    scan_csv_part,
-    scan_jsonl,
-)
+from discretion.records import CsvRow, JsonLine, scan_csv_part, scan_jsonl
 
 _engines: dict[str | None, Engine] = {}
 
@@ -76,12 +68,9 @@ def decide_part(lines: Iterable[str], *, first_line: int = 1,
 
     ``header``: the input's CSV header (:func:`csv_header`) when the input is CSV; ``None``
     for JSON Lines. ``catalog``: the catalog folder (``None``: the bundled one)."""
-    engine = engine_for(catalog)
-    out: list[bytes] = []
-    for chunk in chunks(_records(lines, first_line, header), SOLO_CHUNK):
-        out.extend(line for line, _error in
-                   map_by_item(chunk, lambda record: decide_line(engine, parsed(record))))
-    return b"".join(out)
+    out = io.BytesIO()
+    run_batch(engine_for(catalog), _records(lines, first_line, header), out)
+    return out.getvalue()
 
 
 @dataclass
@@ -101,12 +90,8 @@ def audit_part(lines: Iterable[str], *, first_line: int = 1,
     """``discretion audit`` of a part of its input (arguments as for :func:`decide_part`)."""
     auditor = Auditor(engine_for(catalog))
     text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    for chunk in chunks(_records(lines, first_line, header), SOLO_CHUNK):
-        for result in map_by_item(chunk, lambda record: auditor.examine(parsed(record))):
-            auditor.count(result)
-            writer.writerows(deviation.row() for deviation in result.deviations)
-    return AuditPart(text.getvalue().encode("utf-8"), auditor.stats, auditor.catalog.sha256)
+    stats = run_audit(auditor, _records(lines, first_line, header), text, header=False)
+    return AuditPart(text.getvalue().encode("utf-8"), stats, auditor.catalog.sha256)
 
 
 def join_audits(parts: Iterable[AuditPart], out: IO[bytes] | None = None) -> AuditStats:
