@@ -31,6 +31,7 @@ from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
+from discretion.blocks import chunks
 from discretion.engine.engine import Engine
 
 if TYPE_CHECKING:
@@ -171,25 +172,4 @@ def _in_order(where: list[tuple[int, int]], futures: list[Future[list[R]] | None
         yield done[position]
 
 
-def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """``items`` in lists of ``size``; if reading fails, the items read before come first."""
-    block: list[T] = []
-    source = iter(items)
-    while True:
-        try:
-            item = next(source)
-        except StopIteration:
-            break
-        except Exception:
-            if block:
-                yield block
-            raise
-        block.append(item)
-        if len(block) >= size:
-            yield block
-            block = []
-    if block:
-        yield block
-
-
-__all__ = ["CHUNK", "SOLO_CHUNK", "chunks", "jobs_for", "map_ordered", "split_block", "worker_engine"]
+__all__ = ["CHUNK", "SOLO_CHUNK", "jobs_for", "map_ordered", "split_block", "worker_engine"]

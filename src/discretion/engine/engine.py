@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from discretion import collector
+from discretion.blocks import chunks
 from discretion.case import Case, CorrectionStatus, Harm, named_item
 from discretion.catalog.catalog import OTHERWISE, Catalog
 from discretion.catalog.models import (
@@ -235,21 +236,7 @@ class Engine:
         collector is paused: the decisions waiting for their turn would otherwise be scanned
         again and again.
         """
-        block: list[Case | Mapping[str, Any]] = []
-        source = iter(cases)
-        while True:
-            try:
-                case = next(source)
-            except StopIteration:
-                break
-            except Exception:  # the input failed: first the cases read before it
-                yield from self._evaluate_block(block)
-                raise
-            block.append(case)
-            if len(block) >= BLOCK:
-                yield from self._evaluate_block(block)
-                block = []
-        if block:
+        for block in chunks(cases, BLOCK):  # if the input fails: first the cases read before it
             yield from self._evaluate_block(block)
 
     def _evaluate_block(self, block: list[Case | Mapping[str, Any]]) -> Iterator[Decision]:
