@@ -169,9 +169,9 @@ def scan_csv(handle: Iterable[str]) -> Iterator[CsvRow]:
 
 def scan_csv_part(lines: Iterable[str], header: Sequence[str], first_line: int) -> Iterator[CsvRow]:
     """The rows of a part of CSV text, cut at row ends, whose first line is line
-    ``first_line`` of the whole (1: the part starts with the header, checked against ``header``
-    and skipped);
-    ``header`` is the whole text's header. Numbered as :func:`scan_csv` numbers the whole."""
+    ``first_line`` of the whole, numbered as :func:`scan_csv` numbers the whole. ``header`` is
+    the whole text's header; the part that starts at line 1 begins with it, and there it is
+    checked against ``header`` and skipped."""
     reader = csv.reader(lines)
     if first_line == 1:
         first = next(reader, None)
