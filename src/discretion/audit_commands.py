@@ -64,12 +64,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
         summary_markdown,
     )
     from discretion.catalog.catalog import Catalog
+    from discretion.columns import check_header
     from discretion.engine.engine import Engine
     from discretion.parallel import jobs_for
     from discretion.records import not_utf8, scan_records, text_input
 
     if args.decided != "-" and not Path(args.decided).is_file():
-        raise _usage(f"decided-cases file not found: {args.decided}")
+        why = "is a folder, not a file" if Path(args.decided).is_dir() else "not found"
+        raise _usage(f"decided-cases file {why}: {args.decided}")
     if args.chart and Path(args.chart).suffix.lower() not in CHART_FORMATS:
         raise _usage(f"--chart is a .png or .svg file, not '{args.chart}'")
     if args.resume and not args.records:
@@ -92,6 +94,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
             raise _usage("--records and --out are the same file")
         if not args.resume and records_path.exists() and records_path.stat().st_size > 0:
             raise _usage(f"{args.records} exists; pass --resume to continue it or remove it")
+    if args.decided.lower().endswith(".csv"):  # a header no record can be read from stops here
+        check_header(args.decided, audit=True)
     auditor = Auditor(Engine(Catalog.load(args.catalog)))
     collector.freeze_loaded()
     progress = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())

@@ -131,6 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
 
 
+def _not_a_file(path: str) -> str:
+    """Why an input path that is not a file cannot be read, for a usage error."""
+    return "is a folder, not a file" if Path(path).is_dir() else "not found"
+
+
 def _catalog(path: str | None) -> Catalog:
     return Catalog.load(path)
 
@@ -311,12 +316,15 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from discretion.batch import output_for, run_batch
+    from discretion.columns import check_header
     from discretion.engine.engine import Engine
     from discretion.parallel import jobs_for
     from discretion.records import not_utf8, scan_records, text_input
 
     if args.batch != "-" and not Path(args.batch).is_file():
-        raise UsageError(f"batch file not found: {args.batch}")
+        raise UsageError(f"batch file {_not_a_file(args.batch)}: {args.batch}")
+    if args.batch.lower().endswith(".csv"):  # a header no case can be read from stops here
+        check_header(args.batch)
     engine = Engine(_catalog(args.catalog))
     collector.freeze_loaded()
     try:

@@ -24,7 +24,9 @@ from typing import IO
 from discretion.audit import CSV_HEADER, Auditor, AuditStats, run_audit
 from discretion.batch import run_batch
 from discretion.catalog.catalog import Catalog
+from discretion.columns import header_problems, read_header
 from discretion.engine.engine import Engine
+from discretion.errors import DiscretionError
 from discretion.records import CsvRow, JsonLine, scan_csv_part, scan_jsonl
 
 _engines: dict[str | None, Engine] = {}
@@ -41,13 +43,18 @@ def engine_for(catalog: str | Path | None = None) -> Engine:
     return engine
 
 
-def csv_header(path: str | Path) -> tuple[str, ...]:
-    """The header row of a CSV file (a UTF-8 BOM is dropped), to pass to every part of it."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        first = next(csv.reader(handle), None)
-    if first is None:
+def csv_header(path: str | Path, *, audit: bool = False) -> tuple[str, ...]:
+    """The header row of a CSV file (a UTF-8 BOM is dropped, names stripped of blanks), to pass
+    to every part of it; checked first as the commands check it (:mod:`discretion.columns`,
+    with ``audit`` for a decided-cases file): a header they refuse raises
+    :class:`~discretion.errors.DiscretionError` listing its problems."""
+    header = read_header(path)
+    if header is None:
         raise ValueError(f"{path} is empty: a CSV input starts with its header row")
-    return tuple(first)
+    problems = header_problems(header, str(path), audit=audit)
+    if problems:
+        raise DiscretionError(problems, "input")
+    return header
 
 
 def first_lines(counts: Iterable[int]) -> list[int]:

@@ -6,7 +6,8 @@ CSV columns flatten the case contract with dots: ``item`` (several ids separated
 ``discovered_on``, ``decided_on``, ``first_offense``, ``harm``, ``correction``,
 ``no_fault_proven``, ``circumstances`` (separated by ``;``), ``facts.<name>`` and ``reference``.
 An empty cell is an absent field. Booleans accept true/false, 1/0, yes/no and 是/否. Columns
-this module does not know are kept for the caller (the audit reads its own from them).
+this module does not know are kept for the caller (the audit reads its own from them); the
+commands check the header first (:mod:`discretion.columns`, docs/csv-columns.md).
 """
 
 from __future__ import annotations
@@ -159,12 +160,12 @@ def scan_jsonl(handle: Iterable[str], first_line: int = 1) -> Iterator[JsonLine]
 
 
 def scan_csv(handle: Iterable[str]) -> Iterator[CsvRow]:
-    """The rows of CSV text whose first row is its header."""
+    """The rows of CSV text whose first row is its header (names stripped of blanks)."""
     reader = csv.reader(handle)
     first = next(reader, None)
     if first is None:
         return
-    yield from _csv_rows(reader, tuple(first), 0)
+    yield from _csv_rows(reader, tuple(name.strip() for name in first), 0)
 
 
 def scan_csv_part(lines: Iterable[str], header: Sequence[str], first_line: int) -> Iterator[CsvRow]:
@@ -179,10 +180,10 @@ def scan_csv_part(lines: Iterable[str], header: Sequence[str], first_line: int) 
             return
         if first and first[0].startswith("\ufeff"):  # read without dropping the BOM
             first[0] = first[0][1:]
-        if tuple(first) != tuple(header):
+        if tuple(name.strip() for name in first) != tuple(name.strip() for name in header):
             raise ValueError("the part starting at line 1 begins with a header that is not the "
                              "one given: pass the header of this same file (its first row)")
-    yield from _csv_rows(reader, tuple(header), first_line - 1)
+    yield from _csv_rows(reader, tuple(name.strip() for name in header), first_line - 1)
 
 
 def _csv_rows(reader: Any, header: tuple[str, ...], offset: int) -> Iterator[CsvRow]:

@@ -1,0 +1,142 @@
+"""Checking the header row of a CSV input before any of its records is read.
+
+A CSV input names the case contract's fields by column (see :mod:`discretion.records`);
+columns that are not case fields are passed over, since agencies' exports carry their own.
+That leniency has a price: a header that names no case field at all (a file separated by
+``;`` or tabs, headings in Chinese), lacks a column every case needs, names a column twice, or
+misspells one (``first_offence``, ``party.knd``) would turn every row into an invalid record,
+or worse, silently leave a field out of every case. ``check --batch`` and ``audit`` therefore
+read the header first and stop, before writing anything, with every problem of it at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from collections.abc import Sequence
+from pathlib import Path
+
+from discretion.errors import DiscretionError, Problem
+from discretion.records import CASE_COLUMNS, not_utf8
+
+REQUIRED = ("party.kind", "occurred_on")  # every case has them (case.py)
+CITATION = ("citation.law", "citation.article")  # instead of item: both are needed
+AUDIT_COLUMNS = ("decided.outcome", "decided.fine")  # what the audit reads besides the case
+PREFIXES = ("party.", "citation.")  # every column under these is meant as a case field
+SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars", "，": "full-width commas"}
+CLOSE = 0.85  # how alike a column and a field name must be to be taken for a misspelling
+DOCS = "docs/csv-columns.md"
+
+
+def read_header(path: str | Path) -> tuple[str, ...] | None:
+    """The header row of a CSV file, each name stripped of surrounding blanks (a UTF-8 BOM is
+    dropped); ``None`` for an empty file. Bytes that are not UTF-8 raise the input error."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            first = next(csv.reader(handle), None)
+    except UnicodeDecodeError as exc:
+        raise not_utf8(exc, str(path)) from None
+    return None if first is None else tuple(name.strip() for name in first)
+
+
+def header_problems(header: Sequence[str], file: str | None = None, *,
+                    audit: bool = False) -> list[Problem]:
+    """Every problem of a CSV header row for ``check --batch`` (or, with ``audit``, for
+    ``discretion audit``, which also needs ``decided.outcome``); empty when it is usable."""
+    fields = set(CASE_COLUMNS) | (set(AUDIT_COLUMNS) if audit else set())
+    names = [name.strip() for name in header]
+
+    def problem(message: str, expected: str | None = None, hint: str | None = None) -> Problem:
+        return Problem(message, file=file, line=1, expected=expected, hint=hint)
+
+    if not any(name in fields or _is_fact(name) for name in names):
+        return [problem("the header row names no case field",
+                        expected="columns named after the case fields: item, party.kind, "
+                                 "occurred_on, decided_on, harm, correction, facts.<name>, …"
+                                 + (", decided.outcome, decided.fine" if audit else ""),
+                        hint=_separator_hint(names) or f"name the columns as {DOCS} lists them")]
+    problems: list[Problem] = []
+    present = set(names)
+    seen: dict[str, int] = {}
+    meant_as: set[str] = set()
+    for number, name in enumerate(names, 1):
+        if name in seen:
+            problems.append(problem(f"columns {seen[name]} and {number} are both named '{name}'",
+                                    hint="keep one of them: a row has one value per field"))
+            continue
+        seen[name] = number
+        if name in fields or _is_fact(name):
+            continue
+        misnamed = _misnamed(name, fields, present, audit)
+        if misnamed is not None:
+            hint, meant = misnamed
+            problems.append(problem(f"column {number} '{name}' is not a case field, "
+                                    "and looks meant as one", hint=hint))
+            meant_as.add(meant)  # if that column is missing too, this said it
+    for name in REQUIRED:
+        if name not in present | meant_as:
+            problems.append(problem(f"no '{name}' column: every case needs {name}",
+                                    hint=f"add the column '{name}'"))
+    named = present | meant_as
+    if "item" not in named and not named.issuperset(CITATION):
+        problems.append(problem("no 'item' column: every case names its violation",
+                                hint="add 'item' (catalog ids), or 'citation.law' and "
+                                     "'citation.article'"))
+    if audit and "decided.outcome" not in named:
+        problems.append(problem("no 'decided.outcome' column: the audit compares what was decided",
+                                expected="not_penalized, penalized or correction_only in each row",
+                                hint="add the column 'decided.outcome' (and 'decided.fine' for "
+                                     "the fine imposed, in yuan)"))
+    return problems
+
+
+def check_header(path: str | Path, *, audit: bool = False) -> None:
+    """Raise :class:`DiscretionError` listing every problem of the header of CSV file
+    ``path`` (nothing for an empty file: it has no records)."""
+    header = read_header(path)
+    if header is None:
+        return
+    problems = header_problems(header, str(path), audit=audit)
+    if problems:
+        raise DiscretionError(problems, "input")
+
+
+def _is_fact(name: str) -> bool:
+    return name.startswith("facts.") and len(name) > len("facts.")
+
+
+def _misnamed(name: str, fields: set[str], present: set[str],
+              audit: bool) -> tuple[str, str] | None:
+    """How to fix a column that is not a case field but looks meant as one, and the field it
+    looks meant as (``""`` when unsure); ``None`` for a column of the agency's own."""
+    lowered = name.lower()
+    if lowered in fields and lowered not in present:
+        return f"rename it '{lowered}': names are lower case", lowered
+    if lowered.startswith("facts.") and len(lowered) > len("facts."):
+        meant = "facts." + name[len("facts."):]
+        return f"rename it '{meant}'", meant
+    if lowered.startswith("fact.") and len(lowered) > len("fact."):
+        meant = "facts." + name[len("fact."):]
+        return f"name a fact column 'facts.<name>', here '{meant}'", meant
+    if lowered in ("fact", "facts", "fact.", "facts."):
+        return "give each fact its own column, named 'facts.<name>'", ""
+    close = difflib.get_close_matches(lowered, sorted(fields), n=1, cutoff=CLOSE)
+    if close and close[0] not in present:  # both there: the other is the agency's own
+        return (f"did you mean '{close[0]}'? rename it (columns of your own with other names "
+                "are passed over)", close[0])
+    prefixes = PREFIXES + (("decided.",) if audit else ())
+    if lowered.startswith(prefixes):
+        group = lowered.split(".", 1)[0] + "."
+        known = sorted(f for f in fields if f.startswith(group))
+        return "the columns under '" + group + "' are " + ", ".join(known), ""
+    return None
+
+
+def _separator_hint(names: Sequence[str]) -> str | None:
+    """A hint when the whole header is one cell holding another separator."""
+    if len(names) != 1:
+        return None
+    for separator, label in SEPARATORS.items():
+        if separator in names[0]:
+            return f"the file seems separated by {label}: save it as comma-separated CSV"
+    return None
