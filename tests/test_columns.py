@@ -150,7 +150,10 @@ def test_check_header_and_partition_header(tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
     check_header(empty)  # no header, no records: nothing to refuse
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes("référence,item\n".encode("latin-1"))
-    with pytest.raises(DiscretionError, match="not UTF-8"):
-        check_header(latin)
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"reference,item\xff\n")
+    with pytest.raises(DiscretionError, match="neither UTF-8 nor GB18030"):
+        check_header(broken)
+    chinese = tmp_path / "gb18030.csv"
+    chinese.write_bytes((HEADER + ",备注\n" + ROW + ",甲\n").encode("gb18030"))
+    assert csv_header(chinese)[-1] == "备注"

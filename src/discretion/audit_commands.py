@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from discretion.textlines import ENCODINGS
+
 EXIT_OK, EXIT_INVALID = 0, 1
 CHART_FORMATS = (".png", ".svg")
 
@@ -37,6 +39,9 @@ def add_commands(sub: Any) -> None:
     audit.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                        help="audit on N processes (0: one per core; default 1); same output, "
                             "in the same order")
+    audit.add_argument("--encoding", choices=ENCODINGS, default="auto",
+                       help="the input's encoding (auto: UTF-8, else GB18030, decided by its "
+                            "first line that is not ASCII)")
     audit.set_defaults(handler=cmd_audit)
 
 
@@ -67,7 +72,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from discretion.columns import check_header
     from discretion.engine.engine import Engine
     from discretion.parallel import jobs_for
-    from discretion.records import not_utf8, scan_records, text_input
+    from discretion.records import scan_records
+    from discretion.textlines import open_lines
 
     if args.decided != "-" and not Path(args.decided).is_file():
         why = "is a folder, not a file" if Path(args.decided).is_dir() else "not found"
@@ -95,7 +101,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if not args.resume and records_path.exists() and records_path.stat().st_size > 0:
             raise _usage(f"{args.records} exists; pass --resume to continue it or remove it")
     if args.decided.lower().endswith(".csv"):  # a header no record can be read from stops here
-        check_header(args.decided, audit=True)
+        check_header(args.decided, audit=True, encoding=args.encoding)
     auditor = Auditor(Engine(Catalog.load(args.catalog)))
     collector.freeze_loaded()
     progress = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
@@ -114,15 +120,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
     records_out = (open(records_path, mode, encoding="utf-8", newline="")
                    if records_path is not None else None)
     try:
-        with text_input(args.decided) as handle:
-            stats = run_audit(auditor, scan_records(handle, args.decided), out, progress=progress,
+        with open_lines(args.decided, args.encoding) as lines:
+            stats = run_audit(auditor, scan_records(lines, args.decided), out, progress=progress,
                               records_out=records_out, skip=resumed.skip,
                               header=resumed.header, last_line=resumed.last_line,
                               jobs=jobs_for(args.jobs))
     except ResumeMismatch as exc:
         raise _usage(f"cannot resume: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise not_utf8(exc, args.decided) from None
     finally:
         if not to_stdout:
             out.close()

@@ -17,6 +17,7 @@ from discretion import __version__, collector
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import BenchmarkItem, ListKind
 from discretion.errors import DiscretionError, Problem
+from discretion.textlines import ENCODINGS
 from discretion.yamlpos import YamlError, load_yaml
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -57,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", type=jobs_argument, default=1, metavar="N",
                        help="with --batch: decide on N processes (0: one per core; default 1); "
                             "same output, in the same order")
+    check.add_argument("--encoding", choices=ENCODINGS, default="auto",
+                       help="with --batch: the input's encoding (auto: UTF-8, else GB18030, "
+                            "decided by its first line that is not ASCII)")
     with_catalog(check)
     check.add_argument("--json", action="store_true", help="print the decision contract as JSON")
     check.add_argument("--format", choices=["text", "markdown", "json"], default=None,
@@ -195,8 +199,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return cmd_batch(args)
     if args.case is None:
         raise UsageError("check needs a CASE file (or - for stdin), or --batch CASES")
-    if args.out or args.resume or args.jobs != 1:
-        raise UsageError("--out, --resume and --jobs go with --batch")
+    if args.out or args.resume or args.jobs != 1 or args.encoding != "auto":
+        raise UsageError("--out, --resume, --jobs and --encoding go with --batch")
     fmt = "json" if args.json else (args.format or "text")
     value, name = read_case_document(args.case)
     with collector.paused():  # unpickling the catalog makes many objects and no garbage
@@ -319,12 +323,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from discretion.columns import check_header
     from discretion.engine.engine import Engine
     from discretion.parallel import jobs_for
-    from discretion.records import not_utf8, scan_records, text_input
+    from discretion.records import scan_records
+    from discretion.textlines import open_lines
 
     if args.batch != "-" and not Path(args.batch).is_file():
         raise UsageError(f"batch file {_not_a_file(args.batch)}: {args.batch}")
     if args.batch.lower().endswith(".csv"):  # a header no case can be read from stops here
-        check_header(args.batch)
+        check_header(args.batch, encoding=args.encoding)
     engine = Engine(_catalog(args.catalog))
     collector.freeze_loaded()
     try:
@@ -333,11 +338,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     progress = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
     try:
-        with text_input(args.batch) as handle:
-            stats = run_batch(engine, scan_records(handle, args.batch), out, skip=skip,
+        with open_lines(args.batch, args.encoding) as lines:
+            stats = run_batch(engine, scan_records(lines, args.batch), out, skip=skip,
                               progress=progress, jobs=jobs_for(args.jobs))
-    except UnicodeDecodeError as exc:
-        raise not_utf8(exc, args.batch) from None
     finally:
         if args.out not in (None, "-"):  # standard output stays open
             out.close()

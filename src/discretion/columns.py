@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from discretion.errors import DiscretionError, Problem
-from discretion.records import CASE_COLUMNS, not_utf8
+from discretion.records import CASE_COLUMNS
+from discretion.textlines import open_lines
 
 REQUIRED = ("party.kind", "occurred_on")  # every case has them (case.py)
 CITATION = ("citation.law", "citation.article")  # instead of item: both are needed
@@ -28,14 +29,12 @@ CLOSE = 0.85  # how alike a column and a field name must be to be taken for a mi
 DOCS = "docs/csv-columns.md"
 
 
-def read_header(path: str | Path) -> tuple[str, ...] | None:
-    """The header row of a CSV file, each name stripped of surrounding blanks (a UTF-8 BOM is
-    dropped); ``None`` for an empty file. Bytes that are not UTF-8 raise the input error."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            first = next(csv.reader(handle), None)
-    except UnicodeDecodeError as exc:
-        raise not_utf8(exc, str(path)) from None
+def read_header(path: str | Path, encoding: str = "auto") -> tuple[str, ...] | None:
+    """The header row of a CSV file, each name stripped of surrounding blanks (read as
+    :mod:`discretion.textlines` reads it: a UTF-8 BOM dropped, UTF-8 or GB18030, bytes of
+    neither raising the input error); ``None`` for an empty file."""
+    with open_lines(str(path), encoding) as lines:
+        first = next(csv.reader(lines), None)
     return None if first is None else tuple(name.strip() for name in first)
 
 
@@ -90,10 +89,10 @@ def header_problems(header: Sequence[str], file: str | None = None, *,
     return problems
 
 
-def check_header(path: str | Path, *, audit: bool = False) -> None:
+def check_header(path: str | Path, *, audit: bool = False, encoding: str = "auto") -> None:
     """Raise :class:`DiscretionError` listing every problem of the header of CSV file
     ``path`` (nothing for an empty file: it has no records)."""
-    header = read_header(path)
+    header = read_header(path, encoding)
     if header is None:
         return
     problems = header_problems(header, str(path), audit=audit)

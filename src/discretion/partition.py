@@ -43,12 +43,12 @@ def engine_for(catalog: str | Path | None = None) -> Engine:
     return engine
 
 
-def csv_header(path: str | Path, *, audit: bool = False) -> tuple[str, ...]:
+def csv_header(path: str | Path, *, audit: bool = False, encoding: str = "auto") -> tuple[str, ...]:
     """The header row of a CSV file (a UTF-8 BOM is dropped, names stripped of blanks), to pass
     to every part of it; checked first as the commands check it (:mod:`discretion.columns`,
     with ``audit`` for a decided-cases file): a header they refuse raises
     :class:`~discretion.errors.DiscretionError` listing its problems."""
-    header = read_header(path)
+    header = read_header(path, encoding)
     if header is None:
         raise ValueError(f"{path} is empty: a CSV input starts with its header row")
     problems = header_problems(header, str(path), audit=audit)

@@ -13,16 +13,14 @@ commands check the header first (:mod:`discretion.columns`, docs/csv-columns.md)
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from discretion import collector
 from discretion.case import named_item
-from discretion.errors import DiscretionError, Problem
 
 if TYPE_CHECKING:
     from discretion.engine.engine import Engine
@@ -193,12 +191,12 @@ def _csv_rows(reader: Any, header: tuple[str, ...], offset: int) -> Iterator[Csv
             yield CsvRow(offset + reader.line_num, header, cells, column)
 
 
-def read_jsonl(handle: IO[str]) -> Iterator[Record]:
+def read_jsonl(handle: Iterable[str]) -> Iterator[Record]:
     for record in scan_jsonl(handle):
         yield parse_json_line(record.line, record.text)
 
 
-def read_csv(handle: IO[str]) -> Iterator[Record]:
+def read_csv(handle: Iterable[str]) -> Iterator[Record]:
     for record in scan_csv(handle):
         yield parse_csv_row(record.line, record.header, record.cells)
 
@@ -274,12 +272,12 @@ def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     target[path[-1]] = value
 
 
-def open_records(handle: IO[str], name: str) -> Iterator[Record]:
+def open_records(handle: Iterable[str], name: str) -> Iterator[Record]:
     """Records of a ``.csv`` file, else JSON Lines."""
     return map(parsed, scan_records(handle, name))
 
 
-def scan_records(handle: IO[str], name: str) -> Iterator[JsonLine] | Iterator[CsvRow]:
+def scan_records(handle: Iterable[str], name: str) -> Iterator[JsonLine] | Iterator[CsvRow]:
     """The records of :func:`open_records`, read but not parsed: :func:`parsed` makes each a
     :class:`Record`. With ``--jobs N`` the workers parse them: a line of text travels to a
     worker far more cheaply than the parsed case (pickling nested dicts costs more than
@@ -287,18 +285,3 @@ def scan_records(handle: IO[str], name: str) -> Iterator[JsonLine] | Iterator[Cs
     if name.lower().endswith(".csv"):
         return scan_csv(handle)
     return scan_jsonl(handle)
-
-
-def not_utf8(exc: UnicodeDecodeError, path: str) -> DiscretionError:
-    """The error to raise when reading :func:`text_input` meets bytes that are not UTF-8."""
-    return DiscretionError(Problem(f"input is not UTF-8 text (byte {exc.start})", file=path,
-                                   hint="re-save the file as UTF-8"), "input")
-
-
-def text_input(path: str) -> IO[str]:
-    """Open an input for reading as UTF-8 (``-`` is standard input); BOM tolerated."""
-    import sys
-
-    if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict", newline="")
-    return open(path, encoding="utf-8-sig", newline="")
