@@ -17,8 +17,9 @@ def add_commands(sub: Any) -> None:
     audit = sub.add_parser(
         "audit", help="supervision audit (执法监督): re-decide decided cases and report deviations")
     audit.add_argument("decided", metavar="DECIDED",
-                       help="decided cases: CSV (.csv, with columns decided.outcome and "
-                            "decided.fine) or JSON Lines (with a \"decided\" object); - for stdin")
+                       help="decided cases: CSV (.csv) or an Excel workbook (.xlsx, its first "
+                            "sheet) with columns decided.outcome and decided.fine, or JSON Lines "
+                            "(with a \"decided\" object); - for stdin (JSON Lines)")
     audit.add_argument("--catalog", metavar="DIR",
                        help="catalog folder (default: the bundled lishui-2022)")
     audit.add_argument("--out", metavar="DEVIATIONS.csv",
@@ -71,9 +72,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from discretion.catalog.catalog import Catalog
     from discretion.columns import check_header
     from discretion.engine.engine import Engine
+    from discretion.inputs import input_kind, scanned_input
     from discretion.parallel import jobs_for
-    from discretion.records import scan_records
-    from discretion.textlines import open_lines
 
     if args.decided != "-" and not Path(args.decided).is_file():
         why = "is a folder, not a file" if Path(args.decided).is_dir() else "not found"
@@ -100,8 +100,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
             raise _usage("--records and --out are the same file")
         if not args.resume and records_path.exists() and records_path.stat().st_size > 0:
             raise _usage(f"{args.records} exists; pass --resume to continue it or remove it")
-    if args.decided.lower().endswith(".csv"):  # a header no record can be read from stops here
-        check_header(args.decided, audit=True, encoding=args.encoding)
+    if input_kind(args.decided) == "xlsx" and args.encoding != "auto":
+        raise _usage("--encoding is for text input: a workbook has none")
+    check_header(args.decided, audit=True, encoding=args.encoding)  # before anything is written
     auditor = Auditor(Engine(Catalog.load(args.catalog)))
     collector.freeze_loaded()
     progress = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
@@ -120,8 +121,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     records_out = (open(records_path, mode, encoding="utf-8", newline="")
                    if records_path is not None else None)
     try:
-        with open_lines(args.decided, args.encoding) as lines:
-            stats = run_audit(auditor, scan_records(lines, args.decided), out, progress=progress,
+        with scanned_input(args.decided, args.encoding) as records:
+            stats = run_audit(auditor, records, out, progress=progress,
                               records_out=records_out, skip=resumed.skip,
                               header=resumed.header, last_line=resumed.last_line,
                               jobs=jobs_for(args.jobs))

@@ -48,8 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("case", metavar="CASE", nargs="?",
                        help="case file (.yaml/.yml/.json) or - for stdin")
     check.add_argument("--batch", metavar="CASES",
-                       help="decide many cases: JSON Lines or CSV (.csv), or - for stdin; "
-                            "writes one JSON line per record")
+                       help="decide many cases: JSON Lines, CSV (.csv) or an Excel workbook "
+                            "(.xlsx, its first sheet), or - for stdin (JSON Lines); writes one "
+                            "JSON line per record")
     check.add_argument("--out", metavar="FILE", help="with --batch: write here (default stdout)")
     check.add_argument("--resume", action="store_true",
                        help="with --batch --out: continue an interrupted run")
@@ -322,14 +323,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from discretion.batch import output_for, run_batch
     from discretion.columns import check_header
     from discretion.engine.engine import Engine
+    from discretion.inputs import input_kind, scanned_input
     from discretion.parallel import jobs_for
-    from discretion.records import scan_records
-    from discretion.textlines import open_lines
 
     if args.batch != "-" and not Path(args.batch).is_file():
         raise UsageError(f"batch file {_not_a_file(args.batch)}: {args.batch}")
-    if args.batch.lower().endswith(".csv"):  # a header no case can be read from stops here
-        check_header(args.batch, encoding=args.encoding)
+    if input_kind(args.batch) == "xlsx" and args.encoding != "auto":
+        raise UsageError("--encoding is for text input: a workbook has none")
+    check_header(args.batch, encoding=args.encoding)  # a header no case can be read from stops here
     engine = Engine(_catalog(args.catalog))
     collector.freeze_loaded()
     try:
@@ -338,8 +339,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     progress = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
     try:
-        with open_lines(args.batch, args.encoding) as lines:
-            stats = run_batch(engine, scan_records(lines, args.batch), out, skip=skip,
+        with scanned_input(args.batch, args.encoding) as records:
+            stats = run_batch(engine, records, out, skip=skip,
                               progress=progress, jobs=jobs_for(args.jobs))
     finally:
         if args.out not in (None, "-"):  # standard output stays open

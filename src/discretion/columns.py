@@ -11,14 +11,12 @@ read the header first and stop, before writing anything, with every problem of i
 
 from __future__ import annotations
 
-import csv
 import difflib
 from collections.abc import Sequence
-from pathlib import Path
 
 from discretion.errors import DiscretionError, Problem
+from discretion.inputs import input_header
 from discretion.records import CASE_COLUMNS
-from discretion.textlines import open_lines
 
 REQUIRED = ("party.kind", "occurred_on")  # every case has them (case.py)
 CITATION = ("citation.law", "citation.article")  # instead of item: both are needed
@@ -27,15 +25,6 @@ PREFIXES = ("party.", "citation.")  # every column under these is meant as a cas
 SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars", "，": "full-width commas"}
 CLOSE = 0.85  # how alike a column and a field name must be to be taken for a misspelling
 DOCS = "docs/csv-columns.md"
-
-
-def read_header(path: str | Path, encoding: str = "auto") -> tuple[str, ...] | None:
-    """The header row of a CSV file, each name stripped of surrounding blanks (read as
-    :mod:`discretion.textlines` reads it: a UTF-8 BOM dropped, UTF-8 or GB18030, bytes of
-    neither raising the input error); ``None`` for an empty file."""
-    with open_lines(str(path), encoding) as lines:
-        first = next(csv.reader(lines), None)
-    return None if first is None else tuple(name.strip() for name in first)
 
 
 def header_problems(header: Sequence[str], file: str | None = None, *,
@@ -89,10 +78,11 @@ def header_problems(header: Sequence[str], file: str | None = None, *,
     return problems
 
 
-def check_header(path: str | Path, *, audit: bool = False, encoding: str = "auto") -> None:
-    """Raise :class:`DiscretionError` listing every problem of the header of CSV file
-    ``path`` (nothing for an empty file: it has no records)."""
-    header = read_header(path, encoding)
+def check_header(path: str, *, audit: bool = False, encoding: str = "auto") -> None:
+    """Raise :class:`DiscretionError` listing every problem of the header of input ``path``,
+    a CSV file or a workbook (nothing for JSON Lines, or an empty file: no header, no
+    records)."""
+    header = input_header(path, encoding)
     if header is None:
         return
     problems = header_problems(header, str(path), audit=audit)

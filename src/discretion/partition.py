@@ -24,9 +24,10 @@ from typing import IO
 from discretion.audit import CSV_HEADER, Auditor, AuditStats, run_audit
 from discretion.batch import run_batch
 from discretion.catalog.catalog import Catalog
-from discretion.columns import header_problems, read_header
+from discretion.columns import header_problems
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError
+from discretion.inputs import read_header
 from discretion.records import CsvRow, JsonLine, scan_csv_part, scan_jsonl
 
 _engines: dict[str | None, Engine] = {}

@@ -1,0 +1,88 @@
+"""Opening the input of ``check --batch`` and ``audit``: JSON Lines, CSV or an .xlsx workbook.
+
+The kind is read from the file's name (``.csv``; ``.xlsx``/``.xlsm``; anything else, and
+standard input, JSON Lines) and checked against the file's first bytes, so that a workbook
+saved under another name, an old-format ``.xls`` or an OpenDocument sheet is named as what it
+is, with the fix, rather than reported as text that is not UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from discretion.errors import DiscretionError, Problem
+from discretion.records import CsvRow, JsonLine, scan_csv, scan_jsonl
+from discretion.textlines import open_lines
+from discretion.workbook import SUFFIXES, workbook_header, workbook_records
+
+ZIP_MAGIC = b"PK\x03\x04"  # .xlsx, .ods: ZIP archives
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .et: the old compound-file format
+OTHER_SHEETS = {".xls": "an old-format Excel workbook (.xls)",
+                ".et": "a WPS spreadsheet (.et)",
+                ".ods": "an OpenDocument spreadsheet (.ods)",
+                ".numbers": "a Numbers spreadsheet"}
+
+
+def input_kind(path: str) -> str:
+    """``"jsonl"``, ``"csv"`` or ``"xlsx"``: how ``path`` is read. Raises
+    :class:`DiscretionError` for a spreadsheet that cannot be read as it is named."""
+    if path == "-":
+        return "jsonl"
+    suffix = Path(path).suffix.lower()
+    if suffix in OTHER_SHEETS:
+        raise _refused(path, f"the file is {OTHER_SHEETS[suffix]}, which is not read directly",
+                       "save it as .xlsx, or as CSV (UTF-8)")
+    with open(path, "rb") as handle:
+        start = handle.read(len(OLE_MAGIC))
+    if suffix in SUFFIXES:
+        if not start.startswith(ZIP_MAGIC):
+            raise _refused(path, "the file is named as an .xlsx workbook but is not one",
+                           "if it is CSV text, name it .csv; else save it again as .xlsx")
+        return "xlsx"
+    if start.startswith(ZIP_MAGIC):
+        raise _refused(path, "the file is a ZIP archive, such as an .xlsx workbook, not text",
+                       "if it is an Excel workbook, name it .xlsx; or save it as CSV (UTF-8)")
+    if start.startswith(OLE_MAGIC):
+        raise _refused(path, "the file is an old-format Excel (.xls) or WPS workbook, not text",
+                       "save it as .xlsx, or as CSV (UTF-8)")
+    return "csv" if suffix == ".csv" else "jsonl"
+
+
+@contextmanager
+def scanned_input(path: str, encoding: str = "auto") -> Iterator[Iterator[JsonLine] | Iterator[CsvRow]]:
+    """The records of input ``path``, read but not parsed (see :func:`records.parsed`):
+    JSON lines, or CSV rows of a CSV file or of a workbook's first sheet."""
+    kind = input_kind(path)
+    if kind == "xlsx":
+        with workbook_records(path) as rows:
+            yield rows
+        return
+    with open_lines(path, encoding) as lines:
+        yield scan_csv(lines) if kind == "csv" else scan_jsonl(lines)
+
+
+def input_header(path: str, encoding: str = "auto") -> tuple[str, ...] | None:
+    """The header row of a CSV or workbook input (names stripped of blanks); ``None`` for JSON
+    Lines, which have none, and for an empty file."""
+    kind = input_kind(path)
+    if kind == "xlsx":
+        return workbook_header(path)
+    if kind == "csv":
+        return read_header(path, encoding)
+    return None
+
+
+def read_header(path: str | Path, encoding: str = "auto") -> tuple[str, ...] | None:
+    """The header row of a CSV file, each name stripped of surrounding blanks (read as
+    :mod:`discretion.textlines` reads it: a UTF-8 BOM dropped, UTF-8 or GB18030, bytes of
+    neither raising the input error); ``None`` for an empty file."""
+    with open_lines(str(path), encoding) as lines:
+        first = next(csv.reader(lines), None)
+    return None if first is None else tuple(name.strip() for name in first)
+
+
+def _refused(path: str, message: str, hint: str) -> DiscretionError:
+    return DiscretionError(Problem(message, file=path, hint=hint), "input")

@@ -1,0 +1,152 @@
+"""Batch and audit inputs as .xlsx workbooks, and inputs refused for what they are
+(discretion.workbook, discretion.inputs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from discretion.cli import main
+from discretion.workbook import cell_text
+
+HEADER = ["reference", "item", "party.kind", "party.age", "occurred_on", "decided_on",
+          "first_offense", "harm", "correction", "facts.item_count", "decided.outcome",
+          "decided.fine", "备注"]
+TEXT_ROWS = [
+    ["A1", "LS-SRHJ-0001", "individual", "35", "2022-03-01", "2022-05-01", "true", "minor",
+     "overdue", "5", "penalized", "500.5", "甲"],
+    ["A2", "LS-SRHJ-0001", "organization", "", "2022-03-01", "2022-05-01", "false", "none",
+     "in_time", "1", "penalized", "200", ""],
+    ["A3", "LS-SRHJ-0001", "individual", "abc", "2022-03-01", "2022-05-01", "", "minor",
+     "overdue", "5", "not_penalized", "", "bad age"],
+    ["A4", "LS-SRHJ-0001", "individual", "16", "2022-03-01", "2022-05-01", "是", "minor",
+     "overdue", "", "penalized", "1,200", ""],
+]
+# the same rows as a spreadsheet holds them when typed: numbers, dates, booleans
+TYPED_ROWS: list[list[Any]] = [
+    ["A1", "LS-SRHJ-0001", "individual", 35, dt.date(2022, 3, 1), dt.datetime(2022, 5, 1), True,
+     "minor", "overdue", 5, "penalized", 500.5, "甲"],
+    ["A2", "LS-SRHJ-0001", "organization", None, dt.date(2022, 3, 1), dt.date(2022, 5, 1), False,
+     "none", "in_time", 1.0, "penalized", 200, None],
+    TEXT_ROWS[2],
+    ["A4", "LS-SRHJ-0001", "individual", 16, "2022-03-01", "2022-05-01", "是", "minor",
+     "overdue", None, "penalized", "1,200", None],
+]
+
+
+def workbook(path: Path, rows: list[list[Any]], header: list[str] = HEADER,
+             blank_after: int | None = None) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for number, row in enumerate(rows):
+        sheet.append(row)
+        if number == blank_after:
+            sheet.append([])
+    book.save(path)
+    return path
+
+
+def csv_file(path: Path, rows: list[list[str]], blank_after: int | None = None) -> Path:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(HEADER)
+        for number, row in enumerate(rows):
+            writer.writerow(row)
+            if number == blank_after:
+                handle.write("\n")
+    return path
+
+
+def run(*args: str) -> int:
+    return main([*args, "--progress", "off"])
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_float_cell_reads_as_its_shortest_decimal_never_in_exponent_form(value: float) -> None:
+    text = cell_text(value)
+    assert "e" not in text.lower()
+    assert Decimal(text) == Decimal(repr(value))
+
+
+def test_cells_read_as_a_csv_export_writes_them() -> None:
+    assert [cell_text(v) for v in (None, True, False, 35, 35.0, 1200.1, 1e20, 1e-7)] == \
+        ["", "true", "false", "35", "35", "1200.1", "100000000000000000000", "0.0000001"]
+    assert cell_text(dt.datetime(2022, 3, 1)) == "2022-03-01"
+    assert cell_text(dt.datetime(2022, 3, 1, 8, 30)) == "2022-03-01T08:30:00"
+    assert cell_text(dt.date(2022, 3, 1)) == "2022-03-01"
+
+
+@pytest.mark.parametrize("rows", [TEXT_ROWS, TYPED_ROWS], ids=["text cells", "typed cells"])
+def test_a_workbook_gives_the_outputs_of_the_same_csv(tmp_path: Path, rows: list[list[Any]]) -> None:
+    book = workbook(tmp_path / "cases.xlsx", rows, blank_after=1)
+    text = csv_file(tmp_path / "cases.csv", TEXT_ROWS, blank_after=1)
+    outputs: dict[str, list[bytes]] = {}
+    for source in (book, text):
+        decided, audited = tmp_path / f"{source.suffix}.jsonl", tmp_path / f"{source.suffix}-dev.csv"
+        assert run("check", "--batch", str(source), "--out", str(decided)) == 1  # A3 is invalid
+        assert run("audit", str(source), "--out", str(audited)) == 1
+        outputs[source.suffix] = [decided.read_bytes(), audited.read_bytes()]
+    assert outputs[".xlsx"] == outputs[".csv"]
+    lines = outputs[".csv"][0].decode("utf-8").splitlines()
+    assert [line[:9] for line in lines] == ['{"line":2', '{"line":3', '{"line":5', '{"line":6']
+    assert b"party.age" in outputs[".csv"][0]  # A3's bad age, reported at its row
+
+
+def test_a_workbook_on_two_processes_gives_the_same_output(tmp_path: Path) -> None:
+    book = workbook(tmp_path / "cases.xlsx", TYPED_ROWS * 30)
+    outs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"dev{jobs}.csv"
+        run("audit", str(book), "--out", str(out), "--jobs", jobs)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] and outs[0].count(b"\n") > 30
+
+
+def test_a_workbook_header_is_checked_like_a_csv_header(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    header = [("occured_on" if name == "occurred_on" else name) for name in HEADER]
+    book = workbook(tmp_path / "cases.xlsx", TEXT_ROWS, header=header)
+    out = tmp_path / "out.jsonl"
+    assert run("check", "--batch", str(book), "--out", str(out)) == 1
+    assert "did you mean 'occurred_on'" in capsys.readouterr().err and not out.exists()
+    empty = tmp_path / "empty.xlsx"
+    openpyxl.Workbook().save(empty)
+    assert run("audit", str(empty)) == 0
+    assert "0 records" in capsys.readouterr().err
+
+
+def test_files_that_are_not_what_they_are_named_are_refused_with_the_fix(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = workbook(tmp_path / "cases.xlsx", TEXT_ROWS)
+    cases = {
+        "zip.csv": (book.read_bytes(), "name it .xlsx"),
+        "zip.jsonl": (book.read_bytes(), "name it .xlsx"),
+        "text.xlsx": (b"reference,item\n", "name it .csv"),
+        "old.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "save it as .xlsx"),
+        "old.csv": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "save it as .xlsx"),
+        "sheet.ods": (book.read_bytes(), "save it as .xlsx"),
+        "damaged.xlsx": (b"PK\x03\x04" + bytes(100), "save it again as .xlsx"),
+    }
+    for name, (content, fix) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        for command in (["check", "--batch", str(path)], ["audit", str(path)]):
+            assert run(*command) == 1, name
+            err = capsys.readouterr().err
+            assert str(path) in err and fix in err and "Traceback" not in err, (name, err)
+
+
+def test_encoding_is_refused_for_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = workbook(tmp_path / "cases.xlsx", TEXT_ROWS)
+    assert run("audit", str(book), "--encoding", "gb18030") == 2
+    assert "a workbook has none" in capsys.readouterr().err
