@@ -36,6 +36,7 @@ Tri = bool | _Unknown
 
 def evaluate(expr: Expr, env: Mapping[str, Value | int | None]) -> Tri:
     """Evaluate ``expr`` over ``env``; absent or ``None`` names are UNKNOWN."""
+    value: Value | _Unknown  # a fact's value in one case, a sub-condition's Tri in another
     match expr:
         case Const(value=value):
             return value
@@ -58,8 +59,8 @@ def evaluate(expr: Expr, env: Mapping[str, Value | int | None]) -> Tri:
             return inner if inner is UNKNOWN else not inner
         case And(operands=ops):
             result: Tri = True
-            for op in ops:
-                value = evaluate(op, env)
+            for operand in ops:
+                value = evaluate(operand, env)
                 if value is False:
                     return False
                 if value is UNKNOWN:
@@ -67,8 +68,8 @@ def evaluate(expr: Expr, env: Mapping[str, Value | int | None]) -> Tri:
             return result
         case Or(operands=ops):
             result = False
-            for op in ops:
-                value = evaluate(op, env)
+            for operand in ops:
+                value = evaluate(operand, env)
                 if value is True:
                     return True
                 if value is UNKNOWN:
@@ -77,7 +78,7 @@ def evaluate(expr: Expr, env: Mapping[str, Value | int | None]) -> Tri:
     raise TypeError(f"not a condition node: {expr!r}")
 
 
-def _get(env: Mapping[str, Value | int | None], name: str) -> object:
+def _get(env: Mapping[str, Value | int | None], name: str) -> Value | _Unknown:
     value = env.get(name)
     if value is None:
         return UNKNOWN

@@ -104,8 +104,8 @@ def _check(expr: Expr, vocab: Vocabulary, out: list[TypeProblem]) -> None:
         case Not(operand=operand):
             _check(operand, vocab, out)
         case And(operands=ops) | Or(operands=ops):
-            for op in ops:
-                _check(op, vocab, out)
+            for operand in ops:
+                _check(operand, vocab, out)
         case Const():
             return
 
