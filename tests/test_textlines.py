@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from discretion import DiscretionError
 from discretion.cli import main
-from discretion.textlines import decoded_lines
+from discretion.textlines import decoded_lines, raw_lines
 
 HEADER = "reference,item,party.kind,party.age,occurred_on,decided_on,first_offense,harm,correction,facts.item_count,备注"
 ROWS = [f"案{n},LS-SRHJ-0001,individual,{20 + n},2022-03-01,2022-05-01,{'是' if n % 2 else '否'},minor,"
@@ -31,6 +31,27 @@ def test_lines_decode_to_the_text_written(texts: list[str], end: str, encoding: 
     assert list(decoded_lines(raw, "x", encoding)) == lines
     if encoding == "utf-8":  # auto reads UTF-8 whatever the text
         assert list(decoded_lines(raw, "x")) == lines
+
+
+@given(st.binary(max_size=60).map(lambda b: b.replace(b"\x00", b"\r").replace(b"\x01", b"\n")),
+       st.integers(1, 9))
+def test_raw_lines_split_at_every_line_end_whatever_the_chunks(data: bytes, size: int) -> None:
+    import io
+
+    assert list(raw_lines(io.BytesIO(data), size)) == data.splitlines(keepends=True)
+
+
+def test_lines_ended_by_a_lone_carriage_return_are_lines(tmp_path: Path) -> None:
+    text = "\n".join([HEADER, *ROWS]) + "\n"
+    outputs = []
+    for number, end in enumerate(("\n", "\r", "\r\n")):
+        source = tmp_path / f"cases{number}.csv"
+        source.write_bytes(text.replace("\n", end).encode("utf-8"))
+        out = tmp_path / f"out{number}.jsonl"
+        assert main(["check", "--batch", str(source), "--out", str(out), "--progress", "off"]) == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(outputs[0].splitlines()) == len(ROWS)
 
 
 def test_auto_reads_gb18030_chinese_text_and_drops_a_utf8_bom() -> None:

@@ -2,10 +2,10 @@
 
 Case-handling systems in China often export CSV from spreadsheet programs that save it in
 GB18030 (GBK), while JSON Lines are UTF-8. ``check --batch`` and ``audit`` read either: the
-bytes are split at newlines and each line is decoded on its own, so a byte that fits neither
+bytes are split at line ends and each line is decoded on its own, so a byte that fits neither
 encoding is reported with the number of its line (a text stream can only say where it was in
-the chunk it was decoding). Neither encoding uses the newline byte inside a character, so
-splitting before decoding is exact.
+the chunk it was decoding). Neither encoding uses the bytes of ``\n`` or ``\r`` inside a
+character, so splitting before decoding is exact.
 
 With ``encoding="auto"`` the first line holding a non-ASCII byte decides: UTF-8 if it decodes
 as UTF-8 (a UTF-8 byte-order mark decides at once), else GB18030; every later line must then
@@ -19,10 +19,12 @@ import codecs
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import BinaryIO
 
 from discretion.errors import DiscretionError, Problem
 
 ENCODINGS = ("auto", "utf-8", "gb18030")
+CHUNK = 1 << 16  # bytes read at a time
 NAMES = {"utf-8": "UTF-8", "gb18030": "GB18030"}
 
 
@@ -62,10 +64,27 @@ def decoded_lines(raw: Iterable[bytes], file: str, encoding: str = "auto") -> It
 def open_lines(path: str, encoding: str = "auto") -> Iterator[Iterator[str]]:
     """The lines of file ``path`` (``-``: standard input) as text (:func:`decoded_lines`)."""
     if path == "-":
-        yield decoded_lines(sys.stdin.buffer, "<stdin>", encoding)
+        yield decoded_lines(raw_lines(sys.stdin.buffer), "<stdin>", encoding)
         return
     with open(path, "rb") as handle:
-        yield decoded_lines(handle, path, encoding)
+        yield decoded_lines(raw_lines(handle), path, encoding)
+
+
+def raw_lines(handle: BinaryIO, size: int = CHUNK) -> Iterator[bytes]:
+    """The lines of a binary stream, each with its end: ``\n``, ``\r\n`` or a lone ``\r``
+    (files saved as "CSV (Macintosh)" end lines so), as a text stream in universal-newline
+    mode splits them. Read ``size`` bytes at a time, whatever is available."""
+    read = getattr(handle, "read1", handle.read)
+    pending = b""
+    while chunk := read(size):
+        lines = (pending + chunk).splitlines(keepends=True)
+        pending = lines.pop()
+        if pending.endswith(b"\n"):  # complete; a "\r" may still be followed by "\n"
+            lines.append(pending)
+            pending = b""
+        yield from lines
+    if pending:
+        yield pending
 
 
 def _not_text(exc: UnicodeDecodeError, line: bytes, number: int, file: str,
