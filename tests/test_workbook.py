@@ -136,6 +136,8 @@ def test_files_that_are_not_what_they_are_named_are_refused_with_the_fix(
         "old.csv": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "save it as .xlsx"),
         "sheet.ods": (book.read_bytes(), "save it as .xlsx"),
         "damaged.xlsx": (b"PK\x03\x04" + bytes(100), "save it again as .xlsx"),
+        "utf16.csv": ("reference,item\n".encode("utf-16"), "save it as UTF-8"),
+        "utf16.jsonl": (b"\xfe\xff" + '{"item": "x"}\n'.encode("utf-16-be"), "save it as UTF-8"),
     }
     for name, (content, fix) in cases.items():
         path = tmp_path / name

@@ -2,8 +2,8 @@
 
 The kind is read from the file's name (``.csv``; ``.xlsx``/``.xlsm``; anything else, and
 standard input, JSON Lines) and checked against the file's first bytes, so that a workbook
-saved under another name, an old-format ``.xls`` or an OpenDocument sheet is named as what it
-is, with the fix, rather than reported as text that is not UTF-8.
+saved under another name, an old-format ``.xls``, an OpenDocument sheet or UTF-16 text is
+named as what it is, with the fix, rather than reported as text that is not UTF-8.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from discretion.workbook import SUFFIXES, workbook_header, workbook_records
 
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx, .ods: ZIP archives
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .et: the old compound-file format
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")  # Windows "Unicode" text
 OTHER_SHEETS = {".xls": "an old-format Excel workbook (.xls)",
                 ".et": "a WPS spreadsheet (.et)",
                 ".ods": "an OpenDocument spreadsheet (.ods)",
@@ -48,6 +49,9 @@ def input_kind(path: str) -> str:
     if start.startswith(OLE_MAGIC):
         raise _refused(path, "the file is an old-format Excel (.xls) or WPS workbook, not text",
                        "save it as .xlsx, or as CSV (UTF-8)")
+    if start.startswith(UTF16_MARKS):
+        raise _refused(path, "the file is UTF-16 text (it starts with a UTF-16 byte-order mark)",
+                       "save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)")
     return "csv" if suffix == ".csv" else "jsonl"
 
 
