@@ -136,7 +136,7 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         """The decision as JSON-compatible Python data."""
-        return _adapter().dump_python(self, mode="json")  # type: ignore[no-any-return]
+        return _adapter().dump_python(self, mode="json")
 
 
 DECISION_KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Decision))

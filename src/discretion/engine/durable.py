@@ -195,7 +195,7 @@ def _rule_of(message: str) -> str:
     """The rule named by a pending action, ``{"<rule>": {...what it matched...}}``: its first
     key, read without decoding the matched fact."""
     if message.startswith('{"'):
-        return _scanstring(message, 2)[0]  # type: ignore[no-any-return]
+        return _scanstring(message, 2)[0]
     return next(iter(json.loads(message)))
 
 

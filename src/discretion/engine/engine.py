@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -56,6 +56,7 @@ from discretion.decision import (
     MissingFact,
     Money,
     NeedsFacts,
+    Outcome,
     Procedure,
     SanctionOut,
     TierOut,
@@ -112,7 +113,7 @@ class _Draft:
                  "statutory", "tier", "tiers_possible", "trace")
 
     def __init__(self) -> None:
-        self.outcome: str | None = None
+        self.outcome: Outcome | None = None
         self.mandatory: bool | None = None
         self.grounds: list[Ground] = []
         self.tier: TierOut | None = None
@@ -398,7 +399,7 @@ class Engine:
                 shared = (item.id, frozenset(fired))
                 found = self._outcomes.get(shared)
                 if found is None:
-                    values = {name: name in fired for name in rules}
+                    values: dict[str, Tri] = {name: name in fired for name in rules}
                     step = TraceStep(rule="rules", detail="情形评估（durable-rules）：" + (
                         "、".join(sorted(n for n, v in values.items() if v)) or "无规则命中"))
                     found = self._outcomes[shared] = [values, step, None]
@@ -743,7 +744,7 @@ class Engine:
             elif sanction.kind is SanctionKind.confiscate_income:
                 continue  # Art. 28 below
             elif tier is None or sanction.kind in tier.sanctions or sanction.mode is Mode.shall:
-                key = ("sanction", party, serious, number)
+                key: tuple[object, ...] = ("sanction", party, serious, number)
                 out = plan.memo.get(key)  # type: ignore[assignment]
                 if out is None:
                     out = plan.memo[key] = self._sanction_out(sanction, item, env, None)
@@ -802,13 +803,14 @@ class Engine:
                 assert result.range is not None
                 cached = (bounds, (result.range.high, *_fine_out(sanction, result)))
             plan.memo[key] = cached
-        bounds, fixed = cached  # type: ignore[misc]
+        fixed: tuple[Decimal, SanctionOut, TraceStep] | None
+        bounds, fixed = cached  # type: ignore[misc]  # the memo's value under this key
         if fixed is not None:
             draft.max_fine = fixed[0]
             if draft.tiers_possible:
                 return None
             draft.trace.append(fixed[2])
-            return fixed[1]  # type: ignore[no-any-return]
+            return fixed[1]
         result = to_yuan(sanction, bounds, env.values, env.labels)
         if result.range is None:
             assert result.missing is not None
@@ -887,7 +889,7 @@ class Engine:
     # --- several items (Art. 29) ---------------------------------------------------------
 
     def _decide_several(self, case: Case, items: list[BenchmarkItem], envs: list[Env],
-                        choices: list[VersionChoice]) -> Decision:
+                        choices: list[VersionChoice | None]) -> Decision:
         drafts = [self._decide(case, self._plan(item), env, choice)
                   for item, env, choice in zip(items, envs, choices, strict=True)]
         party = case.party.kind.value
@@ -898,7 +900,7 @@ class Engine:
                 else Decimal(0)
 
         ranked = sorted(range(len(items)), key=lambda i: (
-            drafts[i].max_fine if drafts[i].max_fine is not None else top(items[i])), reverse=True)
+            fine if (fine := drafts[i].max_fine) is not None else top(items[i])), reverse=True)
         chosen = ranked[0]
         draft = drafts[chosen]
         others = [items[i].id for i in ranked[1:]]
@@ -920,9 +922,10 @@ class Engine:
                                tiers=draft.tiers_possible,
                                range=Money(**draft.range_possible.as_dict()) if draft.range_possible else None)
         item = plan.item
-        follow = []
+        follow: list[FollowUpOut] = []
         for code in draft.follow_up:
-            out = plan.memo.get(("follow", code))
+            # the memo holds a FollowUpOut under this key
+            out: FollowUpOut | None = plan.memo.get(("follow", code))  # type: ignore[assignment]
             if out is None:
                 out = plan.memo[("follow", code)] = FollowUpOut(code=code, text=_follow_text(code, item))
             follow.append(out)
@@ -960,7 +963,8 @@ def _direction(grounds: list[law.Ground], draft: _Draft) -> str | None:
     down = [g for g in grounds if g.kind in ("lighter", "lighter_or_mitigated", "mitigated")]
     up = [g for g in grounds if g.kind == "heavier"]
     for ground in grounds:
-        kind = "heavier" if ground.kind == "heavier" else \
+        kind: Literal["lighter", "mitigated", "heavier"] = \
+            "heavier" if ground.kind == "heavier" else \
             ("mitigated" if ground.kind == "mitigated" else "lighter")
         draft.adjustments.append(Adjustment(kind=kind, mandatory=ground.mandatory, basis=ground.citation,
                                             reason=ground.reason))
@@ -995,7 +999,7 @@ def parse_case(case: Case | Mapping[str, Any]) -> Case:
         raise CaseError(Problem(f"a case is a mapping of fields, got {type(case).__name__}",
                                 expected="an object such as {item: ..., party: {...}, occurred_on: ...}"))
     try:  # a dict as it is (pydantic only reads it); any other mapping as a dict
-        return _validate_case(case if type(case) is dict else dict(case))  # type: ignore[no-any-return]
+        return _validate_case(case if type(case) is dict else dict(case))
     except ValidationError as exc:
         raise CaseError(case_problems(exc)) from None
 
