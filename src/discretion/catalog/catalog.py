@@ -234,7 +234,9 @@ class Catalog:
         """Ids whose title, clause, law or id contains ``text`` (all words must match)."""
         words = [normalize_law_name(w) for w in text.split() if w]
         hits: list[str] = []
-        for item_id, entry in (*self.benchmarks.items(), *self.lists.items()):
+        entries: tuple[tuple[str, BenchmarkItem | ListItem], ...] = (
+            *self.benchmarks.items(), *self.lists.items())
+        for item_id, entry in entries:
             hay = " ".join([item_id, entry.title,
                             getattr(entry, "clause", "") or "",
                             getattr(entry, "conditions_text", "") or "",

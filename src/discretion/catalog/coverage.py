@@ -10,19 +10,19 @@ declares a priority") and by the coverage report.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 from discretion.catalog.catalog import OTHERWISE, Catalog
 from discretion.catalog.models import BenchmarkItem
 from discretion.catalog.vocabulary import item_facts, vocabulary_for
-from discretion.conditions.ast import Compare, Expr, InList, Literal, names_in
+from discretion.conditions.ast import Compare, Expr, InList, Literal, Value, names_in
 from discretion.conditions.interpret import evaluate
 
 MAX_PROBES = 20_000
 
 
-def _literals(expr: Expr) -> Iterator[tuple[str, object]]:
+def _literals(expr: Expr) -> Iterator[tuple[str, Value]]:
     stack: list[object] = [expr]
     while stack:
         node = stack.pop()
@@ -42,24 +42,24 @@ def _literals(expr: Expr) -> Iterator[tuple[str, object]]:
                     stack.append(child)
 
 
-def candidate_values(catalog: Catalog, item: BenchmarkItem) -> dict[str, list[object]]:
+def candidate_values(catalog: Catalog, item: BenchmarkItem) -> dict[str, list[Value]]:
     """For each name the item's conditions read, the values worth trying."""
     conds = catalog.conditions[item.id]
     exprs = [c for c in conds.tiers if c is not None and c != OTHERWISE]
     exprs += [e for _, e in conds.lists] + ([conds.serious] if conds.serious else [])
     vocab = vocabulary_for(item, catalog.manifest).names
     integers = {name for name, decl in item_facts(item).items() if decl.type == "integer"}
-    values: dict[str, list[object]] = {}
+    values: dict[str, list[Value]] = {}
     for expr in exprs:
         assert not isinstance(expr, str)
-        for name in names_in(expr):
-            ftype = vocab[name.name]
+        for node in names_in(expr):
+            ftype = vocab[node.name]
             if ftype.kind == "boolean":
-                values[name.name] = [False, True]
+                values[node.name] = [False, True]
             elif ftype.kind == "enum":
-                values[name.name] = list(ftype.values)
+                values[node.name] = list(ftype.values)
             else:
-                values.setdefault(name.name, [Decimal(0)])
+                values.setdefault(node.name, [Decimal(0)])
         for name, literal in _literals(expr):
             if isinstance(literal, Decimal):
                 bucket = values.setdefault(name, [Decimal(0)])
@@ -76,7 +76,7 @@ def candidate_values(catalog: Catalog, item: BenchmarkItem) -> dict[str, list[ob
     return values
 
 
-def probe_envs(catalog: Catalog, item: BenchmarkItem) -> Iterator[dict[str, object]]:
+def probe_envs(catalog: Catalog, item: BenchmarkItem) -> Iterator[dict[str, Value]]:
     values = candidate_values(catalog, item)
     names = sorted(values)
     for count, combo in enumerate(itertools.product(*(values[n] for n in names))):
@@ -85,8 +85,8 @@ def probe_envs(catalog: Catalog, item: BenchmarkItem) -> Iterator[dict[str, obje
         yield dict(zip(names, combo, strict=True))
 
 
-def selected_tiers(catalog: Catalog, item: BenchmarkItem, env: dict[str, object],
-                   uses: str) -> list[int]:
+def selected_tiers(catalog: Catalog, item: BenchmarkItem,
+                   env: Mapping[str, Value | int | None], uses: str) -> list[int]:
     """Indexes of the non-``otherwise`` tiers of ``uses`` that hold in ``env``."""
     conds = catalog.conditions[item.id].tiers
     return [i for i, tier in enumerate(item.tiers)

@@ -191,9 +191,11 @@ def _load_items(col: _Collector, root: Path) -> tuple[dict[str, BenchmarkItem], 
     lists: dict[str, ListItem] = {}
     sources: dict[str, Source] = {}
     docs: ItemDocs = {}
-    files = [(p, None) for p in sorted((root / "benchmarks").glob("*.yaml"))]
-    for kind in ListKind:
-        files += [(p, kind) for p in sorted((root / "lists" / kind.value).glob("*.yaml"))]
+    # (file, the list kind of its folder; None for benchmarks)
+    files: list[tuple[Path, ListKind | None]] = [
+        (p, None) for p in sorted((root / "benchmarks").glob("*.yaml"))]
+    for list_kind in ListKind:
+        files += [(p, list_kind) for p in sorted((root / "lists" / list_kind.value).glob("*.yaml"))]
     extra = sorted((root / "lists").glob("*")) if (root / "lists").is_dir() else []
     for folder in extra:
         if folder.is_dir() and folder.name not in {k.value for k in ListKind}:

@@ -56,8 +56,8 @@ def coverage_markdown(catalog: Catalog) -> str:
     lines += ["", "## 法规 · Statutes by field", ""]
     for code, field in catalog.fields.items():
         per_law = Counter(_law(item.provenance.file) for item in catalog.items_in_field(code))
-        laws = "；".join(f"{law}（{n}）" for law, n in sorted(per_law.items()))
-        lines.append(f"- **{field.name}** ({code}): {laws or '—'}")
+        statutes = "；".join(f"{law}（{n}）" for law, n in sorted(per_law.items()))
+        lines.append(f"- **{field.name}** ({code}): {statutes or '—'}")
     lines += ["", "法规数 = statute files cited; 档次 = tiers; 有计量事实 = items with an item-specific "
               "measure fact; 五年时效 = items marked for Art. 36's five-year period; 多版本 = items "
               "that supersede an earlier version (Art. 37). Tier circumstances are reference "
