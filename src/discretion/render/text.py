@@ -103,8 +103,9 @@ def decision_text(decision: Decision, markdown: bool = False) -> str:
         ref = f"（{cite(step.citation)}）" if step.citation else ""
         lines.append(f"{b}{number}. {step.detail}{ref}")
     lines.append("")
-    lines.append(f"裁量基准：{decision.catalog.jurisdiction} {decision.catalog.version}"
-                 f"（sha256 {decision.catalog.sha256[:12]}）")
+    catalog = decision.catalog
+    assert catalog is not None  # the engine names its catalog in every decision
+    lines.append(f"裁量基准：{catalog.jurisdiction} {catalog.version}（sha256 {catalog.sha256[:12]}）")
     return "\n".join(lines)
 
 

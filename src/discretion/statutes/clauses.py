@@ -509,7 +509,7 @@ class _ClauseParser:
         for previous in reversed(self.found):
             if previous.kind is SanctionKind.fine and previous.base is not None \
                     and previous.scope == record.scope and previous.serious == record.serious:
-                if record.base or record.per:
+                if record.base or record.per or record.max is None:
                     return False
                 try:
                     previous.fallback = FineRange(min=record.min or Decimal(0), max=record.max)
@@ -576,12 +576,12 @@ class _ClauseParser:
         by_scope: dict[int, list[_Found]] = {}
         for found in self.found:
             by_scope.setdefault(found.scope, []).append(found)
-        for scope_index, found in sorted(by_scope.items()):
+        for scope_index, in_scope in sorted(by_scope.items()):
             scope = self.scopes[scope_index]
-            subjects = list(dict.fromkeys(f.subject for f in found if f.subject is not None))
-            shared = [f for f in found if f.subject is None]
+            subjects = list(dict.fromkeys(f.subject for f in in_scope if f.subject is not None))
+            shared = [f for f in in_scope if f.subject is None]
             groups: list[tuple[str | None, list[_Found]]]
-            own = {s: [f for f in found if f.subject == s] for s in subjects}
+            own = {s: [f for f in in_scope if f.subject == s] for s in subjects}
             if not subjects:
                 groups = [(None, shared)]
             elif not any(f.kind is SanctionKind.fine for f in shared):
