@@ -18,7 +18,7 @@ import yaml
 from discretion.errors import Problem
 
 try:  # the C loader is much faster; fall back to the pure-Python one
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
@@ -189,7 +189,7 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node, path: PathKey) -> Any:
         try:
-            return self.loader.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+            return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             mark = exc.problem_mark or node.start_mark
             self.problems.append(Problem(f"bad value: {exc.problem}", file=self.doc.file,

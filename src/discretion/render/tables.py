@@ -37,6 +37,7 @@ from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import (
     LIST_LABELS,
     SANCTION_LABELS,
+    Band,
     BenchmarkItem,
     Citation,
     FactDecl,
@@ -434,7 +435,7 @@ def _index_page(catalog: Catalog, ext: str) -> Page:
     page.h2("裁量档次划分（政策）", "policy")
     page.table(["档次", "占法定幅度（自最低额起）"], [
         [band_name(band), f"{_num(policy.bands.get(band)[0] * 100)}%–{_num(policy.bands.get(band)[1] * 100)}%"]
-        for band in ("lighter", "ordinary", "heavier")])  # type: ignore[arg-type]
+        for band in (Band.lighter, Band.ordinary, Band.heavier)])
     page.dl([("边界取整", f"{_num(policy.rounding)}元"),
              ("减轻处罚下限", f"法定最低额的{_num(policy.mitigation_floor * 100)}%"),
              ("简易程序罚款上限（第五十一条）",
