@@ -26,12 +26,24 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError, Problem
 from discretion.parallel import map_ordered, worker_engine
 from discretion.records import Record, Unparsed, map_by_item, parsed, ruleset_key
+
+
+class ByteSink(Protocol):
+    """Where a batch's JSON Lines go: a binary file, standard output's buffer, or a
+    :class:`_TextSink` onto a text-only standard output (not an ``IO[bytes]`` to the type
+    checker, though a binary stream all the same)."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -77,7 +89,7 @@ def completed_lines(path: Path) -> int:
     return data[:end].count(b"\n")
 
 
-def run_batch(engine: Engine, records: Iterable[Unparsed], out: IO[bytes], *, skip: int = 0,
+def run_batch(engine: Engine, records: Iterable[Unparsed], out: ByteSink, *, skip: int = 0,
               progress: bool = False, total: int | None = None, jobs: int = 1) -> BatchStats:
     """Decide ``records`` into ``out`` (JSON Lines, a binary stream), skipping the first
     ``skip`` records, on ``jobs`` processes (1: this one)."""
@@ -133,7 +145,7 @@ class _TextSink(io.RawIOBase):
         self._text.flush()
 
 
-def output_for(path: str | None, resume: bool) -> tuple[IO[bytes], int]:
+def output_for(path: str | None, resume: bool) -> tuple[ByteSink, int]:
     """The output stream (binary: standard output's buffer for ``-``) and how many input
     records to skip (``--resume``)."""
     if path is None or path == "-":

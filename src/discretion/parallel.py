@@ -104,14 +104,14 @@ def map_ordered(engine: Engine, work: Callable[[list[T]], list[R]], items: Itera
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
     folder = engine.catalog.root
+    catalog_dir = str(folder) if folder else None
     _inherited = engine
     pending: deque[tuple[list[tuple[int, int]], list[Future[list[R]] | None]]] = deque()
     lanes: list[ProcessPoolExecutor] = []
     try:
         for _ in range(jobs):
             lanes.append(ProcessPoolExecutor(1, mp_context=context, initializer=_start,
-                                             initargs=(str(folder) if folder else None,
-                                                       engine.today, fork)))
+                                             initargs=(catalog_dir, engine.today, fork)))
         blocks = chunks(items, (chunk or CHUNK) * jobs)
         failed: Exception | None = None  # the input's own error, raised after what came before
         while True:
