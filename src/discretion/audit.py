@@ -15,6 +15,7 @@ input.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import sys
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from discretion.case import named_item
 from discretion.catalog.catalog import Catalog
@@ -35,6 +36,9 @@ from discretion.money import MoneyError, fmt, to_money
 from discretion.parallel import map_ordered, worker_engine
 from discretion.records import Record, Unparsed, map_by_item, parsed, ruleset_key
 from discretion.render.text import cite
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 OUTCOMES = ("not_penalized", "penalized", "correction_only")
 
@@ -162,7 +166,8 @@ class AuditResult:
     item: str
     field: str
     deviations: list[Deviation]
-    problems: list[dict[str, Any]] = field(default_factory=list)  # invalid records only
+    # dataclasses.field: in this class, the name field is the record's field code
+    problems: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # invalid records only
 
     @property
     def status(self) -> str:
@@ -683,9 +688,9 @@ def draw_chart(stats: AuditStats, catalog: Catalog, path: str | Path) -> bool:
     codes += sorted(c for c in stats.by_field if c not in catalog.fields)
     codes = [c for c in codes if any(stats.by_field[c][k] for k in LEGAL_KINDS)]
     kinds = [k for k in LEGAL_KINDS if stats.kinds.get(k)]
-    params = {"font.family": "sans-serif", "svg.fonttype": "path"}
+    params: dict[RcKeyType, Any] = {"font.family": "sans-serif", "svg.fonttype": "path"}
     if font is not None:
-        params["font.sans-serif"] = [font, "DejaVu Sans"]  # type: ignore[assignment]
+        params["font.sans-serif"] = [font, "DejaVu Sans"]
     with plt.rc_context(params):
         fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(codes) + 3), 4.8))
         try:
