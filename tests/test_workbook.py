@@ -138,6 +138,9 @@ def test_files_that_are_not_what_they_are_named_are_refused_with_the_fix(
         "damaged.xlsx": (b"PK\x03\x04" + bytes(100), "save it again as .xlsx"),
         "utf16.csv": ("reference,item\n".encode("utf-16"), "save it as UTF-8"),
         "utf16.jsonl": (b"\xfe\xff" + '{"item": "x"}\n'.encode("utf-16-be"), "save it as UTF-8"),
+        "array.json": (b'\xef\xbb\xbf  [\n  {"item": "LS-SRHJ-0001"}\n]\n', "one case a line"),
+        "one-line.jsonl": (b'[{"item": "LS-SRHJ-0001"}, {"item": "x"}]\n', "one case a line"),
+        "case.yaml": (b"item: LS-SRHJ-0001\n", "discretion check FILE"),
     }
     for name, (content, fix) in cases.items():
         path = tmp_path / name

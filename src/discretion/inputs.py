@@ -3,7 +3,8 @@
 The kind is read from the file's name (``.csv``; ``.xlsx``/``.xlsm``; anything else, and
 standard input, JSON Lines) and checked against the file's first bytes, so that a workbook
 saved under another name, an old-format ``.xls``, an OpenDocument sheet or UTF-16 text is
-named as what it is, with the fix, rather than reported as text that is not UTF-8.
+named as what it is, with the fix, rather than reported as text that is not UTF-8; so is a
+YAML case file or a JSON array of cases, whose lines are not records.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ from discretion.workbook import SUFFIXES, workbook_header, workbook_records
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx, .ods: ZIP archives
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .et: the old compound-file format
 UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")  # Windows "Unicode" text
+SNIFF = 4096  # bytes read to tell what a file is
+DOCUMENTS = {".yaml": "a YAML document", ".yml": "a YAML document"}
+ONE_PER_LINE = ("write one case a line, as JSON Lines (.jsonl), or as CSV or .xlsx with the "
+                "columns of docs/csv-columns.md; a file of a few cases is decided whole by "
+                "`discretion check FILE`")
 OTHER_SHEETS = {".xls": "an old-format Excel workbook (.xls)",
                 ".et": "a WPS spreadsheet (.et)",
                 ".ods": "an OpenDocument spreadsheet (.ods)",
@@ -36,8 +42,10 @@ def input_kind(path: str) -> str:
     if suffix in OTHER_SHEETS:
         raise _refused(path, f"the file is {OTHER_SHEETS[suffix]}, which is not read directly",
                        "save it as .xlsx, or as CSV (UTF-8)")
+    if suffix in DOCUMENTS:
+        raise _refused(path, f"the file is {DOCUMENTS[suffix]}, not records one per line", ONE_PER_LINE)
     with open(path, "rb") as handle:
-        start = handle.read(len(OLE_MAGIC))
+        start = handle.read(SNIFF)
     if suffix in SUFFIXES:
         if not start.startswith(ZIP_MAGIC):
             raise _refused(path, "the file is named as an .xlsx workbook but is not one",
@@ -52,6 +60,9 @@ def input_kind(path: str) -> str:
     if start.startswith(UTF16_MARKS):
         raise _refused(path, "the file is UTF-16 text (it starts with a UTF-16 byte-order mark)",
                        "save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)")
+    if suffix != ".csv" and start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        raise _refused(path, "the file is a JSON array, not JSON Lines (one case a line)",
+                       ONE_PER_LINE)
     return "csv" if suffix == ".csv" else "jsonl"
 
 
