@@ -29,8 +29,9 @@ NAMES = {"utf-8": "UTF-8", "gb18030": "GB18030"}
 
 
 def decoded_lines(raw: Iterable[bytes], file: str, encoding: str = "auto") -> Iterator[str]:
-    """The lines of ``raw`` (bytes ending at newlines) as text. A line that is not text in the
-    encoding raises :class:`DiscretionError` naming ``file``, the line and the byte."""
+    """The lines of ``raw`` (bytes, a line each with its end: :func:`raw_lines`) as text. A
+    line that is not text in the encoding raises :class:`DiscretionError` naming ``file``, the
+    line and the byte."""
     if encoding not in ENCODINGS:
         raise ValueError(f"encoding is one of {', '.join(ENCODINGS)}, not {encoding!r}")
     auto = encoding == "auto"
@@ -75,16 +76,21 @@ def raw_lines(handle: BinaryIO, size: int = CHUNK) -> Iterator[bytes]:
     (files saved as "CSV (Macintosh)" end lines so), as a text stream in universal-newline
     mode splits them. Read ``size`` bytes at a time, whatever is available."""
     read = getattr(handle, "read1", handle.read)
-    pending = b""
+    pending: list[bytes] = []  # the start of a line, in the chunks it came in
     while chunk := read(size):
-        lines = (pending + chunk).splitlines(keepends=True)
-        pending = lines.pop()
-        if pending.endswith(b"\n"):  # complete; a "\r" may still be followed by "\n"
-            lines.append(pending)
-            pending = b""
+        if b"\n" not in chunk and b"\r" not in chunk:
+            pending.append(chunk)  # a long line goes on: not split again and again
+            continue
+        lines = b"".join([*pending, chunk]).splitlines(keepends=True)
+        last = lines.pop()
+        if last.endswith(b"\n"):  # complete; a "\r" may still be followed by "\n"
+            lines.append(last)
+            pending = []
+        else:
+            pending = [last]
         yield from lines
     if pending:
-        yield pending
+        yield b"".join(pending)
 
 
 def _not_text(exc: UnicodeDecodeError, line: bytes, number: int, file: str,
