@@ -1,6 +1,6 @@
-"""Checking the header row of a CSV input before any of its records is read.
+"""Checking the header row of a CSV (or workbook) input before any of its records is read.
 
-A CSV input names the case contract's fields by column (see :mod:`discretion.records`);
+A CSV input, or a workbook's first sheet, names the case contract's fields by column (see :mod:`discretion.records`);
 columns that are not case fields are passed over, since agencies' exports carry their own.
 That leniency has a price: a header that names no case field at all (a file separated by
 ``;`` or tabs, headings in Chinese), lacks a column every case needs, names a column twice, or
