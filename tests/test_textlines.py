@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from discretion import DiscretionError
@@ -35,6 +35,8 @@ def test_lines_decode_to_the_text_written(texts: list[str], end: str, encoding: 
 
 @given(st.binary(max_size=60).map(lambda b: b.replace(b"\x00", b"\r").replace(b"\x01", b"\n")),
        st.integers(1, 9))
+@example(b"\r\x02", 1)  # a lone \r, then a chunk without a line end
+@example(b"ab\r\ncd\re", 3)
 def test_raw_lines_split_at_every_line_end_whatever_the_chunks(data: bytes, size: int) -> None:
     import io
 

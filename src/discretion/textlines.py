@@ -78,7 +78,8 @@ def raw_lines(handle: BinaryIO, size: int = CHUNK) -> Iterator[bytes]:
     read = getattr(handle, "read1", handle.read)
     pending: list[bytes] = []  # the start of a line, in the chunks it came in
     while chunk := read(size):
-        if b"\n" not in chunk and b"\r" not in chunk:
+        waits = bool(pending) and pending[-1].endswith(b"\r")  # a line, unless "\n" comes
+        if not waits and b"\n" not in chunk and b"\r" not in chunk:
             pending.append(chunk)  # a long line goes on: not split again and again
             continue
         lines = b"".join([*pending, chunk]).splitlines(keepends=True)
