@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from pathlib import Path
 
 from discretion.errors import DiscretionError, Problem
 from discretion.inputs import input_header
@@ -78,16 +79,18 @@ def header_problems(header: Sequence[str], file: str | None = None, *,
     return problems
 
 
-def check_header(path: str, *, audit: bool = False, encoding: str = "auto") -> None:
-    """Raise :class:`DiscretionError` listing every problem of the header of input ``path``,
-    a CSV file or a workbook (nothing for JSON Lines, or an empty file: no header, no
-    records)."""
-    header = input_header(path, encoding)
+def check_header(path: str | Path, *, audit: bool = False,
+                 encoding: str = "auto") -> tuple[str, ...] | None:
+    """The header of input ``path``, a CSV file or a workbook, once checked: raises
+    :class:`DiscretionError` listing every problem of it. ``None`` for JSON Lines, or an empty
+    file: no header, no records, nothing to refuse."""
+    header = input_header(str(path), encoding)
     if header is None:
-        return
+        return None
     problems = header_problems(header, str(path), audit=audit)
     if problems:
         raise DiscretionError(problems, "input")
+    return header
 
 
 def _is_fact(name: str) -> bool:

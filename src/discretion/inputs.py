@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from discretion.errors import DiscretionError, Problem
-from discretion.records import CsvRow, JsonLine, scan_csv, scan_jsonl
+from discretion.records import CsvRow, JsonLine, scan_records
 from discretion.textlines import open_lines
 from discretion.workbook import SUFFIXES, workbook_header, workbook_records
 
@@ -76,7 +76,7 @@ def scanned_input(path: str, encoding: str = "auto") -> Iterator[Iterator[JsonLi
             yield rows
         return
     with open_lines(path, encoding) as lines:
-        yield scan_csv(lines) if kind == "csv" else scan_jsonl(lines)
+        yield scan_records(lines, path)
 
 
 def input_header(path: str, encoding: str = "auto") -> tuple[str, ...] | None:

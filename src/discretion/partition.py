@@ -24,10 +24,8 @@ from typing import IO
 from discretion.audit import CSV_HEADER, Auditor, AuditStats, run_audit
 from discretion.batch import run_batch
 from discretion.catalog.catalog import Catalog
-from discretion.columns import header_problems
+from discretion.columns import check_header
 from discretion.engine.engine import Engine
-from discretion.errors import DiscretionError
-from discretion.inputs import read_header
 from discretion.records import CsvRow, JsonLine, scan_csv_part, scan_jsonl
 
 _engines: dict[str | None, Engine] = {}
@@ -49,12 +47,9 @@ def csv_header(path: str | Path, *, audit: bool = False, encoding: str = "auto")
     to every part of it; checked first as the commands check it (:mod:`discretion.columns`,
     with ``audit`` for a decided-cases file): a header they refuse raises
     :class:`~discretion.errors.DiscretionError` listing its problems."""
-    header = read_header(path, encoding)
+    header = check_header(path, audit=audit, encoding=encoding)
     if header is None:
         raise ValueError(f"{path} is empty: a CSV input starts with its header row")
-    problems = header_problems(header, str(path), audit=audit)
-    if problems:
-        raise DiscretionError(problems, "input")
     return header
 
 

@@ -172,16 +172,17 @@ def scan_csv_part(lines: Iterable[str], header: Sequence[str], first_line: int) 
     the whole text's header; the part that starts at line 1 begins with it, and there it is
     checked against ``header`` and skipped."""
     reader = csv.reader(lines)
+    names = tuple(name.strip() for name in header)
     if first_line == 1:
         first = next(reader, None)
         if first is None:
             return
         if first and first[0].startswith("\ufeff"):  # read without dropping the BOM
             first[0] = first[0][1:]
-        if tuple(name.strip() for name in first) != tuple(name.strip() for name in header):
+        if tuple(name.strip() for name in first) != names:
             raise ValueError("the part starting at line 1 begins with a header that is not the "
                              "one given: pass the header of this same file (its first row)")
-    yield from _csv_rows(reader, tuple(name.strip() for name in header), first_line - 1)
+    yield from _csv_rows(reader, names, first_line - 1)
 
 
 def _csv_rows(reader: Any, header: tuple[str, ...], offset: int) -> Iterator[CsvRow]:
