@@ -70,14 +70,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
         summary_markdown,
     )
     from discretion.catalog.catalog import Catalog
-    from discretion.columns import check_header
+    from discretion.cli import check_input_content, check_input_path
     from discretion.engine.engine import Engine
-    from discretion.inputs import input_kind, scanned_input
+    from discretion.inputs import scanned_input
     from discretion.parallel import jobs_for
 
-    if args.decided != "-" and not Path(args.decided).is_file():
-        why = "is a folder, not a file" if Path(args.decided).is_dir() else "not found"
-        raise _usage(f"decided-cases file {why}: {args.decided}")
+    check_input_path(args.decided, "decided-cases")
     if args.chart and Path(args.chart).suffix.lower() not in CHART_FORMATS:
         raise _usage(f"--chart is a .png or .svg file, not '{args.chart}'")
     if args.resume and not args.records:
@@ -100,9 +98,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             raise _usage("--records and --out are the same file")
         if not args.resume and records_path.exists() and records_path.stat().st_size > 0:
             raise _usage(f"{args.records} exists; pass --resume to continue it or remove it")
-    if input_kind(args.decided) == "xlsx" and args.encoding != "auto":
-        raise _usage("--encoding is for text input: a workbook has none")
-    check_header(args.decided, audit=True, encoding=args.encoding)  # before anything is written
+    check_input_content(args.decided, args.encoding, audit=True)
     auditor = Auditor(Engine(Catalog.load(args.catalog)))
     collector.freeze_loaded()
     progress = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())

@@ -136,9 +136,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
 
 
-def _not_a_file(path: str) -> str:
-    """Why an input path that is not a file cannot be read, for a usage error."""
-    return "is a folder, not a file" if Path(path).is_dir() else "not found"
+def check_input_path(path: str, what: str) -> None:
+    """A usage error unless ``path`` (the ``what`` file of ``check --batch`` or ``audit``) is a
+    file or ``-``."""
+    if path != "-" and not Path(path).is_file():
+        why = "is a folder, not a file" if Path(path).is_dir() else "not found"
+        raise UsageError(f"{what} file {why}: {path}")
+
+
+def check_input_content(path: str, encoding: str, *, audit: bool = False) -> None:
+    """Before anything is written: a usage error for ``--encoding`` on a workbook, and the
+    input error of a file that is not what it is named or whose header no record can be read
+    from (:func:`discretion.columns.check_header`)."""
+    from discretion.columns import check_header
+    from discretion.inputs import input_kind
+
+    if input_kind(path) == "xlsx" and encoding != "auto":
+        raise UsageError("--encoding is for text input: a workbook has none")
+    check_header(path, audit=audit, encoding=encoding)
 
 
 def _catalog(path: str | None) -> Catalog:
@@ -321,16 +336,12 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from discretion.batch import output_for, run_batch
-    from discretion.columns import check_header
     from discretion.engine.engine import Engine
-    from discretion.inputs import input_kind, scanned_input
+    from discretion.inputs import scanned_input
     from discretion.parallel import jobs_for
 
-    if args.batch != "-" and not Path(args.batch).is_file():
-        raise UsageError(f"batch file {_not_a_file(args.batch)}: {args.batch}")
-    if input_kind(args.batch) == "xlsx" and args.encoding != "auto":
-        raise UsageError("--encoding is for text input: a workbook has none")
-    check_header(args.batch, encoding=args.encoding)  # a header no case can be read from stops here
+    check_input_path(args.batch, "batch")
+    check_input_content(args.batch, args.encoding)
     engine = Engine(_catalog(args.catalog))
     collector.freeze_loaded()
     try:
