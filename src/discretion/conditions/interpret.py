@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Final
+from typing import ClassVar, Final
 
 from discretion.conditions.ast import And, Compare, Const, Expr, InList, Not, Or, Truth, Value
 
 
 class _Unknown:
-    _instance: _Unknown | None = None
+    _instance: ClassVar[_Unknown | None] = None
 
     def __new__(cls) -> _Unknown:
         if cls._instance is None:
