@@ -53,6 +53,9 @@ def remove_extensions() -> None:
             built.unlink()
         for built in source.parent.glob(source.stem + ".*.pyd"):
             built.unlink()
+    for shared in PACKAGE.parent.glob("*__mypyc.*"):  # mypyc's library of the compiled modules
+        if shared.suffix in (".so", ".pyd"):
+            shared.unlink()
 
 
 def extensions() -> list:
