@@ -23,16 +23,15 @@ from setuptools import setup
 ROOT = Path(__file__).resolve().parent
 PACKAGE = ROOT / "src" / "discretion"
 
-# The modules to compile, and the guard against running them stale, live in the package.
-COMPILED: tuple[str, ...] = runpy.run_path(str(PACKAGE / "compiled.py"))["MODULES"]
+# The modules to compile, the switch DISCRETION_PURE_PYTHON, and the guard against running
+# stale extensions live in the package (discretion/compiled.py imports nothing of it).
+_COMPILED_PY = runpy.run_path(str(PACKAGE / "compiled.py"))
+COMPILED: tuple[str, ...] = _COMPILED_PY["MODULES"]
+pure_python = _COMPILED_PY["pure_requested"]
 
 # Written next to the sources at every build: which modules were compiled, from which source
 # (SHA-256), so that discretion.compiled can pass over extensions built from an older source.
 RECORD = PACKAGE / "_compiled_sources.py"
-
-
-def pure_python() -> bool:
-    return os.environ.get("DISCRETION_PURE_PYTHON", "").strip().lower() not in ("", "0", "no", "false")
 
 
 def record(modules: tuple[str, ...]) -> None:
