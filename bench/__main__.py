@@ -82,7 +82,8 @@ def throughput(count: int) -> dict[str, float]:
     from durable import engine as durable_engine  # the bench's own baseline, not the package
 
     from discretion import Catalog, Engine
-    from discretion.engine.durable import fact_key, group_definition, to_json_value
+    from discretion.engine.durable import group_definition
+    from discretion.engine.facttext import fact_key, to_json_value
     from discretion.law.facts import build_env
 
     catalog = Catalog.load()

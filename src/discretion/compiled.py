@@ -26,8 +26,10 @@ from pathlib import Path
 from types import ModuleType
 
 # The modules on the path of one decision, relative to the package folder. Not here: the
-# pydantic models (classes built by a metaclass, which mypyc does not compile) and
-# engine/durable.py, whose rule actions durable-rules inspects as Python functions.
+# pydantic models (classes built by a metaclass, which mypyc does not compile),
+# engine/durable.py (durable-rules needs Python functions and subclasses) and decision.py
+# (compiled dataclasses keep only runtime classes as annotations, `type` for `str | None`,
+# from which pydantic cannot derive the decision's JSON Schema).
 MODULES: tuple[str, ...] = (
     "blocks.py",
     "collector.py",
@@ -35,6 +37,7 @@ MODULES: tuple[str, ...] = (
     "conditions/classes.py",
     "conditions/interpret.py",
     "engine/engine.py",
+    "engine/facttext.py",
     "engine/plan.py",
     "law/apl.py",
     "law/citations.py",

@@ -9,15 +9,12 @@ ruleset durable-rules has asserted into holds about 100 KB of session state. A c
 evaluated by asserting it as a *fact* (every matching rule fires, unlike an event, which the
 first matching rule consumes) and retracting it afterwards.
 
-Numbers reach durable-rules as JSON floats. A number that a float does not carry exactly, or
-that JSON would write in exponent form (which durable-rules rejects), is not sent: a ruleset
-with such a literal, or a fact with such a value, is decided by the exact reference
-interpreter instead (:func:`float_safe` says which numbers are safe).
-
-Fact keys are prefixed (``f_`` for names, ``c_`` for control keys) so that no catalog name can
-collide with durable-rules' own ``id``/``sid``. durable-rules' background dispatch timers are
-not started, and no Python action runs: :meth:`RuleHost.evaluate` asserts and retracts through
-the functions under ``Host`` and reads the fired rules' names from the pending actions.
+Numbers a float does not carry exactly are never sent: a ruleset with such a literal, or a fact
+with such a value, is decided by the exact reference interpreter instead. Which numbers are
+safe, and the JSON text of a fact, are :mod:`discretion.engine.facttext`'s (compiled with the
+engine). durable-rules' background dispatch timers are not started, and no Python action runs:
+:meth:`RuleHost.evaluate` asserts and retracts through the functions under ``Host`` and reads
+the fired rules' names from the pending actions.
 """
 
 from __future__ import annotations
@@ -46,10 +43,7 @@ from discretion.conditions.ast import (
     Truth,
 )
 from discretion.conditions.interpret import evaluate
-
-MAX_SAFE_DIGITS = 15
-SAFE_LOW = Decimal("0.0001")
-SAFE_HIGH = Decimal("1e15")
+from discretion.engine.facttext import fact_key, fact_text, facts_safe, float_safe, json_number
 
 _OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
 _SEPARATOR = "|"  # between a group member's name and its rule's name (ids have no "|")
@@ -60,24 +54,6 @@ class _QuietHost(_durable.Host):
 
     def _run(self) -> None:
         return None
-
-
-def float_safe(value: object) -> bool:
-    """Whether a number survives the trip to durable-rules exactly (and in plain notation).
-
-    Zero, and numbers with at most 15 significant digits between 0.0001 and 10**15: their
-    float images are distinct, ordered like the decimals, and written by JSON without an
-    exponent.
-    """
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        return True
-    number = Decimal(value)
-    if number == 0:
-        return True
-    magnitude = abs(number)
-    if not (SAFE_LOW <= magnitude < SAFE_HIGH):
-        return False
-    return len(number.normalize().as_tuple().digits) <= MAX_SAFE_DIGITS
 
 
 def _literals_safe(expr: Expr) -> bool:
@@ -93,25 +69,9 @@ def _literals_safe(expr: Expr) -> bool:
     return True
 
 
-def fact_key(name: str) -> str:
-    return "f_" + name
-
-
 def _value(literal: Literal | Any) -> Any:
     value = literal.value if isinstance(literal, Literal) else literal
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 \
-            else float(value)
-    return value
-
-
-def to_json_value(value: Any) -> Any:
-    """A case value as durable-rules sees it (decimals as JSON numbers)."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int | Decimal):
-        return _value(Decimal(value))
-    return str(value)
+    return json_number(value) if isinstance(value, Decimal) else value
 
 
 def compile_condition(expr: Expr, negate: bool = False) -> dict[str, Any]:
@@ -265,16 +225,10 @@ class RuleHost:
         if group is None:
             self.build(name, rules)
             group = self._group_of[name]
-        if name in self._exact or not all(float_safe(v) for v in facts.values()):
+        if name in self._exact or not facts_safe(facts):
             return {rule for rule, expr in rules.items() if evaluate(expr, facts) is True}
         fired: list[str] = []
-        fact: dict[str, Any] = {fact_key(k): to_json_value(v) for k, v in facts.items()
-                                if v is not None}
-        fact["c_on"] = True
-        fact["c_no"] = next(self._counter)
-        fact["sid"] = self._sid()
-        fact["c_item"] = name
-        text = json.dumps(fact, ensure_ascii=False)
+        text = fact_text(facts, name, next(self._counter), self._sid())
         with self._registered[group]:
             handle = self._handles.get(group)
             if handle is None:
