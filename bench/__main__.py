@@ -46,6 +46,14 @@ def median_wall(command: list[str], runs: int) -> float:
 
 def cold_start(runs: int) -> dict[str, float]:
     python = sys.executable
+    # Both sides start from cached bytecode, as on a machine where Python has run them once
+    # (pip compiles the dependencies' bytecode at install; an editable install's sources get
+    # theirs on first import, unless PYTHONDONTWRITEBYTECODE is set, as on some CI machines).
+    import compileall
+
+    import discretion
+
+    compileall.compile_dir(str(Path(discretion.__file__).parent), quiet=1)
     baseline, check = [], []
     for _ in range(runs):  # interleaved, so both see the same machine load
         baseline.append(median_wall([python, "-c", "import pydantic, yaml, durable.engine"], 1))
