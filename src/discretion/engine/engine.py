@@ -164,6 +164,9 @@ class Engine:
         self._outcomes: dict[tuple[str, frozenset[str]], list[Any]] = {}
         self._classes: dict[str, ValueClasses] = {}
         self._plans: dict[str, ItemPlan] = {}
+        # the plan of each catalog item by its id, for cases that name one item (the versions
+        # of Art. 37 have theirs in _plans)
+        self._catalog_plans: dict[str, ItemPlan] = {}
         self._groups: dict[str, int] | None = None
         self._group_members: dict[int, list[str]] = {}
         self._procedures: dict[tuple[object, ...], tuple[Procedure, tuple[TraceStep, ...]]] = {}
@@ -186,9 +189,12 @@ class Engine:
         manifest = self.catalog.manifest
         problems = check_circumstances(case, manifest) \
             if case.circumstances and not self._codes.issuperset(case.circumstances) else []
-        if isinstance(case.item, str) and case.item in self.catalog.benchmarks:
+        named = case.item
+        plan = self._catalog_plans.get(named) if isinstance(named, str) else None
+        if plan is None and isinstance(named, str) and named in self.catalog.benchmarks:
+            plan = self._catalog_plans[named] = self._plan(self.catalog.benchmarks[named])
+        if plan is not None:
             # the common case: one item, named by its id
-            plan = self._plan(self.catalog.benchmarks[case.item])
             declared = plan.declared  # Art. 37: facts of any version are accepted
             item, choice = plan.item, None
             if plan.versioned:
@@ -199,18 +205,18 @@ class Engine:
             if found or problems:
                 raise CaseError(problems + [p for p in found if p not in problems])
             return self._finish(case, plan, self._decide(case, plan, env, choice))
-        named = self.resolve_items(case)
+        several = self.resolve_items(case)
         # Art. 37: the version of each act to apply; facts of any version are accepted.
         choices: list[VersionChoice | None] = []
         items: list[BenchmarkItem] = []
-        for item in named:
+        for item in several:
             applied, choice = self._version(case, item)
             items.append(applied)
             choices.append(choice)
         envs: list[Env] = []
         # Art. 29: with several items, a fact belongs to at least one of them.
-        declared = self._plan(named[0]).declared if len(named) == 1 else \
-            frozenset().union(*(self._plan(item).declared for item in named))
+        declared = self._plan(several[0]).declared if len(several) == 1 else \
+            frozenset().union(*(self._plan(item).declared for item in several))
         for item in items:
             env, found = build_env(case, item, manifest, also_known=declared,
                                    shape=self._plan(item).shape)
@@ -243,7 +249,7 @@ class Engine:
     def _evaluate_block(self, block: list[Case | Mapping[str, Any]]) -> Iterator[Decision]:
         results: list[Decision | Exception | None] = [None] * len(block)
         with collector.paused():  # the block's decisions are kept until yielded: no use scanning them
-            items = [named_item(case) for case in block]
+            items = [_named_item(case) for case in block]
             for index in sorted(range(len(block)), key=items.__getitem__):
                 try:
                     results[index] = self.evaluate(block[index])
@@ -988,18 +994,29 @@ def _correction_label(status: CorrectionStatus) -> str:
             CorrectionStatus.overdue: "逾期未改正", CorrectionStatus.refused: "拒不改正"}[status]
 
 
+def _named_item(case: Case | Mapping[str, Any]) -> str:
+    """:func:`~discretion.case.named_item`, without a call for a dict that names one item."""
+    if type(case) is dict:
+        named = case.get("item")
+        if type(named) is str:
+            return named
+    return named_item(case)
+
+
 _validate_case = Case.__pydantic_validator__.validate_python  # Case.model_validate, minus a call
 
 
 def parse_case(case: Case | Mapping[str, Any]) -> Case:
     """Validate a case mapping against the contract; errors carry field paths."""
-    if isinstance(case, Case):
-        return case
-    if not isinstance(case, Mapping):
-        raise CaseError(Problem(f"a case is a mapping of fields, got {type(case).__name__}",
-                                expected="an object such as {item: ..., party: {...}, occurred_on: ...}"))
-    try:  # a dict as it is (pydantic only reads it); any other mapping as a dict
-        return _validate_case(case if type(case) is dict else dict(case))
+    if type(case) is not dict:  # a dict as it is (pydantic only reads it)
+        if isinstance(case, Case):
+            return case
+        if not isinstance(case, Mapping):
+            raise CaseError(Problem(f"a case is a mapping of fields, got {type(case).__name__}",
+                                    expected="an object such as {item: ..., party: {...}, occurred_on: ...}"))
+        case = dict(case)  # any other mapping as a dict
+    try:
+        return _validate_case(case)
     except ValidationError as exc:
         raise CaseError(case_problems(exc)) from None
 
