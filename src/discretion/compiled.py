@@ -40,6 +40,7 @@ MODULES: tuple[str, ...] = (
     "engine/facttext.py",
     "engine/plan.py",
     "law/apl.py",
+    "law/caseview.py",
     "law/citations.py",
     "law/facts.py",
     "law/ranges.py",

@@ -66,6 +66,7 @@ from discretion.engine.durable import RuleHost
 from discretion.engine.plan import ItemPlan, build_plan
 from discretion.errors import CaseError, Problem
 from discretion.law import apl as law
+from discretion.law.caseview import CaseView
 from discretion.law.citations import apl
 from discretion.law.facts import Env, build_env, check_circumstances
 from discretion.law.ranges import (
@@ -185,7 +186,9 @@ class Engine:
 
     def evaluate(self, case: Case | Mapping[str, Any]) -> Decision:
         """Decide one case. Raises :class:`~discretion.errors.CaseError` listing every problem."""
-        case = parse_case(case)
+        return self._evaluate(CaseView(parse_case(case)))  # the rules read a compiled class
+
+    def _evaluate(self, case: CaseView) -> Decision:
         manifest = self.catalog.manifest
         problems = check_circumstances(case, manifest) \
             if case.circumstances and not self._codes.issuperset(case.circumstances) else []
@@ -280,7 +283,7 @@ class Engine:
             self._build_rules(item)
         return self._host.ruleset_count
 
-    def resolve_items(self, case: Case) -> list[BenchmarkItem]:
+    def resolve_items(self, case: Case | CaseView) -> list[BenchmarkItem]:
         """The benchmark item(s) a case names, by id or by citation."""
         catalog = self.catalog
         if case.citation is not None:
@@ -316,7 +319,7 @@ class Engine:
             raise CaseError(problems)
         return items
 
-    def _version(self, case: Case, item: BenchmarkItem) -> tuple[BenchmarkItem, VersionChoice | None]:
+    def _version(self, case: CaseView, item: BenchmarkItem) -> tuple[BenchmarkItem, VersionChoice | None]:
         """Art. 37: the item of the version to apply, and how it was chosen (None: the item has
         no versions)."""
         if not self._plan(item).versioned:
@@ -419,7 +422,7 @@ class Engine:
 
     # --- one item ------------------------------------------------------------------------
 
-    def _decide(self, case: Case, plan: ItemPlan, env: Env,
+    def _decide(self, case: CaseView, plan: ItemPlan, env: Env,
                 version: VersionChoice | None = None) -> _Draft:
         draft = _Draft()
         item = plan.item
@@ -481,7 +484,7 @@ class Engine:
         self._penalize(case, plan, env, tier_index, grounds, draft)
         return draft
 
-    def _circumstance_grounds_of(self, case: Case) -> tuple[law.Ground, ...]:
+    def _circumstance_grounds_of(self, case: CaseView) -> tuple[law.Ground, ...]:
         """Arts. 32 and 49: the grounds the case's circumstances give (the same for the same set
         of circumstances; only catalog-declared codes reach here)."""
         key = frozenset(case.circumstances)
@@ -527,7 +530,7 @@ class Engine:
         draft.missing.clear()
         return draft
 
-    def _clause_applies(self, case: Case, plan: ItemPlan, draft: _Draft) -> bool:
+    def _clause_applies(self, case: CaseView, plan: ItemPlan, draft: _Draft) -> bool:
         item = plan.item
         if not plan.sanctions[(str(case.party.kind), False)]:
             who = "单位" if case.party.kind == "individual" else "个人"
@@ -636,7 +639,7 @@ class Engine:
         if lows:
             draft.range_possible = Range(min(lows), max(highs))
 
-    def _art33_minor(self, case: Case, plan: ItemPlan, tier_index: int | None,
+    def _art33_minor(self, case: CaseView, plan: ItemPlan, tier_index: int | None,
                      values: Mapping[str, Tri], draft: _Draft) -> bool:
         """Art. 33 ¶1. First sentence (shall): the violation is minor — the item's lightest tier —
         was corrected in time and caused no harm. Second sentence (may): first violation, minor
@@ -687,7 +690,7 @@ class Engine:
 
     # --- penalty -------------------------------------------------------------------------
 
-    def _penalize(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
+    def _penalize(self, case: CaseView, plan: ItemPlan, env: Env, tier_index: int | None,
                   grounds: list[law.Ground], draft: _Draft) -> None:
         direction = self._compose(grounds, draft) if grounds else None
         income = env.values.get("illegal_income")
@@ -729,7 +732,7 @@ class Engine:
         draft.trace.extend(found[2])
         return found[3]
 
-    def _penalty(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
+    def _penalty(self, case: CaseView, plan: ItemPlan, env: Env, tier_index: int | None,
                  direction: str | None, draft: _Draft) -> None:
         """The recommended sanctions of the tier moved by ``direction``, Art. 28 and the
         procedure flags (Arts. 51, 58, 63)."""
@@ -894,7 +897,7 @@ class Engine:
 
     # --- several items (Art. 29) ---------------------------------------------------------
 
-    def _decide_several(self, case: Case, items: list[BenchmarkItem], envs: list[Env],
+    def _decide_several(self, case: CaseView, items: list[BenchmarkItem], envs: list[Env],
                         choices: list[VersionChoice | None]) -> Decision:
         drafts = [self._decide(case, self._plan(item), env, choice)
                   for item, env, choice in zip(items, envs, choices, strict=True)]
@@ -919,7 +922,7 @@ class Engine:
 
     # --- output --------------------------------------------------------------------------
 
-    def _finish(self, case: Case, plan: ItemPlan, draft: _Draft) -> Decision:
+    def _finish(self, case: CaseView, plan: ItemPlan, draft: _Draft) -> Decision:
         needs = None
         outcome = draft.outcome
         if draft.missing:

@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
-from discretion.case import Capacity, Case, Harm, PartyKind
+from discretion.case import Capacity, Harm, PartyKind
 from discretion.catalog.models import BenchmarkItem, Citation, Manifest, SanctionKind
+from discretion.law.caseview import CaseView
 from discretion.law.citations import apl
 
 
@@ -55,7 +56,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def art36_limitation(case: Case, item: BenchmarkItem, today: dt.date) -> Finding | Missing | None:
+def art36_limitation(case: CaseView, item: BenchmarkItem, today: dt.date) -> Finding | Missing | None:
     """Art. 36: not discovered within two years (five where life/health or financial security
     is involved and harm occurred) -> no penalty; counted from the act's end when continuing."""
     start = case.ended_on or case.occurred_on
@@ -78,7 +79,7 @@ def art36_limitation(case: Case, item: BenchmarkItem, today: dt.date) -> Finding
                    f"违法行为自{start}起至{discovered}发现，已超过二年追责时效", follow_up=())
 
 
-def art30_age(case: Case) -> Finding | Ground | Missing | None:
+def art30_age(case: CaseView) -> Finding | Ground | Missing | None:
     """Art. 30: under 14 not penalised (guardian disciplines); 14–17 shall be lighter or mitigated."""
     if case.party.kind is not PartyKind.individual:
         return None
@@ -106,7 +107,7 @@ def _art30_minor() -> Ground:
                   "已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚")
 
 
-def art31_capacity(case: Case) -> Finding | Ground | None:
+def art31_capacity(case: CaseView) -> Finding | Ground | None:
     """Art. 31: no capacity to recognise or control conduct -> not penalised; partial -> may be
     lighter or mitigated."""
     if case.party.kind is not PartyKind.individual:
@@ -139,7 +140,7 @@ ART32_ITEMS: dict[str, tuple[int, str]] = {
 }
 
 
-def art32_grounds(case: Case, manifest: Manifest) -> list[Ground]:
+def art32_grounds(case: CaseView, manifest: Manifest) -> list[Ground]:
     """Art. 32 (1)–(4) shall be lighter or mitigated; (5) through catalog-defined circumstances."""
     grounds: list[Ground] = []
     for code in sorted(case.circumstances):
@@ -154,7 +155,7 @@ def art32_grounds(case: Case, manifest: Manifest) -> list[Ground]:
     return grounds
 
 
-def art49_emergency(case: Case) -> Ground | None:
+def art49_emergency(case: CaseView) -> Ground | None:
     """Art. 49: violating emergency-response measures -> heavier (从重)."""
     if "emergency_measures" in case.circumstances:
         return Ground("heavier", True, apl(49),
@@ -162,7 +163,7 @@ def art49_emergency(case: Case) -> Ground | None:
     return None
 
 
-def art33_no_fault(case: Case) -> Finding | None:
+def art33_no_fault(case: CaseView) -> Finding | None:
     """Art. 33 ¶2: a party that proves it had no subjective fault is not penalised."""
     if case.no_fault_proven:
         return Finding("art33.2", apl(33, 2), "当事人有证据足以证明没有主观过错的，不予行政处罚")
