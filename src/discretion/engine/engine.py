@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import ValidationError
 
@@ -80,6 +80,27 @@ from discretion.law.ranges import (
 )
 from discretion.law.versions import VersionChoice, applicable_version
 from discretion.money import Range
+
+# Enum members the rules compare with, as module constants: in Python 3.11 reading
+# `Enum.member` goes through EnumType.__getattr__'s slot (~60 ns); a Final constant of a
+# compiled module is read directly.
+_BAND_HEAVIER: Final = Band.heavier
+_BAND_LIGHTER: Final = Band.lighter
+_CORRECTION_NONE: Final = Correction.none
+_CORRECTION_STATUS_IN_TIME: Final = CorrectionStatus.in_time
+_CORRECTION_STATUS_OVERDUE: Final = CorrectionStatus.overdue
+_CORRECTION_STATUS_PENDING: Final = CorrectionStatus.pending
+_CORRECTION_STATUS_REFUSED: Final = CorrectionStatus.refused
+_HARM_MINOR: Final = Harm.minor
+_HARM_NONE: Final = Harm.none
+_LIST_KIND_LIGHTER: Final = ListKind.lighter
+_LIST_KIND_MITIGATION: Final = ListKind.mitigation
+_LIST_KIND_NON_PENALTY: Final = ListKind.non_penalty
+_LIST_KIND_NO_COERCION: Final = ListKind.no_coercion
+_MODE_MAY: Final = Mode.may
+_MODE_SHALL: Final = Mode.shall
+_SANCTION_KIND_CONFISCATE_INCOME: Final = SanctionKind.confiscate_income
+_SANCTION_KIND_FINE: Final = SanctionKind.fine
 
 RULE_CACHE_SIZE = 200_000  # circumstance results kept (then the cache starts again)
 PROCEDURE_CACHE_SIZE = 20_000  # procedure flags kept, by sanctions, amounts and party
@@ -443,7 +464,7 @@ class Engine:
         draft.grounds.extend(plan.violated)
         party = str(case.party.kind)
         draft.statutory = self._statutory(plan, party, env)
-        if item.statutory.correction is not Correction.none:
+        if item.statutory.correction is not _CORRECTION_NONE:
             draft.follow("correction_order")
         # Art. 36, 30, 31, 33 ¶2: rules that can end the case before the benchmark is read.
         checks: list[Any] = [expired, law.art30_age(case), law.art31_capacity(case),
@@ -542,8 +563,8 @@ class Engine:
         when = item.statutory.applies_when
         if when is AppliesWhen.always:
             return True
-        needed = {AppliesWhen.overdue: {CorrectionStatus.overdue, CorrectionStatus.refused},
-                  AppliesWhen.refused: {CorrectionStatus.refused}}[when]
+        needed = {AppliesWhen.overdue: {_CORRECTION_STATUS_OVERDUE, _CORRECTION_STATUS_REFUSED},
+                  AppliesWhen.refused: {_CORRECTION_STATUS_REFUSED}}[when]
         words = "逾期不改正的" if when is AppliesWhen.overdue else "拒不改正的"
         if case.correction is None:
             draft.need("correction", "改正情况", "enum")
@@ -645,12 +666,12 @@ class Engine:
         was corrected in time and caused no harm. Second sentence (may): first violation, minor
         harm, corrected in time, where the catalog's non-penalty list covers the item."""
         lightest = tier_index is not None and tier_index == plan.lightest
-        if case.harm is Harm.none and case.correction is CorrectionStatus.in_time and lightest:
+        if case.harm is _HARM_NONE and case.correction is _CORRECTION_STATUS_IN_TIME and lightest:
             self._not_penalized(draft, apl(33, 1),
                                 "违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚", "art33.1",
                                 True, ("education",))
             return True
-        for entry in plan.lists[ListKind.non_penalty]:
+        for entry in plan.lists[_LIST_KIND_NON_PENALTY]:
             value = values.get(f"list:{entry.id}", False)
             if value is True:
                 citation = entry.basis[0]
@@ -663,8 +684,8 @@ class Engine:
             if value is UNKNOWN:
                 draft.outcomes.add("not_penalized")
                 draft.step(f"list:{entry.id}", "清单适用条件取决于未查明的事实")
-        if case.first_offense and case.harm is Harm.minor and \
-                case.correction is CorrectionStatus.in_time:
+        if case.first_offense and case.harm is _HARM_MINOR and \
+                case.correction is _CORRECTION_STATUS_IN_TIME:
             draft.step("art33.1", "初次违法且危害后果轻微并及时改正，依法可以不予行政处罚；"
                                   "但本事项未列入不予处罚清单，按裁量基准处理", apl(33, 1))
         return False
@@ -672,7 +693,7 @@ class Engine:
     def _list_grounds(self, plan: ItemPlan, values: Mapping[str, Tri],
                       draft: _Draft) -> list[law.Ground]:
         grounds: list[law.Ground] = []
-        for kind, effect in ((ListKind.mitigation, "mitigated"), (ListKind.lighter, "lighter")):
+        for kind, effect in ((_LIST_KIND_MITIGATION, "mitigated"), (_LIST_KIND_LIGHTER, "lighter")):
             for entry in plan.lists[kind]:
                 if values.get(f"list:{entry.id}") is True:
                     ground = plan.memo.get(("list ground", entry.id))
@@ -682,7 +703,7 @@ class Engine:
                             f"适用《{LIST_LABELS[kind]}事项清单》{entry.id}："
                             f"{entry.conditions_text or entry.title}")
                     grounds.append(ground)  # type: ignore[arg-type]
-        for entry in plan.lists[ListKind.no_coercion]:
+        for entry in plan.lists[_LIST_KIND_NO_COERCION]:
             if values.get(f"list:{entry.id}") is True:
                 draft.follow("no_coercion")
                 draft.step(f"list:{entry.id}", f"适用《免予行政强制事项清单》{entry.id}", entry.basis[0])
@@ -744,15 +765,15 @@ class Engine:
         recommended: list[SanctionOut] = []
         kinds: set[SanctionKind] = set()
         for number, sanction in enumerate(sanctions):
-            if sanction.kind is SanctionKind.fine:
+            if sanction.kind is _SANCTION_KIND_FINE:
                 out = self._recommend_fine(plan, (party, serious, number, tier_index), sanction,
                                            tier, env, direction, draft)
                 if out is not None:
                     recommended.append(out)
                     kinds.add(sanction.kind)
-            elif sanction.kind is SanctionKind.confiscate_income:
+            elif sanction.kind is _SANCTION_KIND_CONFISCATE_INCOME:
                 continue  # Art. 28 below
-            elif tier is None or sanction.kind in tier.sanctions or sanction.mode is Mode.shall:
+            elif tier is None or sanction.kind in tier.sanctions or sanction.mode is _MODE_SHALL:
                 key: tuple[object, ...] = ("sanction", party, serious, number)
                 out = plan.memo.get(key)  # type: ignore[assignment]
                 if out is None:
@@ -761,10 +782,10 @@ class Engine:
                 kinds.add(sanction.kind)
         income = env.values.get("illegal_income")
         if isinstance(income, Decimal) and income > 0:
-            recommended.append(SanctionOut(kind=SanctionKind.confiscate_income.value,
-                                           label=SANCTION_LABELS[SanctionKind.confiscate_income],
+            recommended.append(SanctionOut(kind=_SANCTION_KIND_CONFISCATE_INCOME.value,
+                                           label=SANCTION_LABELS[_SANCTION_KIND_CONFISCATE_INCOME],
                                            basis=f"没收违法所得{income}元（《行政处罚法》第二十八条第二款）"))
-            kinds.add(SanctionKind.confiscate_income)
+            kinds.add(_SANCTION_KIND_CONFISCATE_INCOME)
             draft.step("art28", f"有违法所得{income}元，予以没收", apl(28, 2))
         draft.recommended = recommended
         if draft.missing:
@@ -845,18 +866,18 @@ class Engine:
             if tier_fine is not None:
                 bounds = self._tier_bounds(tier_fine, sanction)
         if direction == "lighter":
-            lower = self._band(sanction, Band.lighter)
+            lower = self._band(sanction, _BAND_LIGHTER)
             bounds = Range(min(bounds.low, lower.low), min(bounds.high, lower.high)) \
                 if bounds.low <= lower.high else lower
         elif direction == "heavier":
-            upper = self._band(sanction, Band.heavier)
+            upper = self._band(sanction, _BAND_HEAVIER)
             bounds = Range(max(bounds.low, upper.low), max(bounds.high, upper.high))
         elif direction == "mitigated":
             if whole.low > 0:
                 bounds = Range((whole.low * policy.mitigation_floor).quantize(Decimal("0.01")),
                                whole.low)
             else:
-                bounds = self._band(sanction, Band.lighter)
+                bounds = self._band(sanction, _BAND_LIGHTER)
         return whole.clamp(bounds) if direction != "mitigated" else bounds
 
     def _tier_bounds(self, fine: TierFine, sanction: Sanction) -> Range:
@@ -880,7 +901,7 @@ class Engine:
                       serious: bool = False) -> SanctionOut:
         fine = None
         basis = None
-        if sanction.kind is SanctionKind.fine:
+        if sanction.kind is _SANCTION_KIND_FINE:
             result = to_yuan(sanction, bounds or self._band(sanction, None), env.values, env.labels)
             if result.range is not None:
                 fine = Money(**result.range.as_dict())
@@ -950,8 +971,8 @@ class Engine:
 def _fine_out(sanction: Sanction, result: YuanResult) -> tuple[SanctionOut, TraceStep]:
     """The recommended fine in yuan and its trace step."""
     assert result.range is not None
-    mode = "可以处" if sanction.mode is Mode.may else "处"
-    out = SanctionOut(kind="fine", label=SANCTION_LABELS[SanctionKind.fine], mode=sanction.mode.value,
+    mode = "可以处" if sanction.mode is _MODE_MAY else "处"
+    out = SanctionOut(kind="fine", label=SANCTION_LABELS[_SANCTION_KIND_FINE], mode=sanction.mode.value,
                       party=sanction.party.value, fine=Money(**result.range.as_dict()),
                       basis=result.basis)
     step = TraceStep(rule="fine", detail=f"建议{mode}罚款{result.range.human()}" +
@@ -960,7 +981,7 @@ def _fine_out(sanction: Sanction, result: YuanResult) -> tuple[SanctionOut, Trac
 
 
 def _follow_text(code: str, item: BenchmarkItem) -> str:
-    if code == "correction_order" and item.statutory.correction is not Correction.none:
+    if code == "correction_order" and item.statutory.correction is not _CORRECTION_NONE:
         return f"{CORRECTION_TEXT[item.statutory.correction]}（《行政处罚法》第二十八条第一款）"
     return FOLLOW_UP_TEXT.get(code, code)
 
@@ -993,8 +1014,8 @@ def _direction(grounds: list[law.Ground], draft: _Draft) -> str | None:
 
 
 def _correction_label(status: CorrectionStatus) -> str:
-    return {CorrectionStatus.in_time: "已按期改正", CorrectionStatus.pending: "改正期限未届满",
-            CorrectionStatus.overdue: "逾期未改正", CorrectionStatus.refused: "拒不改正"}[status]
+    return {_CORRECTION_STATUS_IN_TIME: "已按期改正", _CORRECTION_STATUS_PENDING: "改正期限未届满",
+            _CORRECTION_STATUS_OVERDUE: "逾期未改正", _CORRECTION_STATUS_REFUSED: "拒不改正"}[status]
 
 
 def _named_item(case: Case | Mapping[str, Any]) -> str:

@@ -13,6 +13,7 @@ and shared between decisions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import (
@@ -26,6 +27,11 @@ from discretion.decision import Ground, TraceStep
 from discretion.law.facts import EnvShape, env_shape
 from discretion.law.ranges import party_sanctions
 from discretion.law.versions import versions_of
+
+# Enum members the rules compare with, as module constants: in Python 3.11 reading
+# `Enum.member` goes through EnumType.__getattr__'s slot (~60 ns); a Final constant of a
+# compiled module is read directly.
+_SANCTION_KIND_FINE: Final = SanctionKind.fine
 
 PARTY_KINDS = ("individual", "organization")
 
@@ -59,7 +65,7 @@ def build_plan(catalog: Catalog, item: BenchmarkItem) -> ItemPlan:
     every = list(item.statutory.sanctions)
     if item.statutory.serious is not None:
         every += item.statutory.serious.sanctions
-    value_free = not any(s.kind is SanctionKind.fine and (s.base or s.per) for s in every)
+    value_free = not any(s.kind is _SANCTION_KIND_FINE and (s.base or s.per) for s in every)
     entries = catalog.lists_for(item.id)
     base = [i for i, t in enumerate(item.tiers) if t.uses == "base"]
     return ItemPlan(

@@ -10,11 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 from discretion.case import Capacity, Harm, PartyKind
 from discretion.catalog.models import BenchmarkItem, Citation, Manifest, SanctionKind
 from discretion.law.caseview import CaseView
 from discretion.law.citations import apl
+
+# Enum members the rules compare with, as module constants: in Python 3.11 reading
+# `Enum.member` goes through EnumType.__getattr__'s slot (~60 ns); a Final constant of a
+# compiled module is read directly.
+_CAPACITY_NONE: Final = Capacity.none
+_CAPACITY_PARTIAL: Final = Capacity.partial
+_HARM_NONE: Final = Harm.none
+_PARTY_KIND_INDIVIDUAL: Final = PartyKind.individual
+_SANCTION_KIND_FINE: Final = SanctionKind.fine
+_SANCTION_KIND_PUBLIC_CRITICISM: Final = SanctionKind.public_criticism
+_SANCTION_KIND_WARNING: Final = SanctionKind.warning
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,7 @@ def art36_limitation(case: CaseView, item: BenchmarkItem, today: dt.date) -> Fin
             return Missing("art36", "harm", "危害后果", "enum",
                            "discovered more than two years after the act; the five-year period "
                            "applies only if harm occurred")
-        if case.harm is not Harm.none:
+        if case.harm is not _HARM_NONE:
             if discovered <= add_years(start, 5):
                 return None
             return Finding("art36", apl(36, 1),
@@ -81,7 +93,7 @@ def art36_limitation(case: CaseView, item: BenchmarkItem, today: dt.date) -> Fin
 
 def art30_age(case: CaseView) -> Finding | Ground | Missing | None:
     """Art. 30: under 14 not penalised (guardian disciplines); 14–17 shall be lighter or mitigated."""
-    if case.party.kind is not PartyKind.individual:
+    if case.party.kind is not _PARTY_KIND_INDIVIDUAL:
         return None
     if case.party.age is None:
         return Missing("art30", "party.age", "年龄", "integer",
@@ -110,11 +122,11 @@ def _art30_minor() -> Ground:
 def art31_capacity(case: CaseView) -> Finding | Ground | None:
     """Art. 31: no capacity to recognise or control conduct -> not penalised; partial -> may be
     lighter or mitigated."""
-    if case.party.kind is not PartyKind.individual:
+    if case.party.kind is not _PARTY_KIND_INDIVIDUAL:
         return None
-    if case.party.capacity is Capacity.none:
+    if case.party.capacity is _CAPACITY_NONE:
         return _art31_none()
-    if case.party.capacity is Capacity.partial:
+    if case.party.capacity is _CAPACITY_PARTIAL:
         return _art31_partial()
     return None
 
@@ -193,7 +205,7 @@ def procedure_flags(kinds: set[SanctionKind], max_fine: object, party_kind: str,
     policy = manifest.policy
     fine = max_fine if isinstance(max_fine, Decimal) else Decimal(0)
     reasons: list[str] = []
-    summary = kinds <= {SanctionKind.warning, SanctionKind.public_criticism, SanctionKind.fine} \
+    summary = kinds <= {_SANCTION_KIND_WARNING, _SANCTION_KIND_PUBLIC_CRITICISM, _SANCTION_KIND_FINE} \
         and fine <= policy.summary_limit.for_party(party_kind) and bool(kinds)
     if summary:
         reasons.append(f"第五十一条：罚款不超过{policy.summary_limit.for_party(party_kind)}元或者警告，可以当场作出")
