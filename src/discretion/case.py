@@ -125,17 +125,20 @@ class Case(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Case:
-        if self.item is None and self.citation is None:
+        # each field read once: a model's attribute read is slow (pydantic's __getattr__ hook)
+        item, citation, occurred = self.item, self.citation, self.occurred_on
+        ended, discovered, decided = self.ended_on, self.discovered_on, self.decided_on
+        if item is None and citation is None:
             raise ValueError("name the violation: give item (a catalog id) or citation")
-        if self.item is not None and self.citation is not None:
+        if item is not None and citation is not None:
             raise ValueError("give item or citation, not both")
-        if self.ended_on and self.ended_on < self.occurred_on:
+        if ended and ended < occurred:
             raise ValueError("ended_on is before occurred_on")
-        if self.decided_on and self.decided_on < self.occurred_on:
+        if decided and decided < occurred:
             raise ValueError("decided_on is before occurred_on")
-        if self.discovered_on and self.discovered_on < self.occurred_on:
+        if discovered and discovered < occurred:
             raise ValueError("discovered_on is before occurred_on")
-        if self.decided_on and self.discovered_on and self.decided_on < self.discovered_on:
+        if decided and discovered and decided < discovered:
             raise ValueError("decided_on is before discovered_on")
         return self
 

@@ -6,13 +6,14 @@ pydantic installs for private attributes, ~25 ns; a field of a class mypyc compi
 directly. So the engine validates a case into a :class:`~discretion.case.Case` (the contract,
 with its errors) and then copies it, once, into a :class:`CaseView`: the same fields under the
 same names, and the same date helpers, read by the rules of :mod:`discretion.law` and the
-engine. ``tests/test_caseview.py`` keeps the two in step.
+engine. The copy reads the model's ``__dict__``, where pydantic keeps a model's fields.
+``tests/test_caseview.py`` keeps the two in step.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final, final
+from typing import Any, Final, final
 
 from discretion.case import Capacity, Case, CorrectionStatus, FactValue, Harm, Party, PartyKind
 from discretion.catalog.models import Citation
@@ -28,10 +29,11 @@ class PartyView:
     name: Final[str | None]
 
     def __init__(self, party: Party) -> None:
-        self.kind = party.kind
-        self.age = party.age
-        self.capacity = party.capacity
-        self.name = party.name
+        fields: dict[str, Any] = party.__dict__  # a model's fields, read without its hook
+        self.kind = fields["kind"]
+        self.age = fields["age"]
+        self.capacity = fields["capacity"]
+        self.name = fields["name"]
 
 
 @final
@@ -54,20 +56,21 @@ class CaseView:
     reference: Final[str | None]
 
     def __init__(self, case: Case) -> None:
-        self.item = case.item
-        self.citation = case.citation
-        self.party = PartyView(case.party)
-        self.occurred_on = case.occurred_on
-        self.ended_on = case.ended_on
-        self.discovered_on = case.discovered_on
-        self.decided_on = case.decided_on
-        self.first_offense = case.first_offense
-        self.harm = case.harm
-        self.correction = case.correction
-        self.no_fault_proven = case.no_fault_proven
-        self.circumstances = case.circumstances
-        self.facts = case.facts
-        self.reference = case.reference
+        fields: dict[str, Any] = case.__dict__  # a model's fields, read without its hook
+        self.item = fields["item"]
+        self.citation = fields["citation"]
+        self.party = PartyView(fields["party"])
+        self.occurred_on = fields["occurred_on"]
+        self.ended_on = fields["ended_on"]
+        self.discovered_on = fields["discovered_on"]
+        self.decided_on = fields["decided_on"]
+        self.first_offense = fields["first_offense"]
+        self.harm = fields["harm"]
+        self.correction = fields["correction"]
+        self.no_fault_proven = fields["no_fault_proven"]
+        self.circumstances = fields["circumstances"]
+        self.facts = fields["facts"]
+        self.reference = fields["reference"]
 
     @property
     def item_ids(self) -> list[str]:
