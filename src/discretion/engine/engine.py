@@ -410,23 +410,24 @@ class Engine:
         three-valued reference interpreter. Returns ``[values, trace step, tier choice]``; the
         entry is cached (and its tier choice filled by :meth:`_select_tier`) when every name is
         known."""
+        item_id = item.id  # read once: a catalog model's attribute read is slow (pydantic's hook)
         rules = self._item_rules(item)
-        classes = self._classes[item.id]
+        classes = self._classes[item_id]
         names = classes.names
         known = env.values
         if classes.name_set <= known.keys():
             # values in the same classes fire the same rules (conditions/classes.py)
-            key = (item.id, *classes.key(known))
+            key = (item_id, *classes.key(known))
             found = self._fired.get(key)
             if found is None:
                 self._build_rules(item)
                 # only the names the rules read travel to durable-rules
-                fired = self._host.evaluate(item.id, rules, {n: known[n] for n in names})
+                fired = self._host.evaluate(item_id, rules, {n: known[n] for n in names})
                 if len(self._fired) >= RULE_CACHE_SIZE:
                     self._fired.clear()
                     self._outcomes.clear()
                 # many combinations fire the same rules: they share one entry (memory)
-                shared = (item.id, frozenset(fired))
+                shared = (item_id, frozenset(fired))
                 found = self._outcomes.get(shared)
                 if found is None:
                     values: dict[str, Tri] = {name: name in fired for name in rules}

@@ -142,19 +142,20 @@ def _expected(decl: FactDecl) -> str:
 
 def coerce_fact(decl: FactDecl, raw: object) -> object:
     """Check and convert one fact value to its declared type (exact decimals, no floats)."""
-    if decl.type == "boolean":
+    kind = decl.type  # read once: a catalog model's attribute read is slow (pydantic's hook)
+    if kind == "boolean":
         if not isinstance(raw, bool):
             raise ValueError(f"{decl.label} must be true or false, got {raw!r}")
         return raw
-    if decl.type in ("enum", "text"):
+    if kind in ("enum", "text"):
         if not isinstance(raw, str):
             raise ValueError(f"{decl.label} must be text, got {raw!r}")
-        if decl.type == "enum" and raw not in (decl.values or ()):
+        if kind == "enum" and raw not in (decl.values or ()):
             raise ValueError(f"'{raw}' is not a value of {decl.label}")
         return raw
     if isinstance(raw, bool):
         raise ValueError(f"{decl.label} must be a number, got {raw!r}")
-    if decl.type == "money":
+    if kind == "money":
         try:
             amount = to_money(raw)
         except MoneyError as exc:
@@ -168,7 +169,7 @@ def coerce_fact(decl: FactDecl, raw: object) -> object:
         raise ValueError(f"{decl.label} must be a number, got {raw!r}") from exc
     if not number.is_finite() or number < 0 or number > MAX_AMOUNT:
         raise ValueError(f"{decl.label} {raw!r} is outside 0 .. {MAX_AMOUNT:,f}")
-    if decl.type == "integer" and number != number.to_integral_value():
+    if kind == "integer" and number != number.to_integral_value():
         raise ValueError(f"{decl.label} must be a whole number, got {raw!r}")
     return number
 
