@@ -1,15 +1,19 @@
-"""CaseView (law/caseview.py) holds every field of a validated Case, and its helpers agree."""
+"""CaseView (law/caseview.py) holds every field of a validated Case, and its helpers agree;
+plain_view, the engine's fast path, gives Case's fields or leaves the case to Case."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
-from discretion.case import Case, Party
-from discretion.law.caseview import CaseView, PartyView
+from discretion.case import Case, Party, PlainCase, PlainParty
+from discretion.law.caseview import CaseView, PartyView, plain_view
 
 DATES = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
 
@@ -60,3 +64,122 @@ def test_date_helpers_agree_with_the_case(occurred: dt.date, decided: dt.date | 
     view = CaseView(case)
     assert view.decision_date(today) == case.decision_date(today)
     assert view.discovery_date(today) == case.discovery_date(today)
+
+
+# --- plain_view: the engine's fast path gives Case's fields, or leaves the case to Case ------
+
+CASE_FIELDS = [name for name in Case.model_fields if name != "party"]
+
+
+def fields_of(view: CaseView) -> dict[str, Any]:
+    out = {name: getattr(view, name) for name in CASE_FIELDS}
+    out["party"] = {name: getattr(view.party, name) for name in Party.model_fields}
+    out["fact types"] = {name: type(value) for name, value in view.facts.items()}
+    return out
+
+
+def test_case_validators_are_the_ones_plain_view_repeats() -> None:
+    # plain_view repeats the checks of exactly these validators (law/caseview.py): a new
+    # validator on Case or Party must be repeated there too, or this fast path would skip it.
+    assert set(Case.__pydantic_decorators__.field_validators) == {"_date", "_items", "_unique",
+                                                                  "_no_floats"}
+    assert set(Case.__pydantic_decorators__.model_validators) == {"_consistent"}
+    assert set(Party.__pydantic_decorators__.field_validators) == set()
+    assert set(Party.__pydantic_decorators__.model_validators) == {"_organization_has_no_age"}
+    assert not PlainCase.__pydantic_decorators__.field_validators
+    assert not PlainCase.__pydantic_decorators__.model_validators
+    assert not PlainParty.__pydantic_decorators__.model_validators
+
+
+def test_plain_models_have_the_contract_s_fields() -> None:
+    assert PlainCase.model_json_schema() == Case.model_json_schema()
+    assert PlainParty.model_json_schema() == Party.model_json_schema()
+
+
+def test_an_ordinary_case_takes_the_fast_path() -> None:
+    data = {"item": "LS-SRHJ-0001", "party": {"kind": "individual", "age": 30},
+            "occurred_on": "2022-03-01", "decided_on": "2022-05-01", "harm": "minor",
+            "circumstances": ["coerced"], "facts": {"item_count": 5, "area": "12.5"}}
+    view = plain_view(data)
+    assert view is not None
+    assert fields_of(view) == fields_of(CaseView(Case.model_validate(data)))
+
+
+@pytest.mark.parametrize("change", [
+    {"occurred_on": " 2022-03-01"},                       # spaces: Case strips them
+    {"occurred_on": "２０２２-０３-０１"},                 # full-width digits: Case converts them
+    {"facts": {"area": 12.5}},                            # a float: Case keeps it as text
+    {"party": {"kind": "organization", "age": 3}},        # each check of Case's validators
+    {"item": []}, {"item": ["A", "A"]}, {"circumstances": ["coerced", "coerced"]},
+    {"item": None}, {"citation": {"law": "中华人民共和国行政处罚法", "article": 30}},
+    {"ended_on": "2022-02-01"}, {"decided_on": "2022-02-01"}, {"discovered_on": "2022-02-01"},
+    {"discovered_on": "2022-06-01", "decided_on": "2022-05-01"},
+])
+def test_what_only_case_decides_is_left_to_case(change: dict[str, Any]) -> None:
+    data: dict[str, Any] = {"item": "LS-SRHJ-0001", "party": {"kind": "individual"},
+                            "occurred_on": "2022-03-01"}
+    data.update(change)
+    assert plain_view(data) is None
+
+
+# Mostly valid cases (so that both paths are taken often), with every odd input now and then.
+TEXT_DATES = st.sampled_from(["2022-03-01", " 2022-03-01", "２０２２-03-01", "2022-03-01T00:00:00",
+                              "2023-01-01 ", "not a date", "2022-13-01"])
+EARLY = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2010, 12, 31))
+LATE = st.dates(min_value=dt.date(2011, 1, 1), max_value=dt.date(2030, 12, 31))
+ODD_DATE = TEXT_DATES | DATES | DATES.map(str)
+FIRST = st.one_of(EARLY.map(str), EARLY.map(str), EARLY, ODD_DATE)
+LATER = st.one_of(LATE.map(str), LATE.map(str), LATE, ODD_DATE)
+FACT_VALUES = st.one_of(st.integers(0, 10**6), st.text(max_size=6), st.booleans(),
+                        st.decimals(allow_nan=False, allow_infinity=False, places=2),
+                        st.none() | st.floats(allow_nan=False) | st.lists(st.integers(), max_size=2))
+
+
+def mostly(valid: list[Any], odd: list[Any]) -> st.SearchStrategy[Any]:
+    return st.sampled_from(valid * 4 + odd)
+
+
+BASE_CASES = st.fixed_dictionaries(
+    {"party": st.fixed_dictionaries(
+        {"kind": mostly(["individual", "organization"], ["robot"])},
+        optional={"age": st.one_of(st.integers(0, 120), st.integers(0, 120), st.none(),
+                                   st.integers(-1, 200)),
+                  "capacity": mostly(["full", "partial", "none"], ["?"]),
+                  "name": st.text(max_size=4)}),
+     "occurred_on": FIRST,
+     "item": st.one_of(mostly(["LS-SRHJ-0001"], [" X ", "", None, 5]),
+                       st.lists(st.sampled_from(["A", "B", "C"]), max_size=3))},
+    optional={"citation": mostly([None], [{"law": "中华人民共和国行政处罚法", "article": 30}]),
+              "ended_on": st.none() | LATER, "discovered_on": st.none() | LATER,
+              "decided_on": st.none() | LATER,
+              "first_offense": mostly([True, False, None], ["yes", 1]),
+              "harm": mostly(["none", "minor", "ordinary", None], ["huge"]),
+              "correction": mostly(["in_time", "overdue", None], ["later"]),
+              "no_fault_proven": st.booleans(),
+              "circumstances": st.lists(mostly(["coerced", "eliminated_harm"], [" coerced"]),
+                                        max_size=3),
+              "facts": st.dictionaries(st.sampled_from(["a", "b", "item_count"]), FACT_VALUES,
+                                       max_size=3),
+              "reference": st.none() | st.text(max_size=5)})
+# now and then a field the contract does not have
+CASES = st.tuples(BASE_CASES, st.integers(0, 9)).map(
+    lambda drawn: {**drawn[0], "extra": 1} if drawn[1] == 0 else drawn[0])
+
+
+@given(CASES)
+def test_plain_view_gives_case_s_fields_or_leaves_the_case_to_case(data: dict[str, Any]) -> None:
+    try:
+        full: CaseView | None = CaseView(Case.model_validate(data))
+    except ValidationError:
+        full = None
+    plain = plain_view(data)
+    if plain is not None:
+        assert full is not None, "the fast path accepted a case Case refuses"
+        assert fields_of(plain) == fields_of(full)
+
+
+def test_plain_view_keeps_exact_amounts() -> None:
+    view = plain_view({"item": "X", "party": {"kind": "individual"}, "occurred_on": "2022-03-01",
+                       "facts": {"amount": "1200.50", "n": 3, "d": Decimal("0.1")}})
+    assert view is not None
+    assert view.facts == {"amount": "1200.50", "n": 3, "d": Decimal("0.1")}

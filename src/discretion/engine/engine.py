@@ -66,7 +66,7 @@ from discretion.engine.durable import RuleHost
 from discretion.engine.plan import ItemPlan, build_plan
 from discretion.errors import CaseError, Problem
 from discretion.law import apl as law
-from discretion.law.caseview import CaseView
+from discretion.law.caseview import CaseView, plain_view
 from discretion.law.citations import apl
 from discretion.law.facts import Env, build_env, check_circumstances
 from discretion.law.ranges import (
@@ -207,7 +207,10 @@ class Engine:
 
     def evaluate(self, case: Case | Mapping[str, Any]) -> Decision:
         """Decide one case. Raises :class:`~discretion.errors.CaseError` listing every problem."""
-        return self._evaluate(CaseView(parse_case(case)))  # the rules read a compiled class
+        # the rules read a compiled class; a plain dict is validated without pydantic calling
+        # Case's Python validators when it can be (see plain_view), by Case otherwise
+        view = plain_view(case) if type(case) is dict else None
+        return self._evaluate(view if view is not None else CaseView(parse_case(case)))
 
     def _evaluate(self, case: CaseView) -> Decision:
         manifest = self.catalog.manifest

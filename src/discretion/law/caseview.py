@@ -15,20 +15,33 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Final, final
 
-from discretion.case import Capacity, Case, CorrectionStatus, FactValue, Harm, Party, PartyKind
+from pydantic import BaseModel, ValidationError
+
+from discretion.case import (
+    Capacity,
+    CorrectionStatus,
+    FactValue,
+    Harm,
+    PartyKind,
+    PlainCase,
+)
 from discretion.catalog.models import Citation
+
+_ORGANIZATION: Final = PartyKind.organization
+_validate_plain: Final = PlainCase.__pydantic_validator__.validate_python
 
 
 @final
 class PartyView:
-    """:class:`~discretion.case.Party`'s fields."""
+    """:class:`~discretion.case.Party`'s fields (of a Party, or of the PlainParty of
+    :func:`plain_view`)."""
 
     kind: Final[PartyKind]
     age: Final[int | None]
     capacity: Final[Capacity]
     name: Final[str | None]
 
-    def __init__(self, party: Party) -> None:
+    def __init__(self, party: BaseModel) -> None:
         fields: dict[str, Any] = party.__dict__  # a model's fields, read without its hook
         self.kind = fields["kind"]
         self.age = fields["age"]
@@ -38,7 +51,8 @@ class PartyView:
 
 @final
 class CaseView:
-    """:class:`~discretion.case.Case`'s fields and date helpers (read-only)."""
+    """:class:`~discretion.case.Case`'s fields and date helpers (read-only), copied from a
+    Case, or from the PlainCase of :func:`plain_view`."""
 
     item: Final[str | list[str] | None]
     citation: Final[Citation | None]
@@ -55,7 +69,7 @@ class CaseView:
     facts: Final[dict[str, FactValue]]
     reference: Final[str | None]
 
-    def __init__(self, case: Case) -> None:
+    def __init__(self, case: BaseModel) -> None:
         fields: dict[str, Any] = case.__dict__  # a model's fields, read without its hook
         self.item = fields["item"]
         self.citation = fields["citation"]
@@ -88,4 +102,51 @@ class CaseView:
         return self.discovered_on or self.decision_date(today)
 
 
-__all__ = ["CaseView", "PartyView"]
+def plain_view(data: dict[str, Any]) -> CaseView | None:
+    """The view of a case mapping, validated without calling Case's Python validators; None
+    when only :class:`~discretion.case.Case` can decide (the caller then validates with it,
+    which gives the same fields, or the errors).
+
+    :class:`~discretion.case.PlainCase` has Case's fields and configuration. Case's validators
+    change two kinds of input, both sent to Case here: facts given as floats (Case keeps them
+    as text), and dates written with full-width digits or surrounding spaces (which PlainCase
+    cannot parse). Their checks are repeated by :func:`_passes_case_checks`.
+    ``tests/test_caseview.py`` keeps the two paths in step.
+    """
+    facts = data.get("facts")
+    if isinstance(facts, dict):
+        for value in facts.values():
+            if isinstance(value, float):
+                return None
+    try:
+        plain = _validate_plain(data)
+    except ValidationError:
+        return None
+    view = CaseView(plain)
+    return view if _passes_case_checks(view) else None
+
+
+def _passes_case_checks(case: CaseView) -> bool:
+    """The checks of Case's and Party's validators (``_organization_has_no_age``, ``_items``,
+    ``_unique``, ``_consistent``), on a plainly validated case."""
+    if case.party.kind is _ORGANIZATION and case.party.age is not None:
+        return False
+    item = case.item
+    if isinstance(item, list) and (not item or len(set(item)) != len(item)):
+        return False
+    if len(set(case.circumstances)) != len(case.circumstances):
+        return False
+    if (item is None) == (case.citation is None):  # neither, or both
+        return False
+    occurred, ended = case.occurred_on, case.ended_on
+    discovered, decided = case.discovered_on, case.decided_on
+    if ended and ended < occurred:
+        return False
+    if decided and decided < occurred:
+        return False
+    if discovered and discovered < occurred:
+        return False
+    return not (decided and discovered and decided < discovered)
+
+
+__all__ = ["CaseView", "PartyView", "plain_view"]
