@@ -1,9 +1,9 @@
 """Build hook: compiles the per-case modules of the engine to C extensions with mypyc.
 
 Everything else about the package is declared in pyproject.toml. The modules listed in
-src/discretion/compiled.py run for every case a batch or an audit decides; compiled, they decide
-a case in about three quarters of the time (bench/README.md). Python still runs the rest of the package, and each compiled module is also
-installed as source, for reading and for tracebacks.
+src/discretion/compiled.py run for every case a batch or an audit decides; compiled, they
+decide a case in about two thirds of the time (bench/README.md). Python still runs the rest of
+the package, and each compiled module is also installed as source, for reading and tracebacks.
 
 ``DISCRETION_PURE_PYTHON=1 pip install ...`` skips the compiler: the package is then pure
 Python, slower, and decides every case identically. Use it while editing the compiled modules
