@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
+from discretion import casefields
 from discretion.catalog.models import Citation
 from discretion.money import normalize_digits
 
@@ -144,15 +145,13 @@ class Case(_Model):
 
     @property
     def item_ids(self) -> list[str]:
-        if self.item is None:
-            return []
-        return [self.item] if isinstance(self.item, str) else list(self.item)
+        return casefields.item_ids(self.item)
 
     def decision_date(self, today: dt.date | None = None) -> dt.date:
-        return self.decided_on or today or dt.date.today()
+        return casefields.decision_date(self.decided_on, today)
 
     def discovery_date(self, today: dt.date | None = None) -> dt.date:
-        return self.discovered_on or self.decision_date(today)
+        return casefields.discovery_date(self.discovered_on, self.decided_on, today)
 
 
 def named_item(case: Case | Mapping[str, object] | None) -> str:

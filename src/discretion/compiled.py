@@ -32,6 +32,7 @@ from types import ModuleType
 # from which pydantic cannot derive the decision's JSON Schema).
 MODULES: tuple[str, ...] = (
     "blocks.py",
+    "casefields.py",
     "collector.py",
     "conditions/ast.py",
     "conditions/classes.py",

@@ -17,6 +17,7 @@ from typing import Any, Final, final
 
 from pydantic import BaseModel, ValidationError
 
+from discretion import casefields
 from discretion.case import (
     Capacity,
     CorrectionStatus,
@@ -88,18 +89,13 @@ class CaseView:
 
     @property
     def item_ids(self) -> list[str]:
-        """As :attr:`Case.item_ids <discretion.case.Case.item_ids>`."""
-        if self.item is None:
-            return []
-        return [self.item] if isinstance(self.item, str) else list(self.item)
+        return casefields.item_ids(self.item)
 
     def decision_date(self, today: dt.date | None = None) -> dt.date:
-        """As :meth:`Case.decision_date <discretion.case.Case.decision_date>`."""
-        return self.decided_on or today or dt.date.today()
+        return casefields.decision_date(self.decided_on, today)
 
     def discovery_date(self, today: dt.date | None = None) -> dt.date:
-        """As :meth:`Case.discovery_date <discretion.case.Case.discovery_date>`."""
-        return self.discovered_on or self.decision_date(today)
+        return casefields.discovery_date(self.discovered_on, self.decided_on, today)
 
 
 def plain_view(data: dict[str, Any]) -> CaseView | None:
