@@ -69,8 +69,9 @@ class Party(_Model):
 
     @model_validator(mode="after")
     def _organization_has_no_age(self) -> Party:
-        if self.kind is PartyKind.organization and self.age is not None:
-            raise ValueError("an organization has no age; remove party.age")
+        problem = casefields.party_problem(self.kind, self.age)
+        if problem:
+            raise ValueError(problem)
         return self
 
 
@@ -103,18 +104,17 @@ class Case(_Model):
     @field_validator("item")
     @classmethod
     def _items(cls, value: str | list[str] | None) -> str | list[str] | None:
-        if isinstance(value, list):
-            if not value:
-                raise ValueError("an empty list names no item")
-            if len(set(value)) != len(value):
-                raise ValueError("the same item is listed twice")
+        problem = casefields.items_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("circumstances")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("a circumstance is listed twice")
+        problem = casefields.circumstances_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("facts", mode="before")
@@ -126,21 +126,10 @@ class Case(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Case:
-        # each field read once: a model's attribute read is slow (pydantic's __getattr__ hook)
-        item, citation, occurred = self.item, self.citation, self.occurred_on
-        ended, discovered, decided = self.ended_on, self.discovered_on, self.decided_on
-        if item is None and citation is None:
-            raise ValueError("name the violation: give item (a catalog id) or citation")
-        if item is not None and citation is not None:
-            raise ValueError("give item or citation, not both")
-        if ended and ended < occurred:
-            raise ValueError("ended_on is before occurred_on")
-        if decided and decided < occurred:
-            raise ValueError("decided_on is before occurred_on")
-        if discovered and discovered < occurred:
-            raise ValueError("discovered_on is before occurred_on")
-        if decided and discovered and decided < discovered:
-            raise ValueError("decided_on is before discovered_on")
+        problem = casefields.consistency_problem(self.item, self.citation, self.occurred_on,
+                                                 self.ended_on, self.discovered_on, self.decided_on)
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property

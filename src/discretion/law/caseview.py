@@ -28,7 +28,6 @@ from discretion.case import (
 )
 from discretion.catalog.models import Citation
 
-_ORGANIZATION: Final = PartyKind.organization
 _validate_plain: Final = PlainCase.__pydantic_validator__.validate_python
 
 
@@ -106,7 +105,7 @@ def plain_view(data: dict[str, Any]) -> CaseView | None:
     :class:`~discretion.case.PlainCase` has Case's fields and configuration. Case's validators
     change two kinds of input, both sent to Case here: facts given as floats (Case keeps them
     as text), and dates written with full-width digits or surrounding spaces (which PlainCase
-    cannot parse). Their checks are repeated by :func:`_passes_case_checks`.
+    cannot parse). Their checks are made by the same functions (:func:`_passes_case_checks`).
     ``tests/test_caseview.py`` keeps the two paths in step.
     """
     facts = data.get("facts")
@@ -124,25 +123,14 @@ def plain_view(data: dict[str, Any]) -> CaseView | None:
 
 def _passes_case_checks(case: CaseView) -> bool:
     """The checks of Case's and Party's validators (``_organization_has_no_age``, ``_items``,
-    ``_unique``, ``_consistent``), on a plainly validated case."""
-    if case.party.kind is _ORGANIZATION and case.party.age is not None:
-        return False
-    item = case.item
-    if isinstance(item, list) and (not item or len(set(item)) != len(item)):
-        return False
-    if len(set(case.circumstances)) != len(case.circumstances):
-        return False
-    if (item is None) == (case.citation is None):  # neither, or both
-        return False
-    occurred, ended = case.occurred_on, case.ended_on
-    discovered, decided = case.discovered_on, case.decided_on
-    if ended and ended < occurred:
-        return False
-    if decided and decided < occurred:
-        return False
-    if discovered and discovered < occurred:
-        return False
-    return not (decided and discovered and decided < discovered)
+    ``_unique``, ``_consistent``: :mod:`discretion.casefields`), on a plainly validated case."""
+    party = case.party
+    return not (casefields.party_problem(party.kind, party.age)
+                or casefields.items_problem(case.item)
+                or casefields.circumstances_problem(case.circumstances)
+                or casefields.consistency_problem(case.item, case.citation, case.occurred_on,
+                                                  case.ended_on, case.discovered_on,
+                                                  case.decided_on))
 
 
 __all__ = ["CaseView", "PartyView", "plain_view"]
