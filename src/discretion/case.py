@@ -146,8 +146,11 @@ class Case(_Model):
 def named_item(case: Case | Mapping[str, object] | None) -> str:
     """The item id a case (or an unvalidated case mapping) names, the first when it names
     several; "" when it names none (a citation, or nothing readable)."""
-    named = case.item if isinstance(case, Case) else \
-        case.get("item") if isinstance(case, Mapping) else None
+    if type(case) is dict:  # the common input, without the ABC check of Mapping
+        named = case.get("item")
+    else:
+        named = case.item if isinstance(case, Case) else \
+            case.get("item") if isinstance(case, Mapping) else None
     if isinstance(named, list) and named:
         named = named[0]
     return named if isinstance(named, str) else ""

@@ -186,9 +186,6 @@ class Engine:
         self._outcomes: dict[tuple[str, frozenset[str]], list[Any]] = {}
         self._classes: dict[str, ValueClasses] = {}
         self._plans: dict[str, ItemPlan] = {}
-        # the plan of each catalog item by its id, for cases that name one item (the versions
-        # of Art. 37 have theirs in _plans)
-        self._catalog_plans: dict[str, ItemPlan] = {}
         self._groups: dict[str, int] | None = None
         self._group_members: dict[int, list[str]] = {}
         self._procedures: dict[tuple[object, ...], tuple[Procedure, tuple[TraceStep, ...]]] = {}
@@ -217,9 +214,11 @@ class Engine:
         problems = check_circumstances(case, manifest) \
             if case.circumstances and not self._codes.issuperset(case.circumstances) else []
         named = case.item
-        plan = self._catalog_plans.get(named) if isinstance(named, str) else None
-        if plan is None and isinstance(named, str) and named in self.catalog.benchmarks:
-            plan = self._catalog_plans[named] = self._plan(self.catalog.benchmarks[named])
+        plan = None
+        if isinstance(named, str):  # plans are kept by item id: once built, found without the catalog
+            plan = self._plans.get(named)
+            if plan is None and named in self.catalog.benchmarks:
+                plan = self._plan(self.catalog.benchmarks[named])
         if plan is not None:
             # the common case: one item, named by its id
             declared = plan.declared  # Art. 37: facts of any version are accepted
@@ -276,7 +275,7 @@ class Engine:
     def _evaluate_block(self, block: list[Case | Mapping[str, Any]]) -> Iterator[Decision]:
         results: list[Decision | Exception | None] = [None] * len(block)
         with collector.paused():  # the block's decisions are kept until yielded: no use scanning them
-            items = [_named_item(case) for case in block]
+            items = [named_item(case) for case in block]
             for index in sorted(range(len(block)), key=items.__getitem__):
                 try:
                     results[index] = self.evaluate(block[index])
@@ -1020,15 +1019,6 @@ def _direction(grounds: list[law.Ground], draft: _Draft) -> str | None:
 def _correction_label(status: CorrectionStatus) -> str:
     return {_CORRECTION_STATUS_IN_TIME: "已按期改正", _CORRECTION_STATUS_PENDING: "改正期限未届满",
             _CORRECTION_STATUS_OVERDUE: "逾期未改正", _CORRECTION_STATUS_REFUSED: "拒不改正"}[status]
-
-
-def _named_item(case: Case | Mapping[str, Any]) -> str:
-    """:func:`~discretion.case.named_item`, without a call for a dict that names one item."""
-    if type(case) is dict:
-        named = case.get("item")
-        if type(named) is str:
-            return named
-    return named_item(case)
 
 
 _validate_case = Case.__pydantic_validator__.validate_python  # Case.model_validate, minus a call
