@@ -78,9 +78,10 @@ def fields_of(view: CaseView) -> dict[str, Any]:
     return out
 
 
-def test_case_validators_are_the_ones_plain_view_repeats() -> None:
-    # plain_view repeats the checks of exactly these validators (law/caseview.py): a new
-    # validator on Case or Party must be repeated there too, or this fast path would skip it.
+def test_case_validators_are_the_ones_plain_view_checks() -> None:
+    # plain_view makes the checks of exactly these validators (law/caseview.py, through
+    # casefields): a new validator on Case or Party must be made there too, or this fast path
+    # would skip it.
     assert set(Case.__pydantic_decorators__.field_validators) == {"_date", "_items", "_unique",
                                                                   "_no_floats"}
     assert set(Case.__pydantic_decorators__.model_validators) == {"_consistent"}
