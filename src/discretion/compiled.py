@@ -68,6 +68,12 @@ def extension_of(relative: str, package: Path = PACKAGE) -> Path | None:
     return None
 
 
+def source_digest(relative: str, package: Path = PACKAGE) -> str | None:
+    """The SHA-256 of a module's source (None if it is missing): what a build records."""
+    source = package / relative
+    return hashlib.sha256(source.read_bytes()).hexdigest() if source.exists() else None
+
+
 def recorded_sources() -> dict[str, str]:
     """What the last build compiled: module → SHA-256 of its source (empty if never built)."""
     try:
@@ -84,8 +90,7 @@ def stale(package: Path = PACKAGE, sources: dict[str, str] | None = None) -> lis
     for relative in MODULES:
         if extension_of(relative, package) is None:
             continue
-        source = package / relative
-        digest = hashlib.sha256(source.read_bytes()).hexdigest() if source.exists() else None
+        digest = source_digest(relative, package)
         if digest is None or recorded.get(relative) != digest:
             found.append(relative)
     return found
