@@ -52,20 +52,6 @@ def test_a_citation_and_several_items_are_kept() -> None:
     assert CaseView(case_of()).item_ids == ["LS-SRHJ-0001"]
 
 
-@given(occurred=DATES, decided=st.none() | DATES, discovered=st.none() | DATES,
-       today=st.none() | DATES)
-def test_date_helpers_agree_with_the_case(occurred: dt.date, decided: dt.date | None,
-                                          discovered: dt.date | None,
-                                          today: dt.date | None) -> None:
-    case = Case.model_construct(item="X", party=Party(kind="individual"), occurred_on=occurred,
-                                decided_on=decided, discovered_on=discovered, ended_on=None,
-                                citation=None, first_offense=None, harm=None, correction=None,
-                                no_fault_proven=False, circumstances=[], facts={}, reference=None)
-    view = CaseView(case)
-    assert view.decision_date(today) == case.decision_date(today)
-    assert view.discovery_date(today) == case.discovery_date(today)
-
-
 # --- plain_view: the engine's fast path gives Case's fields, or leaves the case to Case ------
 
 CASE_FIELDS = [name for name in Case.model_fields if name != "party"]

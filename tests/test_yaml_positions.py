@@ -300,3 +300,12 @@ def test_crlf_line_endings(tmp_path):
 def test_problem_type():
     error = yaml_error("a: 1\na: 2\n")
     assert all(isinstance(p, Problem) for p in error.problems)
+
+
+def test_plain_keys_are_names_never_booleans() -> None:
+    """YAML 1.1 reads a plain on/off/yes/no as a boolean; as a mapping key it is the word (a
+    sanction's `on: responsible` names whom it falls on)."""
+    from discretion.yamlpos import load_yaml
+
+    doc = load_yaml("sanction: {on: responsible, kind: fine}\nyes: 1\n'off': 2\n")
+    assert doc.value == {"sanction": {"on": "responsible", "kind": "fine"}, "yes": 1, "off": 2}

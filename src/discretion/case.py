@@ -136,12 +136,6 @@ class Case(_Model):
     def item_ids(self) -> list[str]:
         return casefields.item_ids(self.item)
 
-    def decision_date(self, today: dt.date | None = None) -> dt.date:
-        return casefields.decision_date(self.decided_on, today)
-
-    def discovery_date(self, today: dt.date | None = None) -> dt.date:
-        return casefields.discovery_date(self.discovered_on, self.decided_on, today)
-
 
 def named_item(case: Case | Mapping[str, object] | None) -> str:
     """The item id a case (or an unvalidated case mapping) names, the first when it names

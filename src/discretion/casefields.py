@@ -18,17 +18,6 @@ def item_ids(item: str | list[str] | None) -> list[str]:
     return [item] if isinstance(item, str) else list(item)
 
 
-def decision_date(decided_on: dt.date | None, today: dt.date | None = None) -> dt.date:
-    """The day the decision is dated: ``decided_on``, else ``today``, else the system date."""
-    return decided_on or today or dt.date.today()
-
-
-def discovery_date(discovered_on: dt.date | None, decided_on: dt.date | None,
-                   today: dt.date | None = None) -> dt.date:
-    """The day the act was discovered (Art. 36): ``discovered_on``, else the decision date."""
-    return discovered_on or decision_date(decided_on, today)
-
-
 def party_problem(kind: str, age: int | None) -> str | None:
     if kind == "organization" and age is not None:
         return "an organization has no age; remove party.age"
@@ -69,5 +58,5 @@ def consistency_problem(item: object, citation: object, occurred_on: dt.date,
     return None
 
 
-__all__ = ["circumstances_problem", "consistency_problem", "decision_date", "discovery_date",
+__all__ = ["circumstances_problem", "consistency_problem",
            "item_ids", "items_problem", "party_problem"]

@@ -14,9 +14,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import TypeAdapter
+from pydantic import Field, TypeAdapter
 
 from discretion.catalog.models import Citation
 
@@ -39,9 +39,18 @@ class Money:
     max: str
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
 @dataclass(slots=True, frozen=True)
 class SanctionOut:
-    """A sanction, statutory or recommended; fines carry their range in yuan."""
+    """A sanction, statutory or recommended; fines carry their range in yuan.
+
+    ``on`` names whom the sanction falls on when that is not the party itself
+    (``responsible``: 直接负责的主管人员和其他直接责任人员; ``principal``: 主要负责人); it is left
+    out of the JSON for the party's own sanctions.
+    """
 
     kind: str
     label: str
@@ -49,6 +58,7 @@ class SanctionOut:
     party: Literal["any", "individual", "organization"] = "any"
     fine: Money | None = None
     basis: str | None = None  # how the amount is computed, in words
+    on: Annotated[Literal["responsible", "principal"] | None, Field(exclude_if=_absent)] = None
 
 
 @dataclass(slots=True, frozen=True)

@@ -13,7 +13,9 @@ An agency publishes a benchmark together with worked cases; this module runs the
           grounds: [{law: 行政处罚法, article: 33, paragraph: 1}]
 
 ``expect`` keys: ``outcome``, ``mandatory``, ``tier`` (the level), ``recommended`` and
-``statutory`` (``fine: {min, max}`` and/or ``kinds: [...]``), ``grounds`` (citations that must
+``statutory`` (``fine: {min, max}``, ``fines: [{min, max, on}, ...]`` — ``on: responsible`` or
+``principal`` for a fine on an organisation's persons —, ``kinds: [...]`` and ``labels: [...]``
+that must appear), ``grounds`` (citations that must
 all appear), ``adjustments`` (kinds), ``follow_up`` (codes), ``needs_facts`` (paths),
 ``procedure`` (flags). A failure lists expected vs actual, field by field.
 """
@@ -110,12 +112,21 @@ def run_worked(engine: Engine, paths: Iterable[Path]) -> list[WorkedResult]:
 
 def _sanctions(expect: dict[str, Any], actual: list[SanctionOut], label: str) -> list[Mismatch]:
     out: list[Mismatch] = []
-    fines = [dataclasses.asdict(s.fine) for s in actual if s.fine is not None]
-    if "fine" in expect:
-        want = {k: str(v) for k, v in expect["fine"].items()}
-        want = {k: (v if "." in v else f"{v}.00") for k, v in want.items()}
-        if not any(all(f.get(k) == v for k, v in want.items()) for f in fines):
+    fines = [{**dataclasses.asdict(s.fine), **({"on": s.on} if s.on else {})}
+             for s in actual if s.fine is not None]
+    wanted = expect.get("fines", []) + ([expect["fine"]] if "fine" in expect else [])
+    for one in wanted:
+        want = {k: str(v) for k, v in one.items()}
+        want = {k: (v if "." in v or k == "on" else f"{v}.00") for k, v in want.items()}
+        # a fine without `on` is the party's own
+        if not any(all(f.get(k) == v for k, v in want.items()) and f.get("on") == want.get("on")
+                   for f in fines):
             out.append(Mismatch(f"{label}.fine", want, fines))
+    if "labels" in expect:
+        labels = [s.label for s in actual]
+        missing = [text for text in expect["labels"] if text not in labels]
+        if missing:
+            out.append(Mismatch(f"{label}.labels", expect["labels"], labels))
     if "kinds" in expect:
         kinds = sorted(s.kind for s in actual)
         if sorted(expect["kinds"]) != kinds:

@@ -212,6 +212,11 @@ class _Builder:
                                              hint="write the keys out"))
                 continue
             key = self._scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
+            if isinstance(key, bool) and not key_node.style and \
+                    key_node.value.lower() in ("on", "off", "yes", "no"):
+                # keys are names: YAML 1.1 reads a plain on/off/yes/no as a boolean, but the
+                # catalog's `on:` (whom a sanction falls on) is the word; true/false stay refused
+                key = key_node.value
             if not isinstance(key, str | int | bool) or isinstance(key, bool):
                 self.problems.append(Problem("mapping keys must be plain names",
                                              file=self.doc.file, line=key_node.start_mark.line + 1,

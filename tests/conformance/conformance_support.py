@@ -118,9 +118,7 @@ def cases(draw: st.DrawFn, *, item_ids: st.SearchStrategy[str | list[str]] | Non
     if late_discovery is True:
         discovered = draw(st.integers(1, 330).map(lambda d: two_years + dt.timedelta(days=d)))
         decided = discovered + dt.timedelta(days=draw(st.integers(0, 30)))
-        discovered_on: dt.date | None = discovered if draw(st.booleans()) else None
-        if discovered_on is None:
-            decided = discovered
+        discovered_on: dt.date | None = discovered  # late discovery is never assumed
     else:
         if late_discovery is False:
             last = two_years
@@ -170,10 +168,10 @@ def cites(decision: Decision, article: int, paragraph: int | None = None) -> boo
                for g in decision.grounds)
 
 
-def limitation_expired(case: dict[str, Any]) -> bool:
-    """Art. 36 computed independently of the engine from the case mapping."""
+def limitation_expired(case: dict[str, Any]) -> bool | None:
+    """Art. 36 computed independently of the engine from the case mapping: ``None`` when it
+    depends on a date of discovery the case does not give (the engine never assumes one)."""
     start = dt.date.fromisoformat(case.get("ended_on") or case["occurred_on"])
-    discovered = dt.date.fromisoformat(case.get("discovered_on") or case["decided_on"])
 
     def plus(years: int) -> dt.date:
         try:
@@ -181,6 +179,12 @@ def limitation_expired(case: dict[str, Any]) -> bool:
         except ValueError:
             return start.replace(year=start.year + years, day=28)
 
+    if case.get("discovered_on") is None:
+        decided = case.get("decided_on")
+        if decided is not None and dt.date.fromisoformat(decided) <= plus(2):
+            return False
+        return None
+    discovered = dt.date.fromisoformat(case["discovered_on"])
     if discovered <= plus(2):
         return False
     ids = [case["item"]] if isinstance(case["item"], str) else case["item"]
@@ -190,8 +194,9 @@ def limitation_expired(case: dict[str, Any]) -> bool:
 
 
 def fines(decision: Decision) -> list[tuple[Decimal, Decimal]]:
+    """The recommended fines on the party itself (not on its responsible persons)."""
     return [(Decimal(s.fine.min), Decimal(s.fine.max))
-            for s in decision.recommended if s.kind == "fine" and s.fine is not None]
+            for s in decision.recommended if s.kind == "fine" and s.fine is not None and s.on is None]
 
 
 def max_fine(decision: Decision) -> Decimal | None:

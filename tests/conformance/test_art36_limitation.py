@@ -6,6 +6,9 @@ from hypothesis import strategies as st
 
 TWO_YEAR_ITEMS = [i for i in ITEM_IDS if not item(i).five_year_limitation]
 FIVE_YEAR_ITEMS = [i for i in ITEM_IDS if item(i).five_year_limitation]
+# items with one version and no effective dates: Art. 37 cannot end their cases first
+UNVERSIONED = [i for i in TWO_YEAR_ITEMS if not (item(i).supersedes or item(i).effective_from
+                                                 or item(i).effective_to)]
 
 
 @PROPERTY
@@ -41,3 +44,32 @@ def test_art36_five_year_items_with_harm_are_not_expired(case):
     A five-year item with harm, discovered between two and five years after, is not expired."""
     decision = decide(case)
     assert not cites(decision, 36)
+
+
+@PROPERTY
+@given(cases(item_ids=st.sampled_from(UNVERSIONED), late_discovery=True,
+             party=st.just({"kind": "organization"}), no_fault_proven=False, harm="ordinary",
+             correction="overdue"))
+def test_art36_a_date_of_discovery_is_never_assumed(case):
+    """第三十六条: whether the period ran out depends on the day the act was discovered. A case
+    decided more than two years after the act that does not say when it was discovered is not
+    decided on an assumed date: the engine asks for ``discovered_on`` (a case that no other
+    rule ends: an organisation, harm, overdue, no proof of no fault)."""
+    del case["discovered_on"]
+    decision = decide(case)
+    assert decision.outcome is None
+    assert decision.needs_facts is not None
+    assert "discovered_on" in [m.path for m in decision.needs_facts.facts]
+    assert not cites(decision, 36)
+
+
+@PROPERTY
+@given(cases(late_discovery=False))
+def test_art36_a_decision_within_two_years_needs_no_date_of_discovery(case):
+    """第三十六条: a decision dated within two years of the act shows that it was discovered
+    within two years, so no date of discovery is asked for."""
+    case.pop("discovered_on", None)
+    decision = decide(case)
+    assert not cites(decision, 36)
+    needs = decision.needs_facts
+    assert needs is None or "discovered_on" not in [m.path for m in needs.facts]

@@ -105,3 +105,40 @@ def test_art37_decision_date_defaults_to_today() -> None:
     data = case()
     del data["decided_on"]
     assert engine.evaluate(data).item == "T-NYNC-0001"
+
+
+def test_art37_without_a_decision_date_the_version_is_asked_for() -> None:
+    """第三十七条: which version applies depends on the day of the decision when the act's
+    version has since changed. With no decided_on and no date supplied by the caller, the engine
+    does not read the clock: it asks for decided_on."""
+    engine = Engine(Catalog.load(FIXTURE))
+    data = case()
+    del data["decided_on"]
+    decision = engine.evaluate(data)
+    assert decision.outcome is None
+    assert decision.needs_facts is not None
+    assert "decided_on" in [m.path for m in decision.needs_facts.facts]
+
+
+def test_art37_a_date_supplied_by_the_caller_is_stated() -> None:
+    """A decision date the caller supplies (Engine(today=...), check --on) is named in the
+    decision's reasoning."""
+    engine = Engine(Catalog.load(FIXTURE), today=dt.date(2023, 5, 1))
+    data = case()
+    del data["decided_on"]
+    details = [step.detail for step in engine.evaluate(data).trace]
+    assert any("2023-05-01" in d and "指定" in d for d in details)
+
+
+def test_the_engine_never_reads_the_clock() -> None:
+    """No module of the package reads the system date: a decision depends only on its case,
+    its catalog and a date the caller gives."""
+    import re
+    from pathlib import Path
+
+    import discretion
+
+    package = Path(discretion.__file__).parent
+    clock = re.compile(r"date\.today\(|datetime\.now\(|datetime\.today\(|time\.localtime\(")
+    readers = [str(p) for p in package.rglob("*.py") if clock.search(p.read_text(encoding="utf-8"))]
+    assert readers == []

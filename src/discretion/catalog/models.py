@@ -117,6 +117,28 @@ class PartyScope(StrEnum):
     organization = "organization"  # 单位 / 法人或者其他组织
 
 
+class Payer(StrEnum):
+    """Whom a sanction falls on: the party itself, or persons of an organisation (双罚)."""
+
+    party = "party"  # 当事人（单位或者个人）
+    responsible = "responsible"  # 直接负责的主管人员和其他直接责任人员
+    principal = "principal"  # 主要负责人
+
+
+PAYER_LABELS: dict[Payer, str] = {
+    Payer.party: "当事人",
+    Payer.responsible: "直接负责的主管人员和其他直接责任人员",
+    Payer.principal: "主要负责人",
+}
+
+
+class Effect(StrEnum):
+    """How a later part of a clause (a stage, 情节严重的) composes with the sanctions before it."""
+
+    adds = "adds"  # kept, and the layer's added; its fine on the same payer takes the earlier's place
+    replaces = "replaces"  # the layer's sanctions alone
+
+
 class Mode(StrEnum):
     shall = "shall"  # 处
     may = "may"  # 可以处
@@ -145,17 +167,27 @@ class Sanction(Strict):
     A fine is a range in yuan (``min``/``max``; ``min`` omitted means 0, as in 处二百元以下罚款),
     a multiple of a base fact (``base: illegal_income`` with ``min``/``max`` as multiples), or an
     amount per unit (``per: area_m2`` with ``min``/``max`` per unit). ``fallback`` is the range
-    that applies when the base is zero or absent (没有违法所得的，处…). Other kinds carry no amount.
+    that applies when the base is zero (没有违法所得的，处…) or, with ``threshold``, below it
+    (没有违法所得或者违法所得不足一万元的，处…). ``cap`` bounds the amount in yuan (但最高不得超过十万元).
+    ``party`` restricts the sanction to one kind of party (对单位/对个人); ``on`` says whom it
+    falls on (the party, or an organisation's responsible persons or principal). ``label`` is the
+    statute's own name for the sanction where it differs from the kind's (责令停业整顿, 没收犬只).
+    Other kinds carry no amount.
     """
 
     kind: SanctionKind
     mode: Mode = Mode.shall
     party: PartyScope = PartyScope.any
+    on: Payer = Field(default=Payer.party, description="Whom the sanction falls on")
     min: Decimal | None = None
     max: Decimal | None = None
     base: str | None = Field(default=None, description="Fact the fine is a multiple of")
     per: str | None = Field(default=None, description="Fact counting the units the fine is per")
     fallback: FineRange | None = None
+    threshold: Decimal | None = Field(
+        default=None, description="The fallback applies when the base is below this (不足X元)")
+    cap: Decimal | None = Field(default=None, description="The fine never exceeds this many yuan")
+    label: str | None = Field(default=None, description="The statute's name for this sanction")
     text: str | None = Field(default=None, description="The words of the clause for this sanction")
 
     @field_validator("min", "max", mode="before")
@@ -163,8 +195,24 @@ class Sanction(Strict):
     def _amount(cls, value: object) -> Decimal | None:
         return None if value is None else _decimal(value)
 
+    @field_validator("threshold", "cap", mode="before")
+    @classmethod
+    def _yuan(cls, value: object) -> Decimal | None:
+        return None if value is None else _money(value)
+
     @model_validator(mode="after")
     def _shape(self) -> Sanction:
+        if self.threshold is not None and (self.base is None or self.fallback is None):
+            raise ValueError("threshold (不足X元) needs base and the fallback range below it")
+        if self.threshold is not None and self.threshold <= 0:
+            raise ValueError("threshold is a positive amount in yuan")
+        if self.cap is not None:
+            if self.kind is not SanctionKind.fine:
+                raise ValueError("only fines have a cap")
+            if self.cap <= 0:
+                raise ValueError("cap is a positive amount in yuan")
+            if not (self.base or self.per) and self.max is not None and self.max > self.cap:
+                raise ValueError(f"a fine in yuan with max {self.max} above its cap {self.cap}")
         if self.kind is SanctionKind.fine:
             if self.max is None:
                 raise ValueError("a fine needs max (and min, unless the clause says 以下 only)")
@@ -199,10 +247,23 @@ class FineRange(Strict):
 
 
 class SeriousRange(Strict):
-    """The alternative, heavier sanctions of 情节严重的 clauses."""
+    """The sanctions of 情节严重的 clauses: added to the others (``adds``: 并处…, a bare further
+    sanction; a fine here takes the place of the earlier fine on the same payer: 情节严重的，处…罚款)
+    or standing alone (``replaces``)."""
 
     when: str | None = Field(default=None, description="Condition for 'serious'; default: harm == \"serious\"")
+    effect: Effect = Effect.adds
     sanctions: list[Sanction] = Field(min_length=1)
+
+
+class Stage(Strict):
+    """An escalation of the clause on the correction status: 逾期未改正的 (``overdue``; a party
+    that refused is overdue too) or 拒不改正的 (``refused``), with its own sanctions."""
+
+    when: Literal["overdue", "refused"]
+    effect: Effect = Effect.adds
+    sanctions: list[Sanction] = Field(min_length=1)
+    text: str | None = Field(default=None, description="The words of the clause for this stage")
 
 
 class Statutory(Strict):
@@ -211,8 +272,22 @@ class Statutory(Strict):
     correction: Correction = Correction.order
     applies_when: AppliesWhen = AppliesWhen.always
     sanctions: list[Sanction] = Field(min_length=1)
+    stages: list[Stage] = Field(default_factory=list,
+                                description="Escalations: 逾期未改正的 / 拒不改正的, in that order")
     serious: SeriousRange | None = None
     substitute_performance: bool = Field(default=False, description="代为改正/代为设置, costs borne by the party")
+
+    @model_validator(mode="after")
+    def _stages(self) -> Statutory:
+        whens = [stage.when for stage in self.stages]
+        if whens not in ([], ["overdue"], ["refused"], ["overdue", "refused"]):
+            raise ValueError("stages are at most one 'overdue' then one 'refused', in that order")
+        if self.applies_when is AppliesWhen.refused and whens:
+            raise ValueError("a clause that applies only 拒不改正的 has no later stage")
+        if self.applies_when is AppliesWhen.overdue and "overdue" in whens:
+            raise ValueError("applies_when: overdue already makes the base sanctions the overdue "
+                             "stage; an escalation after it is a 'refused' stage")
+        return self
 
 
 class Band(StrEnum):

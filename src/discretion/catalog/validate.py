@@ -15,13 +15,14 @@ from decimal import Decimal
 from itertools import pairwise
 
 from discretion.catalog.catalog import OTHERWISE, Catalog, ItemConditions
-from discretion.catalog.models import BenchmarkItem, ListItem, SanctionKind
+from discretion.catalog.models import BenchmarkItem, ListItem, Sanction, SanctionKind
 from discretion.catalog.vocabulary import item_facts, vocabulary_for
 from discretion.conditions.ast import Expr
 from discretion.conditions.parser import ConditionSyntaxError, parse_condition
 from discretion.conditions.typecheck import Vocabulary, typecheck
 from discretion.errors import Problem
 from discretion.law.ranges import clause_sanctions, statutory_bounds, tier_bounds, tier_fine_for
+from discretion.law.sanctions import STAGES
 from discretion.money import Range
 from discretion.yamlpos import Located
 
@@ -88,11 +89,15 @@ def _check_benchmark(catalog: Catalog, item: BenchmarkItem, doc: Located,
     vocab = vocabulary_for(item, catalog.manifest)
     facts = item_facts(item)
     # fines computed from facts
-    for where, sanctions in (("sanctions", item.statutory.sanctions),
-                             ("serious", item.statutory.serious.sanctions if item.statutory.serious else [])):
+    layers: list[tuple[tuple[str | int, ...], list[Sanction]]] = [
+        ((*prefix, "statutory", "sanctions"), item.statutory.sanctions)]
+    layers += [((*prefix, "statutory", "stages", index, "sanctions"), stage.sanctions)
+               for index, stage in enumerate(item.statutory.stages)]
+    if item.statutory.serious is not None:
+        layers.append(((*prefix, "statutory", "serious", "sanctions"), item.statutory.serious.sanctions))
+    for where, sanctions in layers:
         for index, sanction in enumerate(sanctions):
-            path = (*prefix, "statutory", where, index) if where == "sanctions" else \
-                (*prefix, "statutory", "serious", "sanctions", index)
+            path = (*where, index)
             for key in ("base", "per"):
                 name = getattr(sanction, key)
                 if name is None:
@@ -101,15 +106,18 @@ def _check_benchmark(catalog: Catalog, item: BenchmarkItem, doc: Located,
                 if decl is None or decl.type not in ("number", "integer", "money"):
                     problems.append(doc.problem((*path, key), f"'{name}' is not a numeric fact of this item",
                                                 hint=f"declare it under facts: {{name: {name}, type: money, label: ...}}"))
-        fines_by_party: dict[str, int] = {}
+        fines_by_party: dict[tuple[str, str], int] = {}
         for sanction in sanctions:
             if sanction.kind is SanctionKind.fine:
-                fines_by_party[sanction.party.value] = fines_by_party.get(sanction.party.value, 0) + 1
-        for party, count in fines_by_party.items():
+                slot = (sanction.party.value, sanction.on.value)
+                fines_by_party[slot] = fines_by_party.get(slot, 0) + 1
+        for (party, on), count in fines_by_party.items():
             if count > 1:
-                problems.append(doc.problem((*prefix, "statutory", where),
-                                            f"{count} fines for party '{party}' in one clause",
-                                            hint="split the item, or use 'serious' for 情节严重的"))
+                whom = f"party '{party}'" + ("" if on == "party" else f" on '{on}'")
+                problems.append(doc.problem(where if where == layers[0][0] else where[:-1],
+                                            f"{count} fines for {whom} in one part of the clause",
+                                            hint="split the item, or use stages / serious for "
+                                                 "逾期未改正的 / 情节严重的"))
     tiers: list[Expr | str | None] = []
     otherwise = 0
     for index, tier in enumerate(item.tiers):
@@ -127,7 +135,8 @@ def _check_benchmark(catalog: Catalog, item: BenchmarkItem, doc: Located,
             problems.append(doc.problem((*path, "uses"), "uses: serious, but the clause has no 情节严重 range",
                                         hint="add statutory.serious, or use: base"))
             continue
-        kinds = {s.kind for s in clause_sanctions(item.statutory, tier.uses == "serious")}
+        kinds = {s.kind for stage in STAGES
+                 for s in clause_sanctions(item.statutory, tier.uses == "serious", stage)}
         for k_index, kind in enumerate(tier.sanctions):
             if kind not in kinds:
                 problems.append(doc.problem((*path, "sanctions", k_index),

@@ -31,6 +31,7 @@ from discretion.case import Case, CorrectionStatus, Harm, named_item
 from discretion.catalog.catalog import OTHERWISE, Catalog
 from discretion.catalog.models import (
     LIST_LABELS,
+    PAYER_LABELS,
     SANCTION_LABELS,
     AppliesWhen,
     Band,
@@ -39,6 +40,7 @@ from discretion.catalog.models import (
     Correction,
     ListKind,
     Mode,
+    Payer,
     Sanction,
     SanctionKind,
     TierFine,
@@ -78,7 +80,8 @@ from discretion.law.ranges import (
     tier_fine_for,
     to_yuan,
 )
-from discretion.law.versions import VersionChoice, applicable_version
+from discretion.law.sanctions import StageName, falls_on, stage_for, stage_words
+from discretion.law.versions import VersionChoice, applicable_version, in_force, versions_of
 from discretion.money import Range
 
 # Enum members the rules compare with, as module constants: in Python 3.11 reading
@@ -99,6 +102,7 @@ _LIST_KIND_NON_PENALTY: Final = ListKind.non_penalty
 _LIST_KIND_NO_COERCION: Final = ListKind.no_coercion
 _MODE_MAY: Final = Mode.may
 _MODE_SHALL: Final = Mode.shall
+_PAYER_PARTY: Final = Payer.party
 _SANCTION_KIND_CONFISCATE_INCOME: Final = SanctionKind.confiscate_income
 _SANCTION_KIND_FINE: Final = SanctionKind.fine
 
@@ -131,7 +135,7 @@ class _Draft:
     made per case, and its lists are literals rather than dataclass default factories)."""
 
     __slots__ = ("adjustments", "follow_up", "grounds", "mandatory", "max_fine", "missing",
-                 "outcome", "outcomes", "procedure", "range_possible", "recommended",
+                 "outcome", "outcomes", "procedure", "range_possible", "recommended", "stage",
                  "statutory", "tier", "tiers_possible", "trace")
 
     def __init__(self) -> None:
@@ -150,6 +154,7 @@ class _Draft:
         self.range_possible: Range | None = None
         self.trace: list[TraceStep] = []
         self.max_fine: Decimal | None = None
+        self.stage: StageName = "base"  # the clause's escalation stage the case reached
 
     def step(self, rule: str, detail: str, citation: Citation | None = None) -> None:
         self.trace.append(TraceStep(rule=rule, detail=detail, citation=citation))
@@ -347,8 +352,16 @@ class Engine:
         no versions)."""
         if not self._plan(item).versioned:
             return item, None
-        choice = applicable_version(self.catalog, item, case.ended_on or case.occurred_on,
-                                    case.decision_date(self.today), str(case.party.kind))
+        day = case.decided_on or self.today
+        act_day = case.ended_on or case.occurred_on
+        if day is None:
+            # the version in force when the decision is made decides only where the act's
+            # version has ended or been followed: otherwise it is the same version either way
+            acting = in_force(versions_of(self.catalog, item), act_day)
+            if acting is None or acting.effective_to is not None or self.catalog.successors(acting.id):
+                return item, VersionChoice(None, missing="decided_on")
+            day = act_day
+        choice = applicable_version(self.catalog, item, act_day, day, str(case.party.kind))
         return choice.item or item, choice
 
     def _plan(self, item: BenchmarkItem) -> ItemPlan:
@@ -450,15 +463,22 @@ class Engine:
                 version: VersionChoice | None = None) -> _Draft:
         draft = _Draft()
         item = plan.item
-        # the day the decision is dated (Art. 36 reads it only through the case's dates)
-        today = self.today or case.decided_on or dt.date.today()
+        # the day the decision is dated: the case's, else one the caller supplied; the clock
+        # is never read, and a date no one gave is never assumed
+        day = case.decided_on or self.today
         draft.trace.append(plan.item_step)
+        if case.decided_on is None and self.today is not None:
+            draft.step("date", f"案件未载明决定日期，按调用方指定的日期{self.today}计")
         # Art. 36 first: a case discovered too late ends whatever else is true.
-        expired = law.art36_limitation(case, item, today)
+        expired = law.art36_limitation(case, item, day)
         if isinstance(expired, law.Finding):
             return self._not_penalized(draft, expired.citation, expired.reason, expired.rule,
                                        expired.mandatory, expired.follow_up)
         if version is not None:  # Art. 37: which version of the provision applies
+            if version.missing is not None:
+                draft.need(version.missing, "作出处罚决定的日期", "date")
+                draft.step("art37", "须查明作出处罚决定的日期：规定在违法行为发生后有修改或者失效，"
+                                    "适用哪一版本取决于该日期（从旧兼从轻）", apl(37))
             for reason in version.reasons:
                 draft.step("art37", reason, apl(37))
             if version.not_violation is not None:
@@ -522,23 +542,31 @@ class Engine:
         return found
 
     def _statutory(self, plan: ItemPlan, party: str, env: Env) -> list[SanctionOut]:
-        """The statutory sanctions for the party (shared when no amount reads a fact)."""
+        """The statutory sanctions for the party, layer by layer as the clause writes them: the
+        base, each escalation stage and 情节严重的 (shared when no amount reads a fact)."""
         key = ("statutory", party)
         if plan.value_free:
             cached = plan.memo.get(key)
             if cached is not None:
                 return list(cached)  # type: ignore[call-overload]
         item = plan.item
+        statutory = item.statutory
+        layers: list[tuple[str, list[Sanction]]] = [("", statutory.sanctions)]
+        layers += [(stage_words(stage.when), stage.sanctions) for stage in statutory.stages]
+        if statutory.serious is not None:
+            layers.append(("情节严重的", statutory.serious.sanctions))
         out = []
-        for serious in (False, True) if item.statutory.serious is not None else (False,):
-            for number, sanction in enumerate(plan.sanctions[(party, serious)]):
-                if sanction.base or sanction.per:  # the amount reads a fact of the case
-                    out.append(self._sanction_out(sanction, item, env, None, serious=serious))
+        for layer, (prefix, sanctions) in enumerate(layers):
+            for number, sanction in enumerate(sanctions):
+                if not falls_on(sanction, party):
                     continue
-                found = plan.memo.get(("statutory", party, serious, number))
+                if sanction.base or sanction.per:  # the amount reads a fact of the case
+                    out.append(self._sanction_out(sanction, item, env, None, prefix=prefix))
+                    continue
+                found = plan.memo.get(("statutory", party, layer, number))
                 if found is None:
-                    found = plan.memo[("statutory", party, serious, number)] = \
-                        self._sanction_out(sanction, item, env, None, serious=serious)
+                    found = plan.memo[("statutory", party, layer, number)] = \
+                        self._sanction_out(sanction, item, env, None, prefix=prefix)
                 out.append(found)  # type: ignore[arg-type]
         if plan.value_free:
             plan.memo[key] = tuple(out)
@@ -556,7 +584,7 @@ class Engine:
 
     def _clause_applies(self, case: CaseView, plan: ItemPlan, draft: _Draft) -> bool:
         item = plan.item
-        if not plan.sanctions[(str(case.party.kind), False)]:
+        if not plan.sanctions[(str(case.party.kind), "base", False)]:
             who = "单位" if case.party.kind == "individual" else "个人"
             draft.outcome = "correction_only"
             draft.grounds.append(Ground(citation=item.penalty,
@@ -564,6 +592,8 @@ class Engine:
             draft.step("clause", f"条款的处罚对象是{who}：不予罚款，责令改正", item.penalty)
             return False
         when = item.statutory.applies_when
+        if item.statutory.stages:
+            self._stage(case, plan, draft)
         if when is AppliesWhen.always:
             return True
         needed = {AppliesWhen.overdue: {_CORRECTION_STATUS_OVERDUE, _CORRECTION_STATUS_REFUSED},
@@ -584,6 +614,21 @@ class Engine:
                                            f"仅{CORRECTION_TEXT[item.statutory.correction]}"))
         draft.step("clause", f"未出现“{words}”情形：只责令改正，不予罚款", item.penalty)
         return False
+
+    def _stage(self, case: CaseView, plan: ItemPlan, draft: _Draft) -> None:
+        """The escalation stage of the clause the case reached (逾期未改正的 / 拒不改正的): it
+        decides the sanctions, so an unknown correction status is asked for."""
+        item = plan.item
+        if case.correction is None:
+            draft.need("correction", "改正情况", "enum")
+            draft.outcomes.add("penalized")
+            words = "、".join(f"“{stage_words(stage.when)}”" for stage in item.statutory.stages)
+            draft.step("stage", f"条款对{words}规定了不同的处罚，须查明改正情况", item.penalty)
+            return
+        draft.stage = stage_for(item.statutory, case.correction.value)
+        if draft.stage != "base":
+            draft.step("stage", f"当事人{_correction_label(case.correction)}：适用条款中"
+                                f"“{stage_words(draft.stage)}”的处罚", item.penalty)
 
     def _select_tier(self, plan: ItemPlan, values: Mapping[str, Tri], env: Env,
                      draft: _Draft) -> int | None:
@@ -652,7 +697,7 @@ class Engine:
         highs: list[Decimal] = []
         for index in tiers:
             tier = item.tiers[index]
-            sanction = party_fine(item.statutory, str(party), tier.uses == "serious")
+            sanction = party_fine(item.statutory, str(party), tier.uses == "serious", draft.stage)
             tier_fine = tier_fine_for(tier, str(party))
             if sanction is None or tier_fine is None:
                 continue
@@ -723,7 +768,7 @@ class Engine:
             return
         # No amount reads a fact: the penalty depends only on these, and is kept in the plan.
         party = str(case.party.kind)
-        key = ("penalty", party, tier_index, direction, bool(draft.tiers_possible),
+        key = ("penalty", party, draft.stage, tier_index, direction, bool(draft.tiers_possible),
                bool(draft.missing))
         cached = plan.memo.get(key)
         if cached is None:
@@ -764,20 +809,21 @@ class Engine:
         party = str(case.party.kind)
         tier = item.tiers[tier_index] if tier_index is not None else None
         serious = tier is not None and tier.uses == "serious"
-        sanctions = plan.sanctions[(party, serious)]
+        stage = draft.stage
+        sanctions = plan.sanctions[(party, stage, serious)]
         recommended: list[SanctionOut] = []
         kinds: set[SanctionKind] = set()
         for number, sanction in enumerate(sanctions):
             if sanction.kind is _SANCTION_KIND_FINE:
-                out = self._recommend_fine(plan, (party, serious, number, tier_index), sanction,
-                                           tier, env, direction, draft)
+                out = self._recommend_fine(plan, (party, stage, serious, number, tier_index),
+                                           sanction, tier, env, direction, draft)
                 if out is not None:
                     recommended.append(out)
                     kinds.add(sanction.kind)
             elif sanction.kind is _SANCTION_KIND_CONFISCATE_INCOME:
                 continue  # Art. 28 below
             elif tier is None or sanction.kind in tier.sanctions or sanction.mode is _MODE_SHALL:
-                key: tuple[object, ...] = ("sanction", party, serious, number)
+                key: tuple[object, ...] = ("sanction", party, stage, serious, number)
                 out = plan.memo.get(key)  # type: ignore[assignment]
                 if out is None:
                     out = plan.memo[key] = self._sanction_out(sanction, item, env, None)
@@ -838,8 +884,10 @@ class Engine:
             plan.memo[key] = cached
         fixed: tuple[Decimal, SanctionOut, TraceStep] | None
         bounds, fixed = cached  # type: ignore[misc]  # the memo's value under this key
+        own = sanction.on is _PAYER_PARTY  # the party's own fine sets the procedure (Arts. 51, 63)
         if fixed is not None:
-            draft.max_fine = fixed[0]
+            if own:
+                draft.max_fine = fixed[0]
             if draft.tiers_possible:
                 return None
             draft.trace.append(fixed[2])
@@ -852,7 +900,8 @@ class Engine:
                        env.types.get(result.missing, "money"))
             draft.step("fine", f"罚款以{env.labels.get(result.missing, result.missing)}计算，须查明")
             return None
-        draft.max_fine = result.range.high
+        if own:
+            draft.max_fine = result.range.high
         if draft.tiers_possible:
             return None
         out, step = _fine_out(sanction, result)
@@ -901,7 +950,9 @@ class Engine:
         return found[1]
 
     def _sanction_out(self, sanction: Sanction, item: BenchmarkItem, env: Env, bounds: Range | None,
-                      serious: bool = False) -> SanctionOut:
+                      prefix: str = "") -> SanctionOut:
+        """A statutory sanction for the decision; ``prefix`` names the layer of the clause it
+        belongs to (逾期未改正的 / 拒不改正的 / 情节严重的)."""
         fine = None
         basis = None
         if sanction.kind is _SANCTION_KIND_FINE:
@@ -913,11 +964,11 @@ class Engine:
                 whole = self._band(sanction, None)
                 unit = "倍" if sanction.base else "元/单位"
                 basis = f"{env.labels.get(result.missing or '', result.missing)}的{whole.low}至{whole.high}{unit}"
-        if serious:
-            basis = ("情节严重的：" + basis) if basis else "情节严重的"
-        return SanctionOut(kind=sanction.kind.value, label=SANCTION_LABELS[sanction.kind],
+        if prefix:
+            basis = (prefix + "：" + basis) if basis else prefix
+        return SanctionOut(kind=sanction.kind.value, label=sanction_label(sanction),
                            mode=sanction.mode.value, party=sanction.party.value, fine=fine,
-                           basis=basis)
+                           basis=basis, on=payer_of(sanction))
 
     # --- several items (Art. 29) ---------------------------------------------------------
 
@@ -971,14 +1022,26 @@ class Engine:
                         reference=case.reference)
 
 
+def sanction_label(sanction: Sanction) -> str:
+    """The statute's own name for the sanction, or its kind's (Art. 9)."""
+    return sanction.label or SANCTION_LABELS[sanction.kind]
+
+
+def payer_of(sanction: Sanction) -> Literal["responsible", "principal"] | None:
+    """Whom the sanction falls on, for the decision: ``None`` for the party itself."""
+    on = sanction.on
+    return None if on is _PAYER_PARTY else on.value  # type: ignore[return-value]
+
+
 def _fine_out(sanction: Sanction, result: YuanResult) -> tuple[SanctionOut, TraceStep]:
     """The recommended fine in yuan and its trace step."""
     assert result.range is not None
     mode = "可以处" if sanction.mode is _MODE_MAY else "处"
-    out = SanctionOut(kind="fine", label=SANCTION_LABELS[_SANCTION_KIND_FINE], mode=sanction.mode.value,
+    out = SanctionOut(kind="fine", label=sanction_label(sanction), mode=sanction.mode.value,
                       party=sanction.party.value, fine=Money(**result.range.as_dict()),
-                      basis=result.basis)
-    step = TraceStep(rule="fine", detail=f"建议{mode}罚款{result.range.human()}" +
+                      basis=result.basis, on=payer_of(sanction))
+    whom = "" if sanction.on is _PAYER_PARTY else "对" + PAYER_LABELS[sanction.on]
+    step = TraceStep(rule="fine", detail=f"建议{whom}{mode}罚款{result.range.human()}" +
                      (f"（{result.basis}）" if result.basis else ""))
     return out, step
 

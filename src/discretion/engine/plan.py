@@ -26,6 +26,7 @@ from discretion.catalog.models import (
 from discretion.decision import Ground, TraceStep
 from discretion.law.facts import EnvShape, env_shape
 from discretion.law.ranges import party_sanctions
+from discretion.law.sanctions import STAGES
 from discretion.law.versions import versions_of
 
 # Enum members the rules compare with, as module constants: in Python 3.11 reading
@@ -44,8 +45,8 @@ class ItemPlan:
     shape: EnvShape
     item_step: TraceStep
     violated: tuple[Ground, ...]
-    # (party kind, serious) -> the statutory sanctions for that party
-    sanctions: dict[tuple[str, bool], tuple[Sanction, ...]]
+    # (party kind, stage, serious) -> the statutory sanctions for that party (law/sanctions.py)
+    sanctions: dict[tuple[str, str, bool], tuple[Sanction, ...]]
     lists: dict[ListKind, tuple[ListItem, ...]]
     lightest: int | None
     versioned: bool  # Art. 37: several versions, or effective dates
@@ -58,11 +59,15 @@ class ItemPlan:
 
 def build_plan(catalog: Catalog, item: BenchmarkItem) -> ItemPlan:
     chain = versions_of(catalog, item)
-    sanctions: dict[tuple[str, bool], tuple[Sanction, ...]] = {}
+    sanctions: dict[tuple[str, str, bool], tuple[Sanction, ...]] = {}
     for party in PARTY_KINDS:
-        for serious in (False, True):
-            sanctions[(party, serious)] = tuple(party_sanctions(item.statutory, party, serious))
+        for stage in STAGES:
+            for serious in (False, True):
+                sanctions[(party, stage, serious)] = tuple(
+                    party_sanctions(item.statutory, party, serious, stage))
     every = list(item.statutory.sanctions)
+    for layer in item.statutory.stages:
+        every += layer.sanctions
     if item.statutory.serious is not None:
         every += item.statutory.serious.sanctions
     value_free = not any(s.kind is _SANCTION_KIND_FINE and (s.base or s.per) for s in every)

@@ -68,12 +68,23 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def art36_limitation(case: CaseView, item: BenchmarkItem, today: dt.date) -> Finding | Missing | None:
+def art36_limitation(case: CaseView, item: BenchmarkItem,
+                     decision_day: dt.date | None) -> Finding | Missing | None:
     """Art. 36: not discovered within two years (five where life/health or financial security
-    is involved and harm occurred) -> no penalty; counted from the act's end when continuing."""
+    is involved and harm occurred) -> no penalty; counted from the act's end when continuing.
+
+    The day of discovery is never assumed: without ``discovered_on``, a decision dated within
+    two years of the act shows the period has not run out (the act was discovered before it was
+    decided); otherwise the date of discovery decides and is asked for."""
     start = case.ended_on or case.occurred_on
-    discovered = case.discovery_date(today)
     two = add_years(start, 2)
+    discovered = case.discovered_on
+    if discovered is None:
+        if decision_day is not None and decision_day <= two:
+            return None
+        return Missing("art36", "discovered_on", "发现违法行为的日期", "date",
+                       "the act may have been discovered more than two years after it ended; "
+                       "the date of discovery decides the limitation")
     if discovered <= two:
         return None
     if item.five_year_limitation:

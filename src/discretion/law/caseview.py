@@ -90,12 +90,6 @@ class CaseView:
     def item_ids(self) -> list[str]:
         return casefields.item_ids(self.item)
 
-    def decision_date(self, today: dt.date | None = None) -> dt.date:
-        return casefields.decision_date(self.decided_on, today)
-
-    def discovery_date(self, today: dt.date | None = None) -> dt.date:
-        return casefields.discovery_date(self.discovered_on, self.decided_on, today)
-
 
 def plain_view(data: dict[str, Any]) -> CaseView | None:
     """The view of a case mapping, validated without calling Case's Python validators; None

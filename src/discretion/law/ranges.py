@@ -16,6 +16,7 @@ from typing import Final
 from discretion.catalog.models import (
     Band,
     PartyScope,
+    Payer,
     Policy,
     Sanction,
     SanctionKind,
@@ -23,7 +24,8 @@ from discretion.catalog.models import (
     Tier,
     TierFine,
 )
-from discretion.money import FEN, Range
+from discretion.law.sanctions import StageName, compose
+from discretion.money import FEN, Range, fmt_yuan
 
 # Enum members the rules compare with, as module constants: in Python 3.11 reading
 # `Enum.member` goes through EnumType.__getattr__'s slot (~60 ns); a Final constant of a
@@ -33,28 +35,34 @@ _BAND_LIGHTER: Final = Band.lighter
 _BAND_ORDINARY: Final = Band.ordinary
 _PARTY_SCOPE_ANY: Final = PartyScope.any
 _SANCTION_KIND_FINE: Final = SanctionKind.fine
+_PAYER_PARTY: Final = Payer.party
 
 
 def applies_to(scope: PartyScope, party_kind: str) -> bool:
     return scope is _PARTY_SCOPE_ANY or scope.value == party_kind
 
 
-def clause_sanctions(statutory: Statutory, serious: bool) -> list[Sanction]:
-    """The sanctions of the base clause, or of the 情节严重 clause."""
-    if serious and statutory.serious is not None:
-        return list(statutory.serious.sanctions)
-    return list(statutory.sanctions)
+def clause_sanctions(statutory: Statutory, serious: bool, stage: StageName = "base") -> list[Sanction]:
+    """The sanctions of the clause at this stage, serious or not, for either kind of party
+    (:func:`~discretion.law.sanctions.compose`), each once, in the clause's order."""
+    found: dict[int, Sanction] = {}
+    for party in ("individual", "organization"):
+        for sanction in compose(statutory, party, stage, serious):
+            found.setdefault(id(sanction), sanction)
+    return list(found.values())
 
 
-def party_sanctions(statutory: Statutory, party_kind: str, serious: bool = False) -> list[Sanction]:
-    """The statutory sanctions that apply to a party of this kind."""
-    return [s for s in clause_sanctions(statutory, serious) if applies_to(s.party, party_kind)]
+def party_sanctions(statutory: Statutory, party_kind: str, serious: bool = False,
+                    stage: StageName = "base") -> list[Sanction]:
+    """The statutory sanctions that apply to a party of this kind at this stage."""
+    return compose(statutory, party_kind, stage, serious)
 
 
-def party_fine(statutory: Statutory, party_kind: str, serious: bool = False) -> Sanction | None:
-    """The fine sanction for this party kind (the first one, if the clause has several)."""
-    for sanction in party_sanctions(statutory, party_kind, serious):
-        if sanction.kind is _SANCTION_KIND_FINE:
+def party_fine(statutory: Statutory, party_kind: str, serious: bool = False,
+               stage: StageName = "base") -> Sanction | None:
+    """The party's own fine (not its persons') at this stage (the first, if several)."""
+    for sanction in compose(statutory, party_kind, stage, serious):
+        if sanction.kind is _SANCTION_KIND_FINE and sanction.on is _PAYER_PARTY:
             return sanction
     return None
 
@@ -102,29 +110,68 @@ class YuanResult:
     basis: str | None = None
 
 
+def uses_fallback(sanction: Sanction, base: Decimal) -> bool:
+    """没有违法所得（或者违法所得不足X元）的: the clause's fixed range instead of the multiple."""
+    if sanction.fallback is None:
+        return False
+    return base < sanction.threshold if sanction.threshold is not None else base <= 0
+
+
+def fallback_bounds(sanction: Sanction, bounds: Range) -> Range:
+    """``bounds`` (multiples) carried onto the fallback range in yuan: the same fractions of it,
+    so that a tier's band (or an adjustment below the minimum) keeps its place."""
+    assert sanction.fallback is not None
+    whole = statutory_bounds(sanction)
+    low, high = sanction.fallback.min, sanction.fallback.max
+    if bounds == whole:
+        return Range(low, high)
+    span = whole.high - whole.low
+    if span == 0:
+        return Range(low, high)
+
+    def place(value: Decimal) -> Decimal:
+        return (low + (high - low) * (value - whole.low) / span).quantize(FEN)
+
+    return Range(max(place(bounds.low), Decimal(0)), place(bounds.high))
+
+
+def capped(sanction: Sanction, amount: Range) -> Range:
+    """但最高不得超过X元: the cap bounds both ends."""
+    cap = sanction.cap
+    if cap is None or amount.high <= cap:
+        return amount
+    return Range(min(amount.low, cap), cap)
+
+
 def to_yuan(sanction: Sanction, bounds: Range, facts: Mapping[str, object],
             labels: Mapping[str, str] | None = None) -> YuanResult:
     """Turn bounds in the sanction's unit into yuan using the case's facts."""
     labels = labels or {}
+    cap = "" if sanction.cap is None else f"，最高不超过{fmt_yuan(sanction.cap)}"
     if sanction.base:
         base = facts.get(sanction.base)
         if base is None:
             return YuanResult(None, sanction.base)
         base = Decimal(str(base))
         label = labels.get(sanction.base, sanction.base)
-        if base <= 0 and sanction.fallback is not None:
-            return YuanResult(Range(sanction.fallback.min, sanction.fallback.max),
-                              basis=f"无{label}，按{Range(sanction.fallback.min, sanction.fallback.max).human()}")
-        return YuanResult(bounds.scale(base),
-                          basis=f"{label}{base}元的{_times(bounds.low)}至{_times(bounds.high)}倍")
+        if uses_fallback(sanction, base):
+            assert sanction.fallback is not None
+            whole = Range(sanction.fallback.min, sanction.fallback.max)
+            if sanction.threshold is None:
+                words = f"无{label}，按{whole.human()}"
+            else:
+                words = f"{label}{base}元，没有或者不足{fmt_yuan(sanction.threshold)}的，按{whole.human()}"
+            return YuanResult(capped(sanction, fallback_bounds(sanction, bounds)), basis=words + cap)
+        return YuanResult(capped(sanction, bounds.scale(base)),
+                          basis=f"{label}{base}元的{_times(bounds.low)}至{_times(bounds.high)}倍" + cap)
     if sanction.per:
         units = facts.get(sanction.per)
         if units is None:
             return YuanResult(None, sanction.per)
         units = Decimal(str(units))
         label = labels.get(sanction.per, sanction.per)
-        return YuanResult(bounds.scale(units),
-                          basis=f"按{label}{units}计，每单位{bounds.low}至{bounds.high}元")
+        return YuanResult(capped(sanction, bounds.scale(units)),
+                          basis=f"按{label}{units}计，每单位{bounds.low}至{bounds.high}元" + cap)
     return YuanResult(Range(bounds.low.quantize(FEN), bounds.high.quantize(FEN)))
 
 

@@ -39,6 +39,7 @@ class VersionChoice:
     item: BenchmarkItem | None
     reasons: list[str] = field(default_factory=list)
     not_violation: str | None = None  # why the act is not (or no longer) penalised
+    missing: str | None = None  # the case field the choice needs (decided_on)
 
 
 def versions_of(catalog: Catalog, item: BenchmarkItem) -> list[BenchmarkItem]:

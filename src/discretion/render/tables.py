@@ -36,6 +36,7 @@ from pydantic import BaseModel, ValidationError
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import (
     LIST_LABELS,
+    PAYER_LABELS,
     SANCTION_LABELS,
     Band,
     BenchmarkItem,
@@ -48,6 +49,7 @@ from discretion.catalog.models import (
     ListKind,
     Manifest,
     PartyScope,
+    Payer,
     Provenance,
     Sanction,
     SanctionKind,
@@ -64,6 +66,7 @@ from discretion.law.ranges import (
     tier_bounds,
     tier_fine_for,
 )
+from discretion.law.sanctions import StageName, stage_words
 from discretion.money import Range, fmt_yuan
 from discretion.numerals import parse_amount, parse_chinese_integer
 from discretion.render.text import cite
@@ -145,13 +148,18 @@ def _fine_words(item: BenchmarkItem, sanction: Sanction, bounds: Range) -> str:
         text = f"处{label}{_num(bounds.low)}倍以上{_num(bounds.high)}倍以下罚款"
         if sanction.fallback is not None:
             fallback = Range(sanction.fallback.min, sanction.fallback.max)
-            text += f"（无{label}的，处{fallback.human()}罚款）"
-        return text
+            below = "" if sanction.threshold is None else f"或者{label}不足{fmt_yuan(sanction.threshold)}"
+            text += f"（无{label}{below}的，处{fallback.human()}罚款）"
+        return text + _cap_words(sanction)
     if sanction.per:
         decl = next((f for f in item.facts if f.name == sanction.per), None)
         unit = (decl.unit or decl.label) if decl else sanction.per
-        return f"按每{unit}{_num(bounds.low)}元以上{_num(bounds.high)}元以下处以罚款"
+        return f"按每{unit}{_num(bounds.low)}元以上{_num(bounds.high)}元以下处以罚款" + _cap_words(sanction)
     return f"处{bounds.human()}罚款"
+
+
+def _cap_words(sanction: Sanction) -> str:
+    return "" if sanction.cap is None else f"，但最高不得超过{fmt_yuan(sanction.cap)}"
 
 
 def _fact_label(item: BenchmarkItem, name: str) -> str:
@@ -413,14 +421,16 @@ def _html(page: Page) -> str:
     return "\n".join(out)
 
 
-def _statutory_words(item: BenchmarkItem, serious: bool = False) -> str:
+def _statutory_words(item: BenchmarkItem, serious: bool = False, stage: StageName = "base") -> str:
+    """The sanctions the clause gives at this stage (serious or not), in words."""
     parts = []
-    for sanction in clause_sanctions(item.statutory, serious):
-        text = SANCTION_LABELS[sanction.kind]
+    for sanction in clause_sanctions(item.statutory, serious, stage):
+        text = sanction.label or SANCTION_LABELS[sanction.kind]
         if sanction.kind is SanctionKind.fine:
             text = _fine_words(item, sanction, statutory_bounds(sanction))
         may = "可以" if sanction.mode.value == "may" else ""
-        parts.append(PARTY_WORDS.get(sanction.party.value, "") + may + text)
+        whom = "" if sanction.on is Payer.party else "对" + PAYER_LABELS[sanction.on]
+        parts.append(PARTY_WORDS.get(sanction.party.value, "") + whom + may + text)
     return "；".join(parts)
 
 
@@ -476,6 +486,8 @@ def _field_page(catalog: Catalog, code: str, ext: str) -> Page:
                  ("处罚法律条款", cite(item.penalty)), ("条文", item.clause),
                  ("处罚对象", item.subject or ""), ("权力编码", item.power_code or ""),
                  ("法定处罚", _statutory_words(item)),
+                 *[(stage_words(stage.when), _statutory_words(item, stage=stage.when))
+                   for stage in item.statutory.stages],
                  ("情节严重的", _statutory_words(item, serious=True) if item.statutory.serious else ""),
                  ("档次来源", {"reference_default": "参考默认档次（待机关正式基准替换）",
                            "official": "机关正式基准", "none": "未分档"}[item.provenance.tiers])])

@@ -6,13 +6,15 @@ from decimal import Decimal
 
 from discretion.catalog.models import (
     LIST_LABELS,
+    PAYER_LABELS,
     SANCTION_LABELS,
     BenchmarkItem,
     Citation,
     ListItem,
+    Payer,
 )
 from discretion.decision import Decision, SanctionOut
-from discretion.money import Range
+from discretion.money import Range, fmt_yuan
 from discretion.numerals import format_chinese_integer
 
 OUTCOME_LABELS = {
@@ -42,7 +44,9 @@ def sanction_text(sanction: SanctionOut) -> str:
         text = f"罚款{words}"
     if sanction.mode == "may":
         text = "可以" + text
-    if sanction.party != "any":
+    if sanction.on is not None:
+        text = "对" + PAYER_LABELS[Payer(sanction.on)] + text
+    elif sanction.party != "any":
         text = ("对单位" if sanction.party == "organization" else "对个人") + text
     if sanction.basis:
         text += f"（{sanction.basis}）"
@@ -121,6 +125,10 @@ def item_text(item: BenchmarkItem | ListItem) -> str:
             lines.append(f"  处罚对象：{item.subject}")
         for sanction in item.statutory.sanctions:
             lines.append("  法定处罚：" + _statutory_text(sanction))
+        for stage in item.statutory.stages:
+            words = "逾期未改正" if stage.when == "overdue" else "拒不改正"
+            for sanction in stage.sanctions:
+                lines.append(f"  {words}：" + _statutory_text(sanction))
         if item.statutory.serious is not None:
             for sanction in item.statutory.serious.sanctions:
                 lines.append("  情节严重：" + _statutory_text(sanction))
@@ -149,7 +157,7 @@ def _statutory_text(sanction: object) -> str:
     from discretion.catalog.models import Sanction
 
     assert isinstance(sanction, Sanction)
-    text = SANCTION_LABELS[sanction.kind]
+    text = sanction.label or SANCTION_LABELS[sanction.kind]
     if sanction.max is not None:
         if sanction.base:
             text = f"{sanction.base}的{sanction.low}至{sanction.max}倍罚款"
@@ -157,7 +165,15 @@ def _statutory_text(sanction: object) -> str:
             text = f"每{sanction.per}{sanction.low}至{sanction.max}元罚款"
         else:
             text = "罚款" + Range(sanction.low, sanction.max).human()
+        if sanction.fallback is not None:
+            below = f"不足{fmt_yuan(sanction.threshold)}" if sanction.threshold is not None else ""
+            text += (f"（没有{sanction.base}{'或者' + below if below else ''}的，"
+                     f"处{Range(sanction.fallback.min, sanction.fallback.max).human()}罚款）")
+        if sanction.cap is not None:
+            text += f"（最高不超过{fmt_yuan(sanction.cap)}）"
     prefix = {"any": "", "individual": "对个人", "organization": "对单位"}[sanction.party.value]
+    if sanction.on is not Payer.party:
+        prefix += "对" + PAYER_LABELS[sanction.on]
     return prefix + ("可以" if sanction.mode.value == "may" else "") + text
 
 
