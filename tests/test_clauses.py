@@ -9,8 +9,10 @@ import pytest
 from discretion.catalog.models import (
     AppliesWhen,
     Correction,
+    Effect,
     Mode,
     PartyScope,
+    Payer,
     SanctionKind,
 )
 from discretion.statutes.clauses import parse_clause
@@ -122,7 +124,7 @@ def test_income_multiple_with_fallback() -> None:
     assert (fine.base, fine.min, fine.max) == ("illegal_income", 1, 5)
     assert fine.fallback is not None and (fine.fallback.min, fine.fallback.max) == (10000, 50000)
     assert SanctionKind.confiscate_income in {s.kind for s in st.sanctions}
-    assert parsed.notes  # the 不足一万元 threshold is said, not silently dropped
+    assert fine.threshold == 10000  # 不足一万元: the fallback applies below it too
 
 
 def test_goods_value_multiple() -> None:
@@ -165,7 +167,7 @@ def test_other_kinds(text: str, kinds: set[SanctionKind]) -> None:
     ("违反本条例第九条规定的，责令改正；造成严重后果的，处五万元以上五十万元以下罚款。", "without a base range"),
     ("违反本条例第九条规定的，责令改正；情节较重的，处五万元以上五十万元以下罚款。", "condition"),
     ("违反本条例第九条规定的，处合同价款一倍以上二倍以下罚款。", "unknown base"),
-    ("违反本条第一款规定的，责令改正，处二千元以上二万元以下罚款；逾期不改正的，吊销许可证。", "different conditions"),
+    ("违反本条第一款规定的，责令改正，处二千元以上二万元以下罚款；情节较重的，吊销许可证。", "condition"),
 ])
 def test_refuses_to_guess(text: str, reason: str) -> None:
     parsed = parse_clause(text)
@@ -194,14 +196,17 @@ def test_may_before_the_first_party_governs_the_parallel_party() -> None:
 
 
 def test_fine_per_unit_over_a_limit() -> None:
-    # 丽水市城市养犬管理规定 Art. 30: the per-dog fine is read; the 拒不改正 confiscation is another condition
+    # 丽水市城市养犬管理规定 Art. 30: the per-dog fine at once; 拒不改正的, a confiscation stage
     text = ("违反本规定第十三条规定，养犬超过限养数量的，由综合行政执法部门责令改正，每超养一只处五百元以上一千元"
             "以下罚款；拒不改正的，没收其超过限养数量的犬只。")
-    parsed = parse_clause(text)
-    assert any("different conditions" in u.reason and "每超养一只" in u.fragment for u in parsed.unparsed)
-    st = only(text.split("；")[0])
+    st = only(text)
     (fine,) = fines(st)
     assert (fine.per, fine.min, fine.max, st.correction) == ("animal_count", 500, 1000, Correction.order)
+    assert st.applies_when is AppliesWhen.always
+    (stage,) = st.stages
+    assert stage.when == "refused" and stage.effect is Effect.adds
+    (taken,) = stage.sanctions
+    assert (taken.kind, taken.label) == (SanctionKind.confiscate_property, "没收超过限养数量的犬只")
 
 
 @pytest.mark.parametrize(("text", "low", "high"), [
@@ -290,3 +295,150 @@ def test_fines_only_when_serious_consequences_are_the_serious_range() -> None:
     by_party = {s.party: (s.min, s.max) for s in fines(st.serious)}
     assert by_party == {PartyScope.organization: (50000, 200000),
                         PartyScope.individual: (20000, 100000)}
+
+
+# --- stages, thresholds, caps, payers, serious effect, labels (texts copied from the corpus) ------
+
+
+def test_threshold_of_the_fallback_range() -> None:
+    # 道路运输条例 (2023) Art. 65 ¶1
+    st = only("违反本条例的规定，未经许可擅自从事道路旅客运输站（场）经营的，由县级以上地方人民政府交通运输主管部门责令"
+              "停止经营；有违法所得的，没收违法所得，处违法所得2倍以上10倍以下的罚款；没有违法所得或者违法所得不足1万元"
+              "的，处2万元以上5万元以下的罚款；构成犯罪的，依法追究刑事责任。")
+    (fine,) = fines(st)
+    assert (fine.base, fine.min, fine.max, fine.threshold) == ("illegal_income", 2, 10, 10000)
+    assert fine.fallback is not None and (fine.fallback.min, fine.fallback.max) == (20000, 50000)
+    # without 不足…: a fallback and no threshold
+    (bare,) = fines(only("违反本法第三十条规定的，没收违法所得，并处违法所得一倍以上五倍以下罚款；没有违法所得的，处一万元以下罚款。"))
+    assert bare.fallback is not None and bare.threshold is None
+
+
+def test_base_counted_as_the_threshold() -> None:
+    # 医师法 Art. 59: 违法所得不足一万元的，按一万元计算
+    st = only("违反本法规定，非医师行医的，由县级以上人民政府卫生健康主管部门责令停止非法执业活动，没收违法所得和药品、"
+              "医疗器械，并处违法所得二倍以上十倍以下的罚款，违法所得不足一万元的，按一万元计算。")
+    (fine,) = fines(st)
+    assert fine.threshold == 10000 and fine.fallback is not None
+    assert (fine.fallback.min, fine.fallback.max) == (20000, 100000)
+
+
+def test_cap_in_yuan() -> None:
+    # 浙江省实施《人民防空法》办法 Art. 29
+    st = only("违反本办法第十二条规定，新建地面民用建筑不建或者少建防空地下室的，由县级以上人民防空主管部门给予警告，"
+              "责令限期修建、补建或者按照规定缴纳人民防空工程易地建设费，并可以按照应建防空地下室面积每平方米四十元以上"
+              "八十元以下的标准处以罚款，但最高不得超过十万元。")
+    (fine,) = fines(st)
+    assert (fine.per, fine.min, fine.max, fine.cap, fine.mode) == ("area_m2", 40, 80, 100000, Mode.may)
+    assert SanctionKind.warning in {s.kind for s in st.sanctions}
+
+
+SAFETY_99 = ("生产经营单位有下列行为之一的，责令限期改正，处五万元以下的罚款；逾期未改正的，处五万元以上二十万元以下的罚款，"
+             "对其直接负责的主管人员和其他直接责任人员处一万元以上二万元以下的罚款；情节严重的，责令停产停业整顿；构成犯罪的，"
+             "依照刑法有关规定追究刑事责任:")
+
+
+def test_overdue_stage_with_responsible_persons() -> None:
+    # 安全生产法 Art. 99 ¶1: the base at once, the overdue stage, the persons of the unit in it
+    parsed = parse_clause(SAFETY_99.rstrip(":"))
+    st = parsed.statutory
+    assert parsed.ok and st is not None
+    assert (st.correction, st.applies_when) == (Correction.deadline, AppliesWhen.always)
+    (base,) = st.sanctions
+    assert (base.kind, base.max, base.on) == (SanctionKind.fine, 50000, Payer.party)
+    (stage,) = st.stages
+    assert stage.when == "overdue" and stage.effect is Effect.adds
+    assert [(s.on, s.min, s.max) for s in stage.sanctions] == [
+        (Payer.party, 50000, 200000), (Payer.responsible, 10000, 20000)]
+    assert st.serious is not None and st.serious.effect is Effect.adds
+    (suspend,) = st.serious.sanctions
+    assert (suspend.kind, suspend.label) == (SanctionKind.suspend_business, "责令停产停业整顿")
+    assert "责令停产停业整顿" in parsed.sure_labels
+
+
+def test_serious_adds_with_statute_label() -> None:
+    # 娱乐场所管理条例 Art. 48
+    parsed = parse_clause("违反本条例规定，有下列情形之一的，由县级人民政府文化主管部门没收违法所得和非法财物，并处违法所得1倍以上3倍"
+                          "以下的罚款；没有违法所得或者违法所得不足1万元的，并处1万元以上3万元以下的罚款；情节严重的，责令停业"
+                          "整顿1个月至6个月")
+    st = parsed.statutory
+    assert parsed.ok and st is not None
+    kinds = [s.kind for s in st.sanctions]
+    assert kinds == [SanctionKind.confiscate_income, SanctionKind.confiscate_property, SanctionKind.fine]
+    assert st.sanctions[1].label is None  # 非法财物: the kind's own words
+    assert st.sanctions[2].threshold == 10000
+    assert st.serious is not None and st.serious.effect is Effect.adds
+    (suspend,) = st.serious.sanctions
+    assert suspend.label == "责令停业整顿1个月至6个月" and suspend.label in parsed.sure_labels
+
+
+def test_serious_replaces_an_alternative() -> None:
+    # 消防法 Art. 63: 处警告或者…罚款；情节严重的 → the serious range instead of the alternatives
+    st = only("违反本法规定，有下列行为之一的，处警告或者五百元以下罚款；情节严重的，处五日以下拘留")
+    assert st.serious is not None and st.serious.effect is Effect.replaces
+    assert [s.kind for s in st.serious.sanctions] == [SanctionKind.detention]
+    # a fine that takes the place of the fine: adds
+    st = only("违反本条例第九条规定的，责令改正，处一千元以上五千元以下罚款；情节严重的，处五千元以上二万元以下罚款。")
+    assert st.serious is not None and st.serious.effect is Effect.adds
+
+
+def test_fine_on_the_principal() -> None:
+    # 烟花爆竹安全管理条例 Art. 39
+    st = only("生产、经营、使用黑火药、烟火药、引火线的企业，丢失黑火药、烟火药、引火线未及时向当地安全生产监督管理部门和"
+              "公安部门报告的，由公安部门对企业主要负责人处5000元以上2万元以下的罚款，对丢失的物品予以追缴。")
+    (fine,) = st.sanctions
+    assert (fine.on, fine.min, fine.max, fine.party) == (Payer.principal, 5000, 20000, PartyScope.any)
+    # 安全生产法 Art. 94: the clause's actor is the principal; the suspension falls on the unit
+    st = only("生产经营单位的主要负责人未履行本法规定的安全生产管理职责的，责令限期改正，处二万元以上五万元以下的罚款；"
+              "逾期未改正的，处五万元以上十万元以下的罚款，责令生产经营单位停产停业整顿。")
+    assert [(s.kind, s.on) for s in st.sanctions] == [(SanctionKind.fine, Payer.principal)]
+    assert [(s.kind, s.on) for s in st.stages[0].sanctions] == [
+        (SanctionKind.fine, Payer.principal), (SanctionKind.suspend_business, Payer.party)]
+
+
+def test_refused_escalation_and_persons_sentence() -> None:
+    # 安全生产法 Art. 108: the persons' fine after ；continues 拒不改正的
+    st = only("违反本法规定，生产经营单位拒绝、阻碍负有安全生产监督管理职责的部门依法实施监督检查的，责令改正；拒不改正的，"
+              "处二万元以上二十万元以下的罚款；对其直接负责的主管人员和其他直接责任人员处一万元以上二万元以下的罚款；"
+              "构成犯罪的，依照刑法有关规定追究刑事责任。")
+    assert st.applies_when is AppliesWhen.refused and not st.stages
+    assert [(s.on, s.max) for s in st.sanctions] == [(Payer.party, 200000), (Payer.responsible, 20000)]
+    # 丽水市城市养犬管理规定 Art. 29: fines at once, 拒不改正的 → a refused stage 没收犬只
+    parsed = parse_clause("违反本规定第十二条或者第十八条规定，未按照规定办理养犬登记或者延续登记的，由综合行政执法部门责令改正，"
+                          "对个人处二百元以上一千元以下罚款，对单位处一千元以上五千元以下罚款；拒不改正的，没收犬只。")
+    st = parsed.statutory
+    assert parsed.ok and st is not None and st.applies_when is AppliesWhen.always
+    (stage,) = st.stages
+    assert stage.when == "refused"
+    assert [(s.kind, s.label) for s in stage.sanctions] == [(SanctionKind.confiscate_property, "没收犬只")]
+    assert "没收犬只" in parsed.sure_labels
+    # 农药管理条例 Art. 54: 拒不改正或者情节严重的 → both the refused stage and the serious range
+    st = only("农药生产企业不执行原材料进货、农药出厂销售记录制度，或者不履行农药废弃物回收义务的，由县级以上地方人民政府农业"
+              "主管部门责令改正，处1万元以上5万元以下罚款；拒不改正或者情节严重的，由发证机关吊销农药生产许可证和相应的农药登记证。")
+    assert [s.when for s in st.stages] == ["refused"] and st.serious is not None
+    assert st.stages[0].sanctions[0].kind is SanctionKind.revoke_licence
+    assert st.serious.sanctions[0].label == "吊销农药生产许可证和相应的农药登记证"
+
+
+def test_gradation_up_to_revocation() -> None:
+    # 建设工程安全生产管理条例 Art. 56: the steps before 直至 are imposed, the last is the most
+    # the authority may impose
+    st = only("违反本条例的规定，勘察单位、设计单位有下列行为之一的，责令限期改正，处10万元以上30万元以下的罚款；情节严重的，"
+              "责令停业整顿，降低资质等级，直至吊销资质证书")
+    assert st.serious is not None
+    assert [(s.kind, s.mode) for s in st.serious.sanctions] == [
+        (SanctionKind.suspend_business, Mode.shall), (SanctionKind.downgrade_qualification, Mode.shall),
+        (SanctionKind.revoke_licence, Mode.may)]
+    # 医师法 Art. 56: inside one fragment; 暂停执业活动 is 限制从业 with the statute's words
+    st = only("违反本法规定，医师在执业活动中有下列行为之一的，由县级以上人民政府卫生健康主管部门责令改正，给予警告，没收违法所得，"
+              "并处一万元以上三万元以下的罚款；情节严重的，责令暂停六个月以上一年以下执业活动直至吊销医师执业证书")
+    assert st.serious is not None
+    assert [(s.kind, s.mode, s.label) for s in st.serious.sanctions] == [
+        (SanctionKind.revoke_licence, Mode.may, "吊销医师执业证书"),
+        (SanctionKind.bar_from_trade, Mode.shall, "责令暂停六个月以上一年以下执业活动")]
+    # 价格违法行为行政处罚规定 Art. 7: …，或者… is a choice: each may
+    st = only("经营者违反价格法第十四条的规定，利用虚假的或者使人误解的价格手段，诱骗消费者或者其他经营者与其进行交易的，"
+              "责令改正，没收违法所得，并处违法所得5倍以下的罚款；没有违法所得的，处5万元以上50万元以下的罚款；情节严重的，"
+              "责令停业整顿，或者由工商行政管理机关吊销营业执照。")
+    assert st.serious is not None
+    assert [(s.kind, s.mode) for s in st.serious.sanctions] == [
+        (SanctionKind.suspend_business, Mode.may), (SanctionKind.revoke_licence, Mode.may)]

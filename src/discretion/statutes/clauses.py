@@ -18,11 +18,24 @@ The grammar (sentences split at ``；``/``。``, fragments at ``，``):
 * a later ``违反…规定的`` / ``对违反…规定的行为`` fragment opens a new *scope*: a part of the clause
   for some of the violated provisions only (``违反前款第一项或者第二项规定的，可以处…；违反前款第三项
   或者第四项规定的，处…``). Each scope with sanctions is a :class:`Variant`;
-* ``对单位…`` / ``对个人…`` scope a sanction to a party kind; another subject (``对户外广告设施的设置者``,
-  ``对直接负责的主管人员…``) makes a separate variant per subject;
-* sentence conditions: ``逾期不改正的`` (overdue), ``拒不改正的`` (refused), ``情节严重的`` or ``造成严重后果的``
-  (the serious range); ``有违法所得的`` scopes the next sanction; ``没有违法所得或者违法所得不足X元
-  的，处…`` is the fallback range of the multiple fine before it;
+* ``对单位…`` / ``对个人…`` scope a sanction to a party kind; ``对其直接负责的主管人员和其他直接责任
+  人员处…`` gives a sanction ``on: responsible`` and ``对（企业）主要负责人处…`` (or a clause whose actor
+  is ``…的主要负责人``) a fine ``on: principal``, in the same variant; another subject
+  (``对户外广告设施的设置者``) makes a separate variant per subject;
+* sentence conditions: ``逾期不改正的`` (overdue), ``拒不改正的`` (refused): after sanctions that apply
+  at once they open an escalation ``stage`` (``effect: adds``), otherwise they say when the clause
+  applies (``applies_when``); a sentence naming only the persons of the unit (``；对其直接负责的…``)
+  continues the condition before it; ``拒不改正或者情节严重的`` is both a stage and the serious range;
+  ``情节严重的`` / ``造成严重后果的`` (the serious range: ``adds``, or ``replaces`` when the base is
+  the alternative ``处警告或者…罚款``); ``有违法所得的`` scopes the next sanction; ``没有违法所得的，处…``
+  is the fallback range of the multiple fine before it, ``…或者违法所得不足X元的`` adds
+  ``threshold: X``, ``违法所得不足X元的，按X元计算`` is the fallback of the multiples times X, and
+  ``违法所得X元以上的，并处违法所得N倍…`` makes the fixed range before it the fallback below X;
+  ``但最高不得超过X元`` is the ``cap`` of the fine before it;
+* labels: the statute's own words where they differ from the kind's (``责令停业整顿1个月至6个月``,
+  ``没收犬只``, ``吊销营业执照``, ``予以通报``); a label of long or compound wording is given but not in
+  ``ClauseParse.sure_labels``; ``A，直至B`` imposes A and makes B ``may``; ``A，或者B`` makes both
+  ``may``;
 * fines: ``X元以上Y元以下罚款``, ``Y元以下罚款`` (max only), ``X元罚款`` (fixed), ``X元至Y元``;
   ``违法所得/货值金额N倍以上M倍以下罚款`` (base); ``每平方米/每立方米/每辆/每日…`` (per unit);
   ``可以处`` / ``可处`` / ``并可处`` → may, otherwise shall; ``可以对个人并处…，对单位并处…`` → both may;
@@ -39,14 +52,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from discretion.catalog.models import (
+    SANCTION_LABELS,
     AppliesWhen,
     Correction,
+    Effect,
     FineRange,
     Mode,
     PartyScope,
+    Payer,
     Sanction,
     SanctionKind,
     SeriousRange,
+    Stage,
     Statutory,
 )
 from discretion.numerals import parse_amount, parse_multiple
@@ -112,13 +129,33 @@ _PER = re.compile(rf"每(?:超养|超过|超出)?(?:一)?(?P<unit>{_PER_UNITS})"
 
 _OVERDUE = re.compile(r"^逾期(?:仍)?(?:不|未|拒不)[^，]*的$")
 _REFUSED = re.compile(r"^(?:仍然?)?拒不[^，]*的$")
+# 拒不改正或者情节严重的: both the refused stage and the serious range
+_STAGE_OR_SERIOUS = re.compile(
+    r"^(?P<stage>拒不[^，]*?|逾期(?:仍)?(?:不|未)[^，]*?)或者(?:情节严重|造成严重后果)的$")
 _SERIOUS = re.compile(r"^(?:情节严重|造成严重后果)的$")  # 造成严重后果的: the same alternative range
 _HAS_INCOME = re.compile(r"^有违法所得的$")
+_BASES = "|".join(sorted(map(re.escape, BASE_FACTS), key=len, reverse=True))
+# 没有违法所得的 / 没有违法所得或者违法所得不足一万元的 / 货值金额不足五千元的: the fallback range
 _FALLBACK = re.compile(
-    rf"^(?:(?:没有|无)(?P<b1>违法所得|货值金额)(?:的)?"
-    rf"(?:或者(?:违法所得|货值金额)不足(?P<t1>{_AMT})(?:的)?)?"
-    rf"|(?P<b2>违法所得|货值金额)不足(?P<t2>{_AMT})(?:的)?)$"
+    rf"^(?:(?:没有|无)(?P<b1>{_BASES})(?:的)?"
+    rf"(?:或者(?:{_BASES})不足(?P<t1>{_AMT})(?:的)?)?"
+    rf"|(?P<b2>{_BASES})不足(?P<t2>{_AMT})(?:的)?)$"
 )
+# 但最高不得超过十万元: a cap in yuan on the fine before it
+# 违法所得不足一万元的，按一万元计算: the multiple applies to the threshold amount
+_COUNT_AS = re.compile(rf"^按(?P<amount>{_AMT})计算$")
+_BARE_SUBJECT = re.compile(r"^(?:由[^，]*?)?对(?P<subject>[^，]+)$")
+_DOCUMENT = re.compile(r"(?:证|证书|执照|文件|证件)$")
+# 并处五千元以上五万元以下罚款；违法所得五万元以上的，并处违法所得一倍以上五倍以下罚款: the
+# multiple from the threshold on, the range before it below
+_ABOVE = re.compile(rf"^(?P<base>{_BASES})(?P<t>{_AMT})以上的$")
+_CAP = re.compile(rf"^(?:但)?(?:罚款)?(?:数额|金额)?(?:最高|最多)不得超过(?P<cap>{_AMT})$")
+# 对其直接负责的主管人员和其他直接责任人员 / 对企业主要负责人: the persons a sanction falls on
+_RESPONSIBLE = re.compile(r"直接负责的主管人员|直接责任人员|^(?:相关|有关)责任人(?:员)?$")
+# 直接负责的主管人员和其他直接责任人员三年内不得从事…: the persons named without 对
+_PERSONS_FIRST = re.compile(r"^(?:其|单位)?直接负责的主管人员和其他直接责任人员(?!的)")
+_PRINCIPAL = re.compile(r"主要负责人$")
+_PRINCIPAL_ACTOR = re.compile(r"^[^，]{0,20}?的主要负责人(?:未|不|有|违反|擅自)")
 _SCOPE = re.compile(rf"^(?:对)?违反(?P<ref>{REFERENCE})规定(?:的行为|的)?$")
 # 有前款第一项、第二项行为之一的: a scope for some items of the list the clause refers to
 _ITEM_REF = rf"(?:前款|本条第[{_CN_NUM}]+款)?第[{_CN_NUM}]+项(?:(?:、|或者|和)第[{_CN_NUM}]+项)*"
@@ -139,20 +176,27 @@ _MAY_BEFORE_PARTY = re.compile(r"^(?:由[^，]*?)?(?:可以|可)(?:并)?对")
 
 _KIND_PATTERNS: tuple[tuple[SanctionKind, re.Pattern[str]], ...] = (
     (SanctionKind.warning, re.compile(r"警告(?!标志|标识|牌)")),
-    (SanctionKind.public_criticism, re.compile(r"通报批评")),
+    (SanctionKind.public_criticism, re.compile(r"通报批评|予以通报(?!批评)")),
     (SanctionKind.suspend_licence, re.compile(r"暂扣")),
     (SanctionKind.revoke_licence, re.compile(r"吊销")),
     (SanctionKind.downgrade_qualification, re.compile(r"降低资质等级")),
-    (SanctionKind.restrict_business, re.compile(r"限制开展生产经营活动")),
+    (SanctionKind.restrict_business, re.compile(r"限制开展生产经营活动|(?:责令(?:其)?|或者|^)限制生产")),
     (SanctionKind.suspend_business,
-     re.compile(r"责令(?:其)?(?:停产停业|停业整顿|停止营业|停业|停产整顿)|停产停业|停业整顿")),
-    (SanctionKind.close, re.compile(r"责令(?:其)?关闭|予以关闭")),
-    (SanctionKind.bar_from_trade, re.compile(r"(?:禁止|限制)[^，]{0,8}从业|年内不得(?:从事|担任)")),
+     re.compile(r"责令(?:其)?(?:停产停业|停业整顿|停止营业|停业|停产整顿|停产整治|停工整治|停工整顿)"
+                r"|停产停业|停业整顿|停产整治")),
+    (SanctionKind.close, re.compile(r"(?:责令|或者)(?:其)?(?:拆除或者)?关闭|予以关闭")),
+    (SanctionKind.bar_from_trade,
+     re.compile(r"(?:禁止|限制)[^，]{0,8}从业|年内不得(?:从事|担任)|暂停[^，]{0,14}执业活动")),
     (SanctionKind.detention, re.compile(r"拘留")),
 )
+# the words of a kind after 直至 (降低资质等级，直至吊销资质证书)
+_KIND_AFTER: dict[SanctionKind, str] = {
+    SanctionKind.revoke_licence: "吊销", SanctionKind.close: "关闭",
+    SanctionKind.suspend_business: "停产|停业", SanctionKind.downgrade_qualification: "降低资质",
+}
 _CONFISCATE = re.compile(r"没收(?P<obj>[^，；。]*)|(?P<obj2>[^，；。]*)予以没收")
 _FINE_WORD = "罚款"
-_ACTION = re.compile(r"责令|(?<!处)处(?!置|理|分|所|于)|罚款|没收|吊销|暂扣|警告(?!标志|标识)|通报批评|拘留|代为|降低资质|从业|关闭|停产|停业|限制开展")
+_ACTION = re.compile(r"责令|(?<!处)处(?!置|理|分|所|于)|罚款|没收|吊销|暂扣|警告(?!标志|标识)|通报|拘留|代为|降低资质|从业|关闭|停产|停业|限制开展")
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +240,9 @@ class ClauseParse:
     variants: list[Variant] = field(default_factory=list)
     unparsed: list[Unparsed] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # the statute labels the parser read with certainty (a short, plain object: 没收犬只); others
+    # (long or compound wording) are given but may be worded otherwise in a catalog
+    sure_labels: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -227,6 +274,11 @@ class _Found:
     per: str | None = None
     fallback: FineRange | None = None
     from_preamble: bool = False  # the party is the preamble's actor (个人有…的)
+    on: Payer = Payer.party
+    threshold: Decimal | None = None
+    cap: Decimal | None = None
+    label: str | None = None
+    alternative: bool = False  # one of 警告或者…罚款
 
 
 @dataclass
@@ -305,7 +357,7 @@ def _correction_of(fragment: str) -> Correction | None:
         return Correction.immediate
     if re.search(r"限期", fragment):
         return Correction.deadline
-    if re.search(r"责令(?:其)?(?:改正|停止违法行为|纠正)", fragment):
+    if re.search(r"责令(?:其|[^，]{1,4}人)?(?:改正|停止违法行为|纠正)", fragment):
         return Correction.order
     return None
 
@@ -316,6 +368,54 @@ def _mode_of(fragment: str) -> Mode:
 
 def _multiple(text: str) -> Decimal:
     return Decimal(1) if text == "等值" else parse_multiple(text.removesuffix("倍"))
+
+
+_SUSPEND_WORDS = re.compile(
+    r"(?:责令(?P<who>[^，；。]{0,10}?))?(?P<w>停产停业整顿|停业整顿|停产整顿|停产整治|停工整治|停工整顿|停产停业|停止营业|停业)"
+    r"(?P<t>(?:[\d０-９一二三四五六七八九十两]+(?:个月|日|天|年)(?:以上|至|到)?)*(?:以下)?)(?P<rest>[^，；。：:]*)")
+_OBJECT_END = r"[^，；。：:]*"
+_LABEL_SURE_LENGTH = 10  # an object of more characters is read, but not with certainty
+
+
+def _object_label(verb: str, obj: str) -> tuple[str, bool]:
+    """The label ``verb + obj`` and whether it is plain enough to be certain."""
+    obj = obj.strip().removeprefix("其")
+    sure = len(obj) <= _LABEL_SURE_LENGTH and not re.search(r"的|或者|以及|及|、|等", obj)
+    return verb + obj, sure
+
+
+def _labels(fragment: str) -> dict[SanctionKind, tuple[str, bool]]:
+    """The statute's own words for the sanctions of a fragment, where they differ from the
+    kind's default label (责令停业整顿一个月至六个月, 没收犬只, 吊销营业执照), and whether the parser
+    is certain of them."""
+    labels: dict[SanctionKind, tuple[str, bool]] = {}
+    if (suspend := _SUSPEND_WORDS.search(fragment)) is not None:
+        # 责令停工整治或者停业整治: the words are read, without certainty
+        # 责令改正或者限制生产、停产整治: the words after the last 、 name this measure
+        who = (suspend.group("who") or "").rsplit("、", 1)[-1].removeprefix("其")
+        labels[SanctionKind.suspend_business] = (
+            "责令" + who + suspend.group("w") + suspend.group("t") + suspend.group("rest"),
+            not suspend.group("rest") and not who)
+    for kind, verb in ((SanctionKind.revoke_licence, "吊销"), (SanctionKind.suspend_licence, "暂扣")):
+        if (found := re.search(rf"{verb}(?P<o>{_OBJECT_END})", fragment)) is not None and found.group("o"):
+            labels[kind] = _object_label(verb, found.group("o"))
+    if (closed := re.search(r"责令(?:其)?拆除或者关闭", fragment)) is not None:
+        labels[SanctionKind.close] = (closed.group(), False)
+    if (paused := re.search(r"责令(?:其)?暂停[^，]{0,14}执业活动", fragment)) is not None:
+        labels[SanctionKind.bar_from_trade] = (paused.group().replace("责令其", "责令"), True)
+    if re.search(r"予以通报(?!批评)", fragment):
+        labels[SanctionKind.public_criticism] = ("予以通报", True)
+    if re.search(r"(?:责令(?:其)?|或者|^)限制生产", fragment):
+        labels[SanctionKind.restrict_business] = ("责令限制生产", True)
+    if (taken := re.search(rf"没收(?P<o>{_OBJECT_END})", fragment)) is not None:
+        obj = re.sub(r"^(?:其)?(?:违法所得|非法所得)(?:和|、|及|以及|并)?", "", taken.group("o"))
+        obj = re.sub(r"(?:和|、|及|以及|并)(?:违法所得|非法所得)$", "", obj)
+        if obj:
+            labels[SanctionKind.confiscate_property] = _object_label("没收", obj)
+    elif "予以没收" in fragment:
+        labels[SanctionKind.confiscate_property] = ("", False)
+    return {kind: (label, sure) for kind, (label, sure) in labels.items()
+            if label != SANCTION_LABELS[kind]}
 
 
 def _is_action(fragment: str) -> bool:
@@ -329,6 +429,7 @@ class _ClauseParser:
         self.found: list[_Found] = []
         self.scopes: list[_Scope] = [_Scope(None)]
         self.substitute = False
+        self.pending_object: str | None = None
 
     def problem(self, fragment: str, reason: str) -> None:
         self.result.unparsed.append(Unparsed(fragment, reason))
@@ -342,13 +443,26 @@ class _ClauseParser:
         preamble_party: PartyScope | None = None
         actor_split = False
         preamble: list[str] = []
+        last_condition, last_serious = "always", False
+        # 生产经营单位的主要负责人未履行…的，…处…罚款: the clause's fines fall on the principal
+        preamble_payer = Payer.party
         for sentence in sentences:
             condition = "always"
             serious = False
             income_next = False
-            fallback_next: str | None = None
+            fallback_next: tuple[str, str, Decimal | None] | None = None
             party = PartyScope.any
             subject: str | None = None
+            payer = preamble_payer
+            also_serious = False
+            may_next = False
+            above_next: tuple[str, str, Decimal] | None = None
+            sentence_start = len(self.found)
+            # 拒不改正的，处…罚款；对其直接负责的主管人员…处…: a sentence that only names the persons
+            # of the organisation continues the condition of the one before
+            first = _fragments(sentence)[0] if sentence else ""
+            if started and self.subject_of(first)[2] is not Payer.party:
+                condition, serious = last_condition, last_serious
             # 可以对个人并处…，对单位并处…: the modal before the first 对 governs the parallel 对 phrases
             shared_may = False
             among = False  # 其中，从事婚庆…服务的单位和个人…的，处…: a range for some of the violators
@@ -358,6 +472,8 @@ class _ClauseParser:
                         started = True
                     else:
                         preamble.append(fragment)
+                        if len(preamble) == 1 and _PRINCIPAL_ACTOR.match(fragment):
+                            preamble_payer = payer = Payer.principal
                         if (actor := _ACTOR_PARTY.match(fragment)) is not None:
                             party = _ACTOR_PARTIES[actor.group("who")]
                             preamble_party = party
@@ -368,12 +484,32 @@ class _ClauseParser:
                 scope = _SCOPE.match(fragment)
                 if scope is not None:
                     self.scopes.append(_Scope(scope.group("ref")))
-                    party, subject = PartyScope.any, None
+                    party, subject, payer = PartyScope.any, None, Payer.party
+                    continue
+                if fallback_next is not None and (counted := _COUNT_AS.match(fragment)) is not None:
+                    self.count_as(fragment, fallback_next, counted.group("amount"))
+                    fallback_next = None
+                    continue
+                bare = _BARE_SUBJECT.match(fragment)
+                if bare is not None and not _ACTION.search(fragment) and not fragment.endswith("的"):
+                    named = bare.group("subject")
+                    if _DOCUMENT.search(named):
+                        # 对原取得的营业性演出许可证、批准文件，予以吊销: the object of the next one
+                        self.pending_object = named
+                    else:
+                        # 对广告经营者、广告发布者，由…没收广告费用，处…: the subject of the rest
+                        party, subject, payer = self.subject_of(f"对{named}处")  # type: ignore[assignment]
+                    continue
+                if (cap := _CAP.match(fragment)) is not None:
+                    self.cap(fragment, cap.group("cap"), self.found[sentence_start:])
                     continue
                 if fragment.endswith("的") and not _SANCTION_WORDS.search(fragment):
                     shared_may = False
                     among, was_among = False, among
-                    if _OVERDUE.match(fragment):
+                    if (both := _STAGE_OR_SERIOUS.match(fragment)) is not None:
+                        condition = "refused" if both.group("stage").startswith("拒不") else "overdue"
+                        also_serious = True
+                    elif _OVERDUE.match(fragment):
                         condition = "overdue"
                     elif _REFUSED.match(fragment):
                         condition = "refused"
@@ -393,25 +529,45 @@ class _ClauseParser:
                     elif was_among and not _CONSEQUENCE.search(fragment):
                         self.scopes.append(_Scope(None, same_act=True))
                         party, subject = PartyScope.any, fragment.removesuffix("的")
+                    elif (above := _ABOVE.match(fragment)) is not None:
+                        try:
+                            above_next = (fragment, BASE_FACTS[above.group("base")],
+                                          parse_amount(above.group("t")))
+                        except ValueError as exc:
+                            self.problem(fragment, f"threshold not understood ({exc})")
                     elif (fb := _FALLBACK.match(fragment)) is not None:
-                        fallback_next = fragment
                         threshold = fb.group("t1") or fb.group("t2")
-                        if threshold:
-                            self.result.notes.append(
-                                f"the fallback range also applies below {threshold}: {fragment}")
+                        try:
+                            amount = parse_amount(threshold) if threshold else None
+                        except ValueError as exc:
+                            self.problem(fragment, f"threshold not understood ({exc})")
+                            continue
+                        fallback_next = (fragment, BASE_FACTS[fb.group("b1") or fb.group("b2")],
+                                         amount)
                     else:
                         condition = f"unknown:{fragment}"
                     continue
-                new_party, new_subject = self.subject_of(fragment)
+                new_party, new_subject, new_payer = self.subject_of(fragment)
                 if new_party is not None:
-                    party, subject = new_party, new_subject
-                may = shared_may and fragment.startswith("对")
+                    party, subject, payer = new_party, new_subject, new_payer
+                may = (shared_may and fragment.startswith("对")) or may_next
                 shared_may = may or _MAY_BEFORE_PARTY.match(fragment) is not None
-                self.action(fragment, condition, serious, income_next, fallback_next,
-                            party, subject, may=may,
-                            from_preamble=preamble_party is not None and new_party is None)
+                before = len(self.found)
+                recorded = self.action(fragment, condition, serious, income_next, fallback_next,
+                                       party, subject, payer, may=may,
+                                       from_preamble=preamble_party is not None and new_party is None)
+                if above_next is not None:
+                    self.above(above_next, self.found[before:])
+                    above_next = None
+                # 并可以报经有批准权的人民政府批准，责令停业: the 可以 of a step before the sanction
+                may_next = not recorded and _mode_of(fragment) is Mode.may
+                if also_serious:
+                    self.action(fragment, "always", True, income_next, fallback_next,
+                                party, subject, payer, may=may,
+                                from_preamble=preamble_party is not None and new_party is None)
                 income_next = False
                 fallback_next = None
+            last_condition, last_serious = condition, serious
         if preamble_party is not None and not actor_split:
             for found in self.found:
                 if found.party is preamble_party and found.from_preamble:
@@ -428,30 +584,106 @@ class _ClauseParser:
 
     # --- fragments ----------------------------------------------------------------------
 
-    def subject_of(self, fragment: str) -> tuple[PartyScope | None, str | None]:
+    def subject_of(self, fragment: str) -> tuple[PartyScope | None, str | None, Payer]:
+        """(party kind, other subject, payer) of a ``对…`` fragment; (None, None, party) without."""
+        if _PERSONS_FIRST.match(fragment):
+            return PartyScope.any, None, Payer.responsible
         match = _SUBJECT.match(fragment)
         if match is None or "予以没收" in fragment:
-            return None, None
+            return None, None, Payer.party
         subject = match.group("subject")
+        persons = re.sub(r"(?:其|单位)?直接负责的主管人员(?:和|、|以及|及)?(?:其他)?直接责任人员", "@", subject)
+        if re.search(r"、|和|或者", persons) and ("@" in persons or "主要负责人" in persons):
+            # 对生产经营单位的主要负责人、个人经营的投资人处…: several payers in one phrase
+            return PartyScope.any, "unknown:" + subject, Payer.party
+        if _RESPONSIBLE.search(subject):
+            return PartyScope.any, None, Payer.responsible
+        if _PRINCIPAL.search(subject):
+            return PartyScope.any, None, Payer.principal
         party = _party_of(subject)
         if party is None:
-            return PartyScope.any, subject
-        return party, None
+            return PartyScope.any, subject, Payer.party
+        return party, None, Payer.party
+
+    def above(self, condition: tuple[str, str, Decimal], new: list[_Found]) -> None:
+        """``违法所得五万元以上的，并处违法所得一倍以上五倍以下罚款``: the multiple fine applies
+        from the threshold on; the fixed range before it (same payer) is its fallback below."""
+        text, base, threshold = condition
+        fines = [f for f in new if f.kind is SanctionKind.fine]
+        earlier = [f for f in self.found[: len(self.found) - len(new)]
+                   if f.kind is SanctionKind.fine and f.base is None and f.per is None
+                   and fines and f.on is fines[0].on and f.party is fines[0].party
+                   and f.serious == fines[0].serious and f.scope == fines[0].scope]
+        if len(fines) != 1 or fines[0].base != base or not earlier or earlier[-1].max is None:
+            self.problem(text, "a multiple above a threshold (…以上的) without a fixed range before it")
+            for record in new:
+                self.found.remove(record)
+            return
+        previous = earlier[-1]
+        assert previous.max is not None
+        fines[0].fallback = FineRange(min=previous.min or Decimal(0), max=previous.max)
+        fines[0].threshold = threshold
+        fines[0].text = f"{previous.text}；{text}，{fines[0].text}"
+        fines[0].condition = previous.condition
+        self.found.remove(previous)
+
+    def count_as(self, fragment: str, fallback: tuple[str, str, Decimal | None], amount: str) -> None:
+        """``违法所得不足一万元的，按一万元计算``: below the threshold the multiples apply to it, a
+        fallback range of the multiples times the threshold."""
+        text, base, threshold = fallback
+        previous = next((f for f in reversed(self.found) if f.kind is SanctionKind.fine), None)
+        try:
+            counted = parse_amount(amount)
+        except ValueError as exc:
+            self.problem(fragment, f"amount not understood ({exc})")
+            return
+        if previous is None or previous.base != base or previous.max is None or threshold != counted:
+            self.problem(f"{text}，{fragment}", "a base counted as an amount (按…计算) that is not "
+                                               "the threshold of a multiple fine before it")
+            return
+        previous.fallback = FineRange(min=(previous.min or Decimal(0)) * counted,
+                                      max=previous.max * counted)
+        previous.threshold = counted
+        previous.text = f"{previous.text}，{text}，{fragment}"
+
+    def cap(self, fragment: str, amount: str, sentence: list[_Found]) -> None:
+        """``但最高不得超过十万元``: the cap of the last fine of the sentence."""
+        fines = [f for f in sentence if f.kind is SanctionKind.fine]
+        if not fines:
+            self.problem(fragment, "a cap (最高不得超过) without a fine before it")
+            return
+        try:
+            fines[-1].cap = parse_amount(amount)
+        except ValueError as exc:
+            self.problem(fragment, f"cap not understood ({exc})")
+            return
+        fines[-1].text = f"{fines[-1].text}，{fragment}"
 
     def action(self, fragment: str, condition: str, serious: bool, income_next: bool,
-               fallback_next: str | None, party: PartyScope, subject: str | None, *,
-               may: bool = False, from_preamble: bool = False) -> None:
+               fallback_next: tuple[str, str, Decimal | None] | None, party: PartyScope,
+               subject: str | None, payer: Payer = Payer.party, *,
+               may: bool = False, from_preamble: bool = False) -> bool:
+        """Record the sanctions of ``fragment``; whether it had any."""
         scope = len(self.scopes) - 1
+        if subject is not None and subject.startswith("unknown:"):
+            self.problem(fragment, "a sanction on several payers in one phrase "
+                                   f"({subject.removeprefix('unknown:')})")
+            return False
         correction = _correction_of(fragment)
+        if correction is not None and condition.startswith("unknown:"):
+            # 因泄漏…造成道路污染的，责令限期清理: the order is for a case not understood
+            self.problem(condition.removeprefix("unknown:"), "condition not understood")
+            return False
         if correction is not None and self.scopes[scope].correction is None:
             self.scopes[scope].correction = correction
-        if "代为" in fragment:
+        if "代为" in fragment or re.search(r"^(?:所需|有关|清理|拆除)?费用由[^，]*(?:负担|承担)[:：]?$", fragment):
+            # 代为… / 由…拆除，有关费用由设置者负担: performed for the party at its cost
             self.substitute = True
         text = fragment
         if income_next:
             text = "有违法所得的，" + fragment
         if fallback_next is not None:
-            text = fallback_next + "，" + fragment
+            text = fallback_next[0] + "，" + fragment
         kinds: list[SanctionKind] = []
         for kind, pattern in _KIND_PATTERNS:
             if pattern.search(fragment):
@@ -474,47 +706,83 @@ class _ClauseParser:
         if len(kinds) >= 2 and "或者" in fragment and not re.search(r"没收[^，]*或者", fragment):
             if kinds != [SanctionKind.warning, SanctionKind.fine] or not _WARNING_OR_FINE.search(fragment):
                 self.problem(fragment, "alternative sanctions (或者): the model has no choice between kinds")
-                return
+                return False
             # 处警告或者五十元罚款: either kind may be imposed (each is `may`; the tiers choose)
             alternative = True
             self.result.notes.append(f"alternative kinds read as each may: {fragment}")
         if kinds and condition.startswith("unknown:"):
             self.problem(condition.removeprefix("unknown:"), "condition not understood")
-            return
+            return False
         if "按日连续处罚" in fragment or "按照原处罚数额按日" in fragment:
             self.problem(fragment, "daily continuing penalty (按日连续处罚) is not modelled")
-            return
+            return False
         if re.search(r"最高不得超过|最低不得少于|累计", fragment):
             self.problem(fragment, "a cap or floor on the fine is not modelled")
-            return
+            return False
         if fine is None and (re.search(_AMT, fragment) or "罚" in fragment) and not any(
                 u.fragment == fragment for u in self.result.unparsed):
             self.problem(fragment, "a money amount or fine that is not understood")
-            return
+            return False
         mode = Mode.may if may or alternative else _mode_of(fragment)
+        modes = {kind: mode for kind in kinds}
+        layer = [f for f in self.found if f.condition == condition and f.serious == serious
+                 and f.scope == scope and f.kind is not SanctionKind.fine]
+        if kinds and fragment.startswith("或者"):
+            # 责令停业整顿，或者由工商行政管理机关吊销营业执照: a choice between the sanction
+            # before and this one: each may be imposed
+            modes = dict.fromkeys(kinds, Mode.may)
+            if layer:
+                layer[-1].mode = Mode.may
+        elif "直至" in fragment and kinds:
+            # 降低资质等级，直至吊销资质证书 / 责令暂停…执业活动直至吊销医师执业证书: a gradation
+            # whose last step is the most the authority may impose; the steps before it are imposed
+            after = fragment.split("直至", 1)[1]
+            for kind in kinds:
+                if kind in _KIND_AFTER and re.search(_KIND_AFTER[kind], after):
+                    modes[kind] = Mode.may
+        if set(kinds) == {SanctionKind.restrict_business, SanctionKind.suspend_business}:
+            # 责令限制生产、停产整治: either measure
+            modes = dict.fromkeys(kinds, Mode.may)
+        labels = _labels(fragment)
+        if self.pending_object is not None and SanctionKind.revoke_licence in kinds:
+            obj = self.pending_object.removeprefix("原取得的").removeprefix("其")
+            labels[SanctionKind.revoke_licence] = ("吊销" + obj, False)
+        self.pending_object = None
         for kind in kinds:
-            record = _Found(kind, mode, party, subject, condition, serious, scope, text,
-                            from_preamble=from_preamble)
+            on = payer if kind is SanctionKind.fine or payer is not Payer.principal \
+                or _SUBJECT.match(fragment) else Payer.party
+            record = _Found(kind, modes[kind], party, subject, condition, serious, scope, text,
+                            from_preamble=from_preamble, on=on, alternative=alternative)
+            if kind in labels:
+                label, sure = labels[kind]
+                record.label = label or None
+                if sure and label:
+                    self.result.sure_labels.add(label)
             if kind is SanctionKind.fine:
                 assert fine is not None
                 record.min, record.max, record.base, record.per = fine
                 if fallback_next is not None:
-                    if not self.attach_fallback(record):
+                    if not self.attach_fallback(record, fallback_next[1], fallback_next[2]):
                         self.problem(fragment, "a fallback range (没有违法所得的…) without a multiple "
-                                               "fine before it")
+                                               "fine of the same base before it")
                     continue
             self.found.append(record)
+        return bool(kinds)
 
-    def attach_fallback(self, record: _Found) -> bool:
+    def attach_fallback(self, record: _Found, base: str, threshold: Decimal | None) -> bool:
+        """Attach ``record``'s range as the fallback (below ``threshold``) of the multiple fine
+        of ``base`` before it, on the same payer."""
         for previous in reversed(self.found):
             if previous.kind is SanctionKind.fine and previous.base is not None \
-                    and previous.scope == record.scope and previous.serious == record.serious:
-                if record.base or record.per or record.max is None:
+                    and previous.scope == record.scope and previous.serious == record.serious \
+                    and previous.on is record.on:
+                if record.base or record.per or record.max is None or previous.base != base:
                     return False
                 try:
                     previous.fallback = FineRange(min=record.min or Decimal(0), max=record.max)
                 except ValueError:
                     return False
+                previous.threshold = threshold
                 previous.text = f"{previous.text}；{record.text}"
                 return True
         return False
@@ -587,7 +855,9 @@ class _ClauseParser:
             elif not any(f.kind is SanctionKind.fine for f in shared):
                 groups = [(s, [*shared, *own[s]]) for s in subjects]
             else:
-                groups = [(None, shared), *((s, own[s]) for s in subjects)]
+                # 没收…，对从事批发的企业并处…，对零售经营者并处…: what is not a fine applies to all
+                common = [f for f in shared if f.kind is not SanctionKind.fine]
+                groups = [(None, shared), *((s, [*common, *own[s]]) for s in subjects)]
             correction = scope.correction or self.scopes[0].correction or Correction.none
             for subject, records in groups:
                 reference = scope.reference if scope_index and not scope.same_act \
@@ -607,24 +877,40 @@ class _ClauseParser:
                              "a 情节严重 range without a base range")
             return None
         conditions = {r.condition for r in base}
-        if len(conditions) > 1:
+        # 处…；逾期未改正的，处…；拒不改正的，…: the sanctions that apply at once are the base and
+        # the later ones escalation stages; without them the first condition is when the clause
+        # applies (逾期不改正的，处…) and a 拒不改正的 after it a stage.
+        order = [c for c in ("always", "overdue", "refused") if c in conditions]
+        if len(order) != len(conditions):
             self.problem("；".join(r.text for r in base),
                          "sanctions under different conditions (" + ", ".join(sorted(conditions)) + ")")
             return None
-        condition = conditions.pop()
         applies = {"always": AppliesWhen.always, "overdue": AppliesWhen.overdue,
-                   "refused": AppliesWhen.refused}[condition]
+                   "refused": AppliesWhen.refused}[order[0]]
+        # 处警告或者…罚款；情节严重的，处…: the serious range is given instead of the alternatives
+        # (replaces); otherwise a later layer adds (its fine takes the fine's place)
+        alternative = any(r.alternative for r in base)
+        serious_effect = Effect.replaces if alternative else Effect.adds
         try:
-            sanctions = [self.sanction(r) for r in base]
-            serious_range = SeriousRange(sanctions=[self.sanction(r) for r in serious]) if serious else None
-            for group in (sanctions, serious_range.sanctions if serious_range else []):
-                parties = [s.party for s in group if s.kind is SanctionKind.fine]
-                if len(parties) != len(set(parties)):
+            sanctions = [self.sanction(r) for r in base if r.condition == order[0]]
+            stages = [Stage(when="overdue" if c == "overdue" else "refused",
+                            sanctions=[self.sanction(r) for r in base if r.condition == c],
+                            text="；".join(dict.fromkeys(r.text for r in base if r.condition == c)))
+                      for c in order[1:]]
+            serious_range = SeriousRange(effect=serious_effect,
+                                         sanctions=[self.sanction(r) for r in serious]) \
+                if serious else None
+            layers = [sanctions, *(stage.sanctions for stage in stages),
+                      serious_range.sanctions if serious_range else []]
+            for group in layers:
+                payers = [(s.party, s.on) for s in group if s.kind is SanctionKind.fine]
+                if len(payers) != len(set(payers)):
                     self.problem("；".join(s.text or "" for s in group if s.kind is SanctionKind.fine),
                                  "several fines for the same party")
                     return None
             statutory = Statutory(correction=correction, applies_when=applies, sanctions=sanctions,
-                                  serious=serious_range, substitute_performance=self.substitute)
+                                  stages=stages, serious=serious_range,
+                                  substitute_performance=self.substitute)
         except ValueError as exc:
             self.problem(self.text, f"not a valid statutory model: {exc}")
             return None
@@ -633,9 +919,10 @@ class _ClauseParser:
 
     @staticmethod
     def sanction(record: _Found) -> Sanction:
-        return Sanction(kind=record.kind, mode=record.mode, party=record.party, min=record.min,
-                        max=record.max, base=record.base, per=record.per,
-                        fallback=record.fallback, text=record.text)
+        return Sanction(kind=record.kind, mode=record.mode, party=record.party, on=record.on,
+                        min=record.min, max=record.max, base=record.base, per=record.per,
+                        fallback=record.fallback, threshold=record.threshold, cap=record.cap,
+                        label=record.label, text=record.text)
 
 
 def parse_clause(text: str) -> ClauseParse:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from discretion.catalog.models import Mode, PartyScope, SanctionKind, Statutory
+from discretion.catalog.models import Effect, Mode, PartyScope, Payer, SanctionKind, Statutory
 from discretion.catalog.vocabulary import STANDARD_FACTS
 from discretion.numerals import parse_chinese_integer
 from discretion.statutes.clauses import (
@@ -345,19 +345,28 @@ def statutory_data(statutory: Statutory) -> dict[str, Any]:
         data.pop("substitute_performance", None)
     if data.get("serious") is None:
         data.pop("serious", None)
-    for group in (data["sanctions"], (data.get("serious") or {}).get("sanctions", [])):
+    if not data.get("stages"):
+        data.pop("stages", None)
+    layers = [data.get("serious") or {}, *data.get("stages", [])]
+    for layer in layers:
+        if layer.get("effect") == Effect.adds.value:
+            layer.pop("effect")
+    for group in (data["sanctions"], *(layer.get("sanctions", []) for layer in layers)):
         for sanction in group:
             if sanction.get("mode") == Mode.shall.value:
                 sanction.pop("mode")
             if sanction.get("party") == PartyScope.any.value:
                 sanction.pop("party")
+            if sanction.get("on") == Payer.party.value:
+                sanction.pop("on")
     return data
 
 
 def _facts(statutory: Statutory) -> list[dict[str, Any]]:
     facts: dict[str, dict[str, Any]] = {}
     serious = statutory.serious.sanctions if statutory.serious else []
-    for sanction in (*statutory.sanctions, *serious):
+    staged = [s for stage in statutory.stages for s in stage.sanctions]
+    for sanction in (*statutory.sanctions, *staged, *serious):
         if sanction.per:
             unit = next(v for v in PER_UNIT_FACTS.values() if v[0] == sanction.per)
             facts[sanction.per] = {"name": unit[0], "type": unit[1], "label": unit[2], "unit": unit[3]}
