@@ -2,6 +2,7 @@
 
     python -m bench            # all targets, printing ratios
     python -m bench --quick    # fewer repetitions
+    python -m bench --citation # only the citation measure (with --quick: fewer cases)
 
 Targets (issue "Speed and scale"):
 - cold start: median wall time of ``discretion check`` on one case vs
@@ -14,7 +15,9 @@ Targets (issue "Speed and scale"):
   can give), and ``discretion check --batch`` with ``--jobs 1`` and ``--jobs 2`` (JSON in and
   out) against the bare rate;
 - memory: RSS with every ruleset and plan of the catalog built and 20,000 cases decided, and of
-  one ``check``.
+  one ``check``;
+- citation: the same cases naming the provision (``citation``) instead of the item id
+  (``item``), every cache warm, interleaved (target ratio <= 1.2).
 Cases are generated with a fixed seed over every item of the bundled catalog.
 """
 
@@ -180,6 +183,56 @@ def batch(count: int, bare_per_s: float) -> dict[str, float]:
     return out
 
 
+def unique_citation(catalog: Any, item: Any) -> dict[str, Any] | None:
+    """The first of the item's own citations that finds it alone (as a case writes it), or None."""
+    for cited in (*item.violated, item.penalty):
+        if catalog.by_citation(cited) == [item.id]:
+            return {key: value for key, value in cited.model_dump().items() if value is not None}
+    return None
+
+
+def citation_lookup(count: int, rounds: int) -> dict[str, float]:
+    """The same cases naming ``citation`` vs naming ``item``: the cost of finding the item."""
+    from discretion import Catalog, Engine
+
+    catalog = Catalog.load()
+    engine = Engine(catalog, today=dt.date(2023, 1, 1))
+    start = time.perf_counter()
+    cited = {item.id: unique_citation(catalog, item) for item in catalog.benchmarks.values()}
+    first = time.perf_counter() - start  # the index is built by the first lookup
+    by_item = [case for case in generate_cases(engine, count * 2, seed=20223)
+               if cited[case["item"]] is not None][:count]
+    by_citation = []
+    for case in by_item:
+        case = dict(case, citation=cited[case["item"]])
+        del case["item"]
+        by_citation.append(case)
+    engine.prepare({case["item"] for case in by_item})
+    for cases in (by_item, by_citation):  # every cache warm on both sides
+        sum(1 for _ in engine.evaluate_many(cases))
+    def many(cases: list[dict[str, Any]]) -> None:
+        sum(1 for _ in engine.evaluate_many(cases))
+
+    def one_by_one(cases: list[dict[str, Any]]) -> None:
+        for case in cases:
+            engine.evaluate(case)
+
+    times: dict[tuple[str, str], list[float]] = {}
+    for _ in range(rounds):  # interleaved, so both see the same machine load
+        for way, decide in (("many", many), ("one", one_by_one)):
+            for name, cases in (("item", by_item), ("citation", by_citation)):
+                gc.collect()
+                start = time.perf_counter()
+                decide(cases)
+                times.setdefault((way, name), []).append(time.perf_counter() - start)
+    median = {key: statistics.median(value) for key, value in times.items()}
+    return {"cases": len(by_item), "items": sum(1 for c in cited.values() if c is not None),
+            "first_lookups_s": first, "item_per_s": len(by_item) / median["many", "item"],
+            "citation_per_s": len(by_item) / median["many", "citation"],
+            "ratio": median["many", "citation"] / median["many", "item"],
+            "one_ratio": median["one", "citation"] / median["one", "item"]}
+
+
 # Peak resident memory of the process itself (VmHWM): ru_maxrss would carry the parent's
 # peak across fork+exec on Linux.
 PEAK = ("import sys\n"
@@ -215,9 +268,13 @@ def memory() -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--citation", action="store_true", help="only the citation measure")
     args = parser.parse_args()
     runs = 7 if args.quick else 21
     count = 5_000 if args.quick else 50_000
+    if args.citation:
+        citation(count, args.quick)
+        return
     import os
     import platform
 
@@ -241,6 +298,17 @@ def main() -> None:
     print(f"memory: all {mem['rulesets']:.0f} rulesets built and 20,000 cases decided "
           f"{mem['all_rulesets_mb']:.0f} MB (target <= 250); "
           f"one check {mem['one_check_mb']:.0f} MB (target <= 80)")
+    citation(count, args.quick)
+
+
+def citation(count: int, quick: bool) -> None:
+    lookup = citation_lookup(count // 5, 3 if quick else 5)
+    print(f"citation: {lookup['cases']:,.0f} cases naming citation {lookup['citation_per_s']:,.0f}/s "
+          f"vs the same naming item {lookup['item_per_s']:,.0f}/s (evaluate_many) -> ratio "
+          f"{lookup['ratio']:.2f} (target <= 1.2); one evaluate() at a time -> ratio "
+          f"{lookup['one_ratio']:.2f}")
+    print(f"  the first lookup of each of the {lookup['items']:,.0f} items with a citation of "
+          f"their own, index built: {lookup['first_lookups_s'] * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

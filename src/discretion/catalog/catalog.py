@@ -136,6 +136,7 @@ class Catalog:
     _lists_by_benchmark: dict[str, list[str]] | None = field(default=None, repr=False,
                                                              compare=False)
     _successors: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+    _citations: CitationIndex | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.conditions, _ConditionMap):
@@ -146,6 +147,7 @@ class Catalog:
     def __getstate__(self) -> dict[str, object]:
         self.lists_for("")  # build the indexes, so that they are cached too
         self.successors("")
+        self.citing("", 0)  # cached, a lookup by citation needs no other item unpickled
         state = dict(self.__dict__)
         state["conditions"] = {}
         state["benchmarks"] = LazyModels.of(self.benchmarks)
@@ -204,28 +206,23 @@ class Catalog:
         return (same + [c for c in close if c not in same])[:n]
 
     def by_citation(self, citation: Citation) -> list[str]:
-        """Benchmark ids whose violated provision matches ``citation``.
+        """Benchmark ids whose violated provision matches ``citation``, in catalog order.
 
         The law name matches with or without 中华人民共和国 and 《》; a citation without a
-        paragraph (or item) matches every paragraph (or item) of the article.
+        paragraph (or item) matches every paragraph (or item) of the article. An item's penalty
+        provision counts only where none of its violated provisions is of the same article.
+        Looked up in an index built once per catalog (:class:`CitationIndex`).
         """
-        law = normalize_law_name(citation.law)
-        found: list[str] = []
-        for item_id, item in self.benchmarks.items():
-            for cited in (*item.violated, item.penalty):
-                if normalize_law_name(cited.law) != law or cited.article != citation.article:
-                    continue
-                if citation.paragraph is not None and cited.paragraph not in (None, citation.paragraph):
-                    continue
-                if citation.item is not None and cited.item not in (None, citation.item):
-                    continue
-                if cited is item.penalty and any(
-                        normalize_law_name(v.law) == law and v.article == citation.article
-                        for v in item.violated):
-                    continue
-                found.append(item_id)
-                break
-        return found
+        return self.citing(citation.law, citation.article, citation.paragraph, citation.item)
+
+    def citing(self, law: str, article: int, paragraph: int | None = None,
+               item: int | None = None) -> list[str]:
+        """:meth:`by_citation` for a citation given in parts (not validated as a Citation)."""
+        index = self._citations
+        if index is None:
+            index = CitationIndex(self.benchmarks)
+            self._citations = index  # published whole: a thread that races builds its own
+        return index.find(law, article, paragraph, item)
 
     def items_in_field(self, code: str) -> list[BenchmarkItem]:
         return [item for item in self.benchmarks.values() if item.field == code]
@@ -244,6 +241,87 @@ class Catalog:
             if all(w in hay for w in words):
                 hits.append(item_id)
         return hits
+
+
+class CitationIndex:
+    """The provisions benchmark items cite, by normalised law name and article.
+
+    Built once per catalog, and kept in the compiled-catalog cache: without it, each lookup
+    normalised the law name of every citation of every item (~2,000 calls) and unpickled every
+    item. ``find`` gives exactly what that scan gave, in the same order: the entries of one
+    (law, article) are kept in catalog order, each item's together.
+    """
+
+    # The lookups asked so far, answered and with their law's spelling normalised: a batch asks
+    # the same few again and again. Bounded, for a process that is asked about arbitrary text;
+    # not pickled.
+    MEMO_LIMIT = 65536
+
+    def __init__(self, benchmarks: Mapping[str, BenchmarkItem]) -> None:
+        entries: dict[tuple[str, int], list[tuple[str, int | None, int | None]]] = {}
+        names: dict[str, str] = {}
+        for item_id, item in benchmarks.items():
+            penalty = item.penalty
+            violated = [(_normalized(names, v.law), v.article) for v in item.violated]
+            for cited in (*item.violated, penalty):
+                key = (_normalized(names, cited.law), cited.article)
+                # The penalty provision (and only it: `is`, as the scan compared) stands for the
+                # item where no violated provision is of the same article.
+                if cited is penalty and key in violated:
+                    continue
+                bucket = entries.setdefault(key, [])
+                entry = (item_id, cited.paragraph, cited.item)
+                if entry not in bucket:  # the same provision twice finds the item once anyway
+                    bucket.append(entry)
+        self._entries: dict[tuple[str, int], tuple[tuple[str, int | None, int | None], ...]] = {
+            key: tuple(bucket) for key, bucket in entries.items()}
+        self._names = names  # the catalog's spellings of law names, normalised
+        self._asked: dict[str, str] = {}
+        self._found: dict[tuple[str, int, int | None, int | None], tuple[str, ...]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"_entries": self._entries, "_names": self._names}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._asked = {}
+        self._found = {}
+
+    def find(self, law: str, article: int, paragraph: int | None = None,
+             item: int | None = None) -> list[str]:
+        """Ids of the items citing that provision (a new list, in catalog order)."""
+        name = self._names.get(law) or self._asked.get(law)
+        if name is None:
+            name = normalize_law_name(law)
+            if len(self._asked) < self.MEMO_LIMIT:
+                self._asked[law] = name
+        key = (name, article, paragraph, item)
+        found = self._found.get(key)
+        if found is None:
+            found = self._match(key)
+            if len(self._found) < self.MEMO_LIMIT:
+                self._found[key] = found
+        return list(found)
+
+    def _match(self, key: tuple[str, int, int | None, int | None]) -> tuple[str, ...]:
+        name, article, paragraph, item = key
+        found: list[str] = []
+        for item_id, cited_paragraph, cited_item in self._entries.get((name, article), ()):
+            if found and found[-1] == item_id:
+                continue  # an item's entries are together: it is found once
+            if paragraph is not None and cited_paragraph not in (None, paragraph):
+                continue
+            if item is not None and cited_item not in (None, item):
+                continue
+            found.append(item_id)
+        return tuple(found)
+
+
+def _normalized(names: dict[str, str], law: str) -> str:
+    name = names.get(law)
+    if name is None:
+        name = names[law] = normalize_law_name(law)
+    return name
 
 
 def _id_key(item_id: str) -> tuple[str, ...]:
