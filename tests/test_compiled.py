@@ -1,42 +1,31 @@
-"""The compiled engine modules: the stale-build guard, and the same decisions compiled or not."""
+"""Pure Python by default; a wheel compiled with mypyc (DISCRETION_MYPYC=1) decides the same."""
 
 from __future__ import annotations
 
-import hashlib
-import importlib.machinery
 import json
 import os
+import runpy
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
+import discretion
 from discretion import compiled
+from discretion.catalog.loader import DEFAULT_CATALOG_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
-
-SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
-
-
-def fake_package(tmp_path: Path, built: dict[str, bytes]) -> Path:
-    """A package folder with every listed source, and an 'extension' beside those in built."""
-    for relative in compiled.MODULES:
-        source = tmp_path / relative
-        source.parent.mkdir(parents=True, exist_ok=True)
-        source.write_text(f"# {relative}\n", encoding="utf-8")
-        if relative in built:
-            source.with_name(source.stem + SUFFIX).write_bytes(built[relative])
-    return tmp_path
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+SOURCES = ROOT / "src"
+PACKAGE = Path(discretion.__file__).resolve().parent
+EXTENSIONS = (".so", ".pyd")
 
 
 def test_every_listed_module_exists_as_source() -> None:
     for relative in compiled.MODULES:
-        assert (compiled.PACKAGE / relative).is_file(), relative
+        assert (PACKAGE / relative).is_file(), relative
+        assert (SOURCES / "discretion" / relative).is_file(), relative
         assert compiled.module_name(relative).startswith("discretion.")
 
 
@@ -45,79 +34,59 @@ def test_module_name() -> None:
     assert compiled.module_name("money.py") == "discretion.money"
 
 
-def test_no_extension_is_never_stale(tmp_path: Path) -> None:
-    package = fake_package(tmp_path, {})
-    assert compiled.stale(package, sources={}) == []
+def test_the_build_needs_only_setuptools_and_wheel() -> None:
+    build = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]
+    names = {requirement.split(">")[0].split("=")[0].strip() for requirement in build["requires"]}
+    assert names == {"setuptools", "wheel"}
 
 
-def test_extension_built_from_this_source_is_not_stale(tmp_path: Path) -> None:
-    package = fake_package(tmp_path, {"law/apl.py": b"\x7fELF"})
-    recorded = {"law/apl.py": digest(package / "law/apl.py")}
-    assert compiled.extension_of("law/apl.py", package) is not None
-    assert compiled.stale(package, sources=recorded) == []
+def test_a_default_build_compiles_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISCRETION_MYPYC", raising=False)
+    monkeypatch.setattr(sys, "argv", ["setup.py", "bdist_wheel"])
+    setup = runpy.run_path(str(ROOT / "setup.py"))  # not as __main__: setup() is not called
+    assert setup["extensions"]() == []
+    monkeypatch.setenv("DISCRETION_MYPYC", "0")
+    assert setup["extensions"]() == []
 
 
-def test_extension_of_an_edited_source_is_stale(tmp_path: Path) -> None:
-    package = fake_package(tmp_path, {"law/apl.py": b"\x7fELF", "money.py": b"\x7fELF"})
-    recorded = {name: digest(package / name) for name in ("law/apl.py", "money.py")}
-    (package / "money.py").write_text("# edited after the build\n", encoding="utf-8")
-    assert compiled.stale(package, sources=recorded) == ["money.py"]
+def test_an_editable_build_is_never_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCRETION_MYPYC", "1")
+    monkeypatch.setattr(sys, "argv", ["setup.py", "editable_wheel", "--dist-dir", "x"])
+    setup = runpy.run_path(str(ROOT / "setup.py"))
+    with pytest.raises(SystemExit, match="compiles wheels only"):
+        setup["extensions"]()
 
 
-def test_extension_the_build_did_not_record_is_stale(tmp_path: Path) -> None:
-    # A pure build after a compiled one records nothing: extensions left behind are old code.
-    package = fake_package(tmp_path, {"engine/engine.py": b"\x7fELF"})
-    assert compiled.stale(package, sources={}) == ["engine/engine.py"]
-
-
-def test_extension_whose_source_is_gone_is_stale(tmp_path: Path) -> None:
-    package = fake_package(tmp_path, {"blocks.py": b"\x7fELF"})
-    recorded = {"blocks.py": digest(package / "blocks.py")}
-    (package / "blocks.py").unlink()
-    assert compiled.stale(package, sources=recorded) == ["blocks.py"]
-
-
-def test_source_finder_serves_only_the_listed_modules(tmp_path: Path) -> None:
-    package = fake_package(tmp_path, {})
-    finder = compiled.SourceFinder(package)
-    spec = finder.find_spec("discretion.law.apl", None)
-    assert spec is not None and spec.origin == str(package / "law/apl.py")
-    assert finder.find_spec("discretion.cli", None) is None
-    assert finder.find_spec("json", None) is None
-
-
-def run(code: str, pure: bool) -> subprocess.CompletedProcess[str]:
+def run(code: str, sources: bool) -> subprocess.CompletedProcess[str]:
+    """Run code with the installed package, or with the sources of this tree (src/ first)."""
     env = dict(os.environ)
-    env.pop(compiled.PURE_ENV, None)
-    if pure:
-        env[compiled.PURE_ENV] = "1"
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                          cwd=ROOT, check=False)
+    # A wheel does not hold the bundled catalog: both runs read this tree's.
+    env.setdefault("DISCRETION_CATALOG", str(ROOT / "catalogs" / DEFAULT_CATALOG_NAME))
+    if sources:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SOURCES), env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=False)
 
 
-def test_pure_python_requested_imports_every_listed_module_from_source() -> None:
-    code = ("import sys, discretion, discretion.engine\n"
+def test_the_sources_run_pure_python() -> None:
+    code = ("import sys, discretion\n"
             "from discretion import compiled\n"
             "names = [compiled.module_name(m) for m in compiled.MODULES]\n"
             "for name in names: __import__(name)\n"
             "print(all(sys.modules[n].__file__.endswith('.py') for n in names),"
             " compiled.running_compiled())\n")
-    result = run(code, pure=True)
+    result = run(code, sources=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False"]
-    assert "RuntimeWarning" not in result.stderr
+    assert "Warning" not in result.stderr  # no stale-build guard, nothing to warn about
 
 
-needs_build = pytest.mark.skipif(
-    not all(compiled.extension_of(m) for m in compiled.MODULES),
-    reason="the package was installed without compiling (DISCRETION_PURE_PYTHON)")
-
-
-@needs_build
-def test_the_installed_build_runs_compiled() -> None:
-    assert compiled.stale() == []
-    # DISCRETION_PURE_PYTHON=1 python -m pytest runs the whole suite on the sources
-    assert compiled.running_compiled() is not compiled.pure_requested()
+@pytest.mark.skipif(not PACKAGE.is_relative_to(SOURCES),
+                    reason="the package is installed from a wheel, not from this tree")
+def test_the_default_install_is_pure_python() -> None:
+    # `pip install -e .` (the Quick start, CI) runs the tree's sources: nothing compiled.
+    built = [path for path in SOURCES.rglob("*") if path.suffix in EXTENSIONS]
+    assert built == [], "compiled extensions in src/ (an old build): delete them"
+    assert compiled.running_compiled() is False
 
 
 DECIDE = """
@@ -152,13 +121,15 @@ print(json.dumps(out))
 """
 
 
-@needs_build
+@pytest.mark.skipif(not compiled.running_compiled(),
+                    reason="no compiled build installed (DISCRETION_MYPYC=1 pip wheel .)")
 def test_compiled_and_source_modules_decide_identically() -> None:
+    # The installed compiled wheel against this tree's sources (built from them).
     runs = {}
-    for pure in (False, True):
-        result = run(DECIDE, pure=pure)
+    for sources in (False, True):
+        result = run(DECIDE, sources=sources)
         assert result.returncode == 0, result.stderr
-        runs[pure] = json.loads(result.stdout)
+        runs[sources] = json.loads(result.stdout)
     assert runs[False][0] is True and runs[True][0] is False
     assert runs[False][1:] == runs[True][1:]
     assert len(runs[False]) == 3002

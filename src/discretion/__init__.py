@@ -13,11 +13,6 @@ Public API::
 
 __version__ = "0.1.0"
 
-# Before any compiled module is imported: run the extensions only if they match their sources.
-from discretion import compiled as _compiled
-
-_compiled.choose()
-
 from discretion.case import Case, Party
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.loader import default_catalog_path
