@@ -280,7 +280,7 @@ class Engine:
     def _evaluate_block(self, block: list[Case | Mapping[str, Any]]) -> Iterator[Decision]:
         results: list[Decision | Exception | None] = [None] * len(block)
         with collector.paused():  # the block's decisions are kept until yielded: no use scanning them
-            items = [named_item(case) for case in block]
+            items = [named_item(case) or self._cited_item(case) for case in block]
             for index in sorted(range(len(block)), key=items.__getitem__):
                 try:
                     results[index] = self.evaluate(block[index])
@@ -291,6 +291,22 @@ class Engine:
                 raise result
             assert result is not None
             yield result
+
+    def _cited_item(self, case: Case | Mapping[str, Any]) -> str:
+        """For grouping a block only: the first item a case's citation finds, "" if none."""
+        cited: Any = case.get("citation") if type(case) is dict else getattr(case, "citation", None)
+        if isinstance(cited, dict):
+            parts = (cited.get("law"), cited.get("article"), cited.get("paragraph"), cited.get("item"))
+        elif cited is not None and not isinstance(cited, Mapping):
+            parts = (cited.law, cited.article, cited.paragraph, cited.item)
+        else:
+            return ""
+        law, article, paragraph, item = parts
+        if not isinstance(law, str) or type(article) is not int \
+                or not all(p is None or type(p) is int for p in (paragraph, item)):
+            return ""
+        found = self.catalog.citing(law, article, paragraph, item)
+        return found[0] if found else ""
 
     def prepare(self, items: Iterable[str] | None = None) -> int:
         """Build, ahead of the first case, what is otherwise built on first use: each item's
