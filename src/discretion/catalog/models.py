@@ -235,6 +235,11 @@ class Sanction(Strict):
     def low(self) -> Decimal:
         return self.min if self.min is not None else Decimal(0)
 
+    @property
+    def shown_label(self) -> str:
+        """The statute's own name for the sanction, or its kind's (Art. 9)."""
+        return self.label or SANCTION_LABELS[self.kind]
+
 
 class FineRange(Strict):
     min: Decimal = Decimal(0)

@@ -982,7 +982,7 @@ class Engine:
                 basis = f"{env.labels.get(result.missing or '', result.missing)}的{whole.low}至{whole.high}{unit}"
         if prefix:
             basis = (prefix + "：" + basis) if basis else prefix
-        return SanctionOut(kind=sanction.kind.value, label=sanction_label(sanction),
+        return SanctionOut(kind=sanction.kind.value, label=sanction.shown_label,
                            mode=sanction.mode.value, party=sanction.party.value, fine=fine,
                            basis=basis, on=payer_of(sanction))
 
@@ -1038,11 +1038,6 @@ class Engine:
                         reference=case.reference)
 
 
-def sanction_label(sanction: Sanction) -> str:
-    """The statute's own name for the sanction, or its kind's (Art. 9)."""
-    return sanction.label or SANCTION_LABELS[sanction.kind]
-
-
 def payer_of(sanction: Sanction) -> Literal["responsible", "principal"] | None:
     """Whom the sanction falls on, for the decision: ``None`` for the party itself."""
     on = sanction.on
@@ -1053,7 +1048,7 @@ def _fine_out(sanction: Sanction, result: YuanResult) -> tuple[SanctionOut, Trac
     """The recommended fine in yuan and its trace step."""
     assert result.range is not None
     mode = "可以处" if sanction.mode is _MODE_MAY else "处"
-    out = SanctionOut(kind="fine", label=sanction_label(sanction), mode=sanction.mode.value,
+    out = SanctionOut(kind="fine", label=sanction.shown_label, mode=sanction.mode.value,
                       party=sanction.party.value, fine=Money(**result.range.as_dict()),
                       basis=result.basis, on=payer_of(sanction))
     whom = "" if sanction.on is _PAYER_PARTY else "对" + PAYER_LABELS[sanction.on]

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from typing import Literal
 
 from discretion.catalog.models import (
-    AppliesWhen,
     Effect,
     PartyScope,
     Payer,
@@ -33,7 +32,7 @@ from discretion.catalog.models import (
 StageName = Literal["base", "overdue", "refused"]
 STAGES: tuple[StageName, ...] = ("base", "overdue", "refused")
 
-__all__ = ["STAGES", "StageName", "compose", "falls_on", "needs_stage", "stage_for", "stage_words"]
+__all__ = ["STAGES", "StageName", "compose", "falls_on", "stage_for", "stage_words"]
 
 
 def falls_on(sanction: Sanction, party_kind: str) -> bool:
@@ -82,7 +81,3 @@ def compose(statutory: Statutory, party_kind: str, stage: StageName = "base",
         sanctions = _layer(sanctions, mine(statutory.serious.sanctions), statutory.serious.effect)
     return sanctions
 
-
-def needs_stage(statutory: Statutory) -> bool:
-    """The correction status decides the sanctions (a conditional clause, or stages)."""
-    return bool(statutory.stages) or statutory.applies_when is not AppliesWhen.always

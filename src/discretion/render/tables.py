@@ -425,7 +425,7 @@ def _statutory_words(item: BenchmarkItem, serious: bool = False, stage: StageNam
     """The sanctions the clause gives at this stage (serious or not), in words."""
     parts = []
     for sanction in clause_sanctions(item.statutory, serious, stage):
-        text = sanction.label or SANCTION_LABELS[sanction.kind]
+        text = sanction.shown_label
         if sanction.kind is SanctionKind.fine:
             text = _fine_words(item, sanction, statutory_bounds(sanction))
         may = "可以" if sanction.mode.value == "may" else ""

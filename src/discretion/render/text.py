@@ -157,7 +157,7 @@ def _statutory_text(sanction: object) -> str:
     from discretion.catalog.models import Sanction
 
     assert isinstance(sanction, Sanction)
-    text = sanction.label or SANCTION_LABELS[sanction.kind]
+    text = sanction.shown_label
     if sanction.max is not None:
         if sanction.base:
             text = f"{sanction.base}的{sanction.low}至{sanction.max}倍罚款"
