@@ -64,6 +64,22 @@ def clause_gives(item: BenchmarkItem, party: str, correction: str | None,
     return out
 
 
+def clause_opens(item: BenchmarkItem, case: dict[str, Any]) -> bool:
+    """The clause's condition holds: 逾期不改正的 (overdue or refused), 拒不改正的 (refused),
+    …或者情节严重的 (either that, or 情节严重: by default the harm is serious)."""
+    when = item.statutory.applies_when.value
+    correction = case.get("correction")
+    if when == "always":
+        return True
+    if correction in (("overdue", "refused") if when.startswith("overdue") else ("refused",)):
+        return True
+    if when.endswith("_or_serious"):
+        assert item.statutory.serious is None or item.statutory.serious.when is None, \
+            "the oracle reads only the default 情节严重 condition"
+        return case.get("harm") == "serious"
+    return False
+
+
 def fine_bounds(sanction: Sanction, facts: dict[str, Any]) -> tuple[Decimal, Decimal]:
     """The statutory bounds of a fine in yuan for these facts."""
     low = sanction.min if sanction.min is not None else Decimal(0)
@@ -92,8 +108,13 @@ def check(case: dict[str, Any], decision: Decision) -> None:
     it = item(decision.item)
     if it.supersedes or it.effective_from or it.effective_to:
         return  # Art. 37 may apply another version: test_art37_versions covers the choice
-    serious = decision.tier is not None and it.tiers[decision.tier.index].uses == "serious"
+    # 情节严重 as the decision states it; for the plain condition the oracle checks the claim
+    serious = any(step.rule == "serious" for step in decision.trace)
+    if it.statutory.serious is not None and it.statutory.serious.when in (None, 'harm == "serious"'):
+        assert serious == (case.get("harm") == "serious"), f"{it.id}: 情节严重 misjudged"
     party = case["party"]["kind"]
+    assert clause_opens(it, case), f"{it.id}: penalized, but the clause's condition " \
+        f"{it.statutory.applies_when.value} does not hold"
     allowed = clause_gives(it, party, case.get("correction"), serious)
     facts = {**case.get("facts", {})}
     mitigated = any(a.kind == "mitigated" for a in decision.adjustments)
@@ -230,3 +251,33 @@ def test_art9_oracle_reads_a_threshold_a_cap_a_stage_and_persons() -> None:
                       cap=Decimal(100000))
     assert fine_bounds(capped, {"area_m2": 5000}) == (Decimal(100000), Decimal(100000))
     assert dt.date(2022, 3, 1)  # the grid's dates are inside every limitation period
+
+
+def _nync_case(**changes: Any) -> dict[str, Any]:
+    case: dict[str, Any] = {"item": "LS-NYNC-0023", "party": {"kind": "organization"},
+                            "occurred_on": "2022-03-01", "decided_on": "2022-06-01",
+                            "first_offense": True, "harm": "minor", "correction": "in_time"}
+    case.update(changes)
+    return {k: v for k, v in case.items() if v is not None}
+
+
+def test_art9_refused_or_serious_opens_the_clause_on_either() -> None:
+    """农药管理条例 第五十八条: 责令改正；拒不改正或者情节严重的，处2000元以上2万元以下罚款，并由发证
+    机关吊销农药经营许可证 — corrected and not serious: only the order; refused, or serious, the
+    fine and the revocation; neither known: the facts are asked for, nothing is assumed."""
+    it = item("LS-NYNC-0023")
+    assert it.statutory.applies_when.value == "refused_or_serious"
+    assert ENGINE.evaluate(_nync_case()).outcome == "correction_only"
+    for changes in ({"harm": "serious"}, {"correction": "refused"}):
+        decision = ENGINE.evaluate(_nync_case(**changes))
+        assert decision.outcome == "penalized", changes
+        assert {s.kind for s in decision.recommended} >= {"fine", "revoke_licence"}
+        check(_nync_case(**changes), decision)
+    for missing in ("correction", "harm"):
+        asked = ENGINE.evaluate(_nync_case(**{missing: None}))
+        assert asked.outcome is None and asked.needs_facts is not None, missing
+        assert missing in {m.path for m in asked.needs_facts.facts}
+        assert set(asked.needs_facts.outcomes) == {"correction_only", "penalized"}
+    # refused: the clause applies whatever the harm; the harm only chooses the tier
+    refused = ENGINE.evaluate(_nync_case(harm=None, correction="refused"))
+    assert refused.needs_facts is not None and refused.needs_facts.outcomes == ["penalized"]

@@ -100,9 +100,8 @@ class _ConditionMap(dict[str, ItemConditions]):
             when = tier.when.strip() if tier.when is not None else None
             tiers.append(None if when is None else OTHERWISE if when == OTHERWISE
                          else parse_condition(when))
-        serious = None
-        if item.statutory.serious is not None:
-            serious = parse_condition(item.statutory.serious.when or 'harm == "serious"')
+        serious_when = item.statutory.serious_when
+        serious = None if serious_when is None else parse_condition(serious_when)
         lists = tuple((entry.id, parse_condition(entry.when))
                       for entry in self._catalog.lists_for(item_id))
         result = ItemConditions(item_id, tuple(tiers), serious, lists)

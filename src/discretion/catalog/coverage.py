@@ -98,7 +98,9 @@ def tier_reach(catalog: Catalog, item: BenchmarkItem) -> tuple[set[int], list[tu
     """(tiers some probe selects, pairs of tiers some probe selects together)."""
     reached: set[int] = set()
     overlaps: set[tuple[int, int]] = set()
-    serious = catalog.conditions[item.id].serious
+    # tiers switch to `uses: serious` only where the clause has a serious range (the condition
+    # of 拒不改正或者情节严重的 alone opens the clause, it chooses no tiers)
+    serious = catalog.conditions[item.id].serious if item.statutory.serious is not None else None
     for env in probe_envs(catalog, item):
         uses = "serious" if serious is not None and evaluate(serious, env) is True else "base"
         chosen = selected_tiers(catalog, item, env, uses)

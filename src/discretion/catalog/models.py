@@ -159,6 +159,18 @@ class AppliesWhen(StrEnum):
     always = "always"
     overdue = "overdue"  # 逾期不改正的
     refused = "refused"  # 拒不改正的
+    overdue_or_serious = "overdue_or_serious"  # 逾期不改正或者造成严重后果的
+    refused_or_serious = "refused_or_serious"  # 拒不改正或者情节严重的
+
+    @property
+    def correction_part(self) -> str:
+        """The correction status part of the condition: ``overdue``, ``refused`` or ``always``."""
+        return self.value.removesuffix("_or_serious")
+
+    @property
+    def or_serious(self) -> bool:
+        """情节严重 alone also makes the sanctions apply (…或者情节严重的，处…)."""
+        return self.value.endswith("_or_serious")
 
 
 class Sanction(Strict):
@@ -282,14 +294,22 @@ class Statutory(Strict):
     serious: SeriousRange | None = None
     substitute_performance: bool = Field(default=False, description="代为改正/代为设置, costs borne by the party")
 
+    @property
+    def serious_when(self) -> str | None:
+        """The condition for 情节严重, where the clause reads it (a serious range, or 拒不改正或者
+        情节严重的): the range's ``when``, by default ``harm == "serious"``."""
+        if self.serious is not None:
+            return self.serious.when or 'harm == "serious"'
+        return 'harm == "serious"' if self.applies_when.or_serious else None
+
     @model_validator(mode="after")
     def _stages(self) -> Statutory:
         whens = [stage.when for stage in self.stages]
         if whens not in ([], ["overdue"], ["refused"], ["overdue", "refused"]):
             raise ValueError("stages are at most one 'overdue' then one 'refused', in that order")
-        if self.applies_when is AppliesWhen.refused and whens:
+        if self.applies_when.correction_part == "refused" and whens:
             raise ValueError("a clause that applies only 拒不改正的 has no later stage")
-        if self.applies_when is AppliesWhen.overdue and "overdue" in whens:
+        if self.applies_when.correction_part == "overdue" and "overdue" in whens:
             raise ValueError("applies_when: overdue already makes the base sanctions the overdue "
                              "stage; an escalation after it is a 'refused' stage")
         return self

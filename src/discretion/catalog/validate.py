@@ -146,9 +146,9 @@ def _check_benchmark(catalog: Catalog, item: BenchmarkItem, doc: Located,
             problems.append(doc.problem((*path, "fine"), "the clause has no fine",
                                         hint="remove fine from this tier"))
     serious = None
-    if item.statutory.serious is not None:
-        text = item.statutory.serious.when or 'harm == "serious"'
-        serious = compile_condition(text, vocab, doc, (*prefix, "statutory", "serious", "when"), problems)
+    if item.statutory.serious_when is not None:
+        serious = compile_condition(item.statutory.serious_when, vocab, doc,
+                                    (*prefix, "statutory", "serious", "when"), problems)
     problems.extend(_check_tier_ranges(catalog, item, doc, prefix))
     if not problems:
         catalog.conditions[item.id] = ItemConditions(item.id, tuple(tiers), serious, ())

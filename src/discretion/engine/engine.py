@@ -94,6 +94,20 @@ _CORRECTION_STATUS_IN_TIME: Final = CorrectionStatus.in_time
 _CORRECTION_STATUS_OVERDUE: Final = CorrectionStatus.overdue
 _CORRECTION_STATUS_PENDING: Final = CorrectionStatus.pending
 _CORRECTION_STATUS_REFUSED: Final = CorrectionStatus.refused
+# the correction statuses that meet a clause's condition (逾期不改正的 includes one who refused)
+_NEEDED: Final[dict[str, frozenset[CorrectionStatus]]] = {
+    "overdue": frozenset({_CORRECTION_STATUS_OVERDUE, _CORRECTION_STATUS_REFUSED}),
+    "refused": frozenset({_CORRECTION_STATUS_REFUSED}),
+}
+_GATE_WORDS: Final = {
+    AppliesWhen.overdue: "逾期不改正的", AppliesWhen.refused: "拒不改正的",
+    AppliesWhen.overdue_or_serious: "逾期不改正或者情节严重的",
+    AppliesWhen.refused_or_serious: "拒不改正或者情节严重的",
+}
+
+
+def _gate_words(when: AppliesWhen) -> str:
+    return _GATE_WORDS[when]
 _HARM_MINOR: Final = Harm.minor
 _HARM_NONE: Final = Harm.none
 _LIST_KIND_LIGHTER: Final = ListKind.lighter
@@ -135,8 +149,8 @@ class _Draft:
     made per case, and its lists are literals rather than dataclass default factories)."""
 
     __slots__ = ("adjustments", "follow_up", "grounds", "mandatory", "max_fine", "missing",
-                 "outcome", "outcomes", "procedure", "range_possible", "recommended", "stage",
-                 "statutory", "tier", "tiers_possible", "trace")
+                 "outcome", "outcomes", "procedure", "range_possible", "recommended", "serious",
+                 "stage", "statutory", "tier", "tiers_possible", "trace")
 
     def __init__(self) -> None:
         self.outcome: Outcome | None = None
@@ -155,6 +169,7 @@ class _Draft:
         self.trace: list[TraceStep] = []
         self.max_fine: Decimal | None = None
         self.stage: StageName = "base"  # the clause's escalation stage the case reached
+        self.serious = False  # the case is 情节严重 under the clause's serious range
 
     def step(self, rule: str, detail: str, citation: Citation | None = None) -> None:
         self.trace.append(TraceStep(rule=rule, detail=detail, citation=citation))
@@ -522,18 +537,21 @@ class Engine:
             elif isinstance(result, law.Ground):
                 grounds.append(result)
         # The clause's own condition.
-        if not self._clause_applies(case, plan, draft):
+        opens = self._clause_applies(case, plan, draft)
+        if opens is False:
             return draft
         matched = self._match(item, env, draft)
         values = matched[0]
+        if opens is None and not self._serious_opens(case, plan, values, env, draft):
+            return draft
         if matched[2] is not None:  # the same classes of facts choose the same tier
-            tier_index, draft.tier, steps = matched[2]
+            tier_index, draft.tier, steps, draft.serious = matched[2]
             draft.trace.extend(steps)
         else:
             before = len(draft.trace)
             tier_index = self._select_tier(plan, values, env, draft)
             if matched[1] is not None:  # every fact known: the choice is the same next time
-                matched[2] = (tier_index, draft.tier, tuple(draft.trace[before:]))
+                matched[2] = (tier_index, draft.tier, tuple(draft.trace[before:]), draft.serious)
         # Art. 33 ¶1 and the non-penalty list.
         if self._art33_minor(case, plan, tier_index, values, draft):
             return draft
@@ -598,7 +616,9 @@ class Engine:
         draft.missing.clear()
         return draft
 
-    def _clause_applies(self, case: CaseView, plan: ItemPlan, draft: _Draft) -> bool:
+    def _clause_applies(self, case: CaseView, plan: ItemPlan, draft: _Draft) -> bool | None:
+        """Whether the clause's sanctions apply to the case (``None``: only 情节严重 can still
+        open it, decided with the facts)."""
         item = plan.item
         if not plan.sanctions[(str(case.party.kind), "base", False)]:
             who = "单位" if case.party.kind == "individual" else "个人"
@@ -612,23 +632,58 @@ class Engine:
             self._stage(case, plan, draft)
         if when is AppliesWhen.always:
             return True
-        needed = {AppliesWhen.overdue: {_CORRECTION_STATUS_OVERDUE, _CORRECTION_STATUS_REFUSED},
-                  AppliesWhen.refused: {_CORRECTION_STATUS_REFUSED}}[when]
-        words = "逾期不改正的" if when is AppliesWhen.overdue else "拒不改正的"
+        if case.correction in _NEEDED[when.correction_part]:
+            draft.step("clause", f"符合“{_gate_words(when)}”：当事人{_correction_label(case.correction)}",
+                       item.penalty)
+            return True
+        if when.or_serious:  # 情节严重 alone opens it too: decided once the facts are matched
+            return None
         if case.correction is None:
-            draft.need("correction", "改正情况", "enum")
-            draft.outcomes.update({"correction_only", "penalized"})
-            draft.step("clause", f"处罚以“{words}”为条件，须查明改正情况", item.penalty)
+            self._ask_correction(plan, draft)
             return True
-        if case.correction in needed:
-            draft.step("clause", f"符合“{words}”：当事人{_correction_label(case.correction)}", item.penalty)
-            return True
+        self._correction_only(case, plan, draft)
+        return False
+
+    @staticmethod
+    def _ask_correction(plan: ItemPlan, draft: _Draft) -> None:
+        draft.need("correction", "改正情况", "enum")
+        draft.outcomes.update({"correction_only", "penalized"})
+        draft.step("clause", f"处罚以“{_gate_words(plan.item.statutory.applies_when)}”为条件，"
+                             "须查明改正情况", plan.item.penalty)
+
+    @staticmethod
+    def _correction_only(case: CaseView, plan: ItemPlan, draft: _Draft) -> None:
+        item = plan.item
+        words = _gate_words(item.statutory.applies_when)
+        assert case.correction is not None
         draft.outcome = "correction_only"
         draft.mandatory = None
         draft.grounds.append(Ground(citation=item.penalty,
                                     reason=f"罚款以“{words}”为条件，当事人{_correction_label(case.correction)}，"
                                            f"仅{CORRECTION_TEXT[item.statutory.correction]}"))
         draft.step("clause", f"未出现“{words}”情形：只责令改正，不予罚款", item.penalty)
+
+    def _serious_opens(self, case: CaseView, plan: ItemPlan, values: Mapping[str, Tri], env: Env,
+                       draft: _Draft) -> bool:
+        """…或者情节严重的，处…: the correction status did not open the clause; 情节严重 may."""
+        item = plan.item
+        serious = values.get("serious", UNKNOWN)
+        if serious is True:
+            draft.step("clause", f"情节严重：符合“{_gate_words(item.statutory.applies_when)}”",
+                       item.penalty)
+            return True
+        if serious is UNKNOWN:
+            self._need_names(item, "serious", env, draft)
+            if case.correction is None:
+                draft.need("correction", "改正情况", "enum")
+            draft.outcomes.update({"correction_only", "penalized"})
+            draft.step("clause", f"处罚以“{_gate_words(item.statutory.applies_when)}”为条件，"
+                                 "须查明改正情况或者情节是否严重", item.penalty)
+            return True
+        if case.correction is None:
+            self._ask_correction(plan, draft)
+            return True
+        self._correction_only(case, plan, draft)
         return False
 
     def _stage(self, case: CaseView, plan: ItemPlan, draft: _Draft) -> None:
@@ -655,6 +710,7 @@ class Engine:
             self._need_names(item, "serious", env, draft)
             serious = False
         uses = "serious" if serious is True else "base"
+        draft.serious = serious is True
         if serious is True:
             draft.step("serious", "情节严重：适用情节严重的处罚幅度", item.penalty)
         conds = self.catalog.conditions[item.id].tiers
@@ -784,8 +840,8 @@ class Engine:
             return
         # No amount reads a fact: the penalty depends only on these, and is kept in the plan.
         party = str(case.party.kind)
-        key = ("penalty", party, draft.stage, tier_index, direction, bool(draft.tiers_possible),
-               bool(draft.missing))
+        key = ("penalty", party, draft.stage, draft.serious, tier_index, direction,
+               bool(draft.tiers_possible), bool(draft.missing))
         cached = plan.memo.get(key)
         if cached is None:
             grounds_before, trace_before = len(draft.grounds), len(draft.trace)
@@ -824,7 +880,8 @@ class Engine:
         item = plan.item
         party = str(case.party.kind)
         tier = item.tiers[tier_index] if tier_index is not None else None
-        serious = tier is not None and tier.uses == "serious"
+        # 情节严重 decides the clause's sanctions whether or not a tier describes it
+        serious = draft.serious
         stage = draft.stage
         sanctions = plan.sanctions[(party, stage, serious)]
         recommended: list[SanctionOut] = []
