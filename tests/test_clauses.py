@@ -163,7 +163,6 @@ def test_other_kinds(text: str, kinds: set[SanctionKind]) -> None:
 @pytest.mark.parametrize(("text", "reason"), [
     ("违反本条例第五条规定的，处罚款若干元。", "not understood"),
     ("违反本条第一款规定的，责令改正，处一万元以上三万元以下罚款，每日按二百元计罚。", "not understood"),
-    ("违反本规定第十条规定的，责令停业整顿或者吊销许可证。", "alternative"),
     ("违反本条例第九条规定的，责令改正；造成严重后果的，处五万元以上五十万元以下罚款。", "without a base range"),
     ("违反本条例第九条规定的，责令改正；情节较重的，处五万元以上五十万元以下罚款。", "condition"),
     ("违反本条例第九条规定的，处合同价款一倍以上二倍以下罚款。", "unknown base"),
@@ -442,3 +441,55 @@ def test_gradation_up_to_revocation() -> None:
     assert st.serious is not None
     assert [(s.kind, s.mode) for s in st.serious.sanctions] == [
         (SanctionKind.suspend_business, Mode.may), (SanctionKind.revoke_licence, Mode.may)]
+
+
+def test_alternative_kinds_in_one_fragment_are_each_may() -> None:
+    # 责令停业整顿或者吊销许可证: the authority chooses one of two penalty kinds
+    st = only("违反本规定第十条规定的，责令停业整顿或者吊销许可证。")
+    assert [(s.kind, s.mode) for s in st.sanctions] == [
+        (SanctionKind.revoke_licence, Mode.may), (SanctionKind.suspend_business, Mode.may)]
+    # 责令其办理经营范围变更登记或者吊销其营业执照: a choice with an order that is no penalty
+    st = only("生产、储存、使用危险化学品的单位有下列情形之一的，由安全生产监督管理部门责令改正，处5万元以上10万元以下的罚款；"
+              "拒不改正的，责令停产停业整顿直至由原发证机关吊销其相关许可证件，并由工商行政管理部门责令其办理经营范围变更登记"
+              "或者吊销其营业执照")
+    refused = st.stages[0].sanctions
+    assert [(s.kind, s.mode, s.label) for s in refused] == [
+        (SanctionKind.revoke_licence, Mode.may, "吊销相关许可证件"),
+        (SanctionKind.suspend_business, Mode.shall, "责令停产停业整顿直至由原发证机关吊销其相关许可证件"),
+        (SanctionKind.revoke_licence, Mode.may, "吊销营业执照")]
+    # 责令停止建设或者停产停业整顿: two stops, one of which is imposed
+    st = only("违反本法规定，生产经营单位有下列行为之一的，责令停止建设或者停产停业整顿，限期改正，并处十万元以上五十万元以下的罚款")
+    assert (st.sanctions[0].kind, st.sanctions[0].mode) == (SanctionKind.suspend_business, Mode.shall)
+
+
+def test_refused_or_serious_alone_is_one_condition() -> None:
+    # 农药管理条例 Art. 58: nothing before 拒不改正或者情节严重的: either opens the clause
+    st = only("农药经营者有下列行为之一的，由县级以上地方人民政府农业主管部门责令改正；拒不改正或者情节严重的，处2000元以上2万元"
+              "以下罚款，并由发证机关吊销农药经营许可证：")
+    assert st.applies_when is AppliesWhen.refused_or_serious and st.serious is None and not st.stages
+    assert [s.kind for s in st.sanctions] == [SanctionKind.fine, SanctionKind.revoke_licence]
+
+
+def test_a_stop_is_a_penalty_only_as_a_later_layer() -> None:
+    # 消防法 Art. 66: 逾期不改正的，责令停止使用 — the stop is the penalty, in the statute's words
+    st = only("电器产品、燃气用具的安装、使用不符合消防技术标准和管理规定的，责令限期改正；逾期不改正的，责令停止使用，"
+              "可以并处一千元以上五千元以下罚款。")
+    assert st.applies_when is AppliesWhen.overdue
+    assert next((s.kind, s.label) for s in st.sanctions) == (SanctionKind.suspend_business, "责令停止使用")
+    # 噪声污染防治法 Art. 83: 拒不改正的，责令暂停销售
+    st = only("违反本法规定，有下列行为之一，由县级以上地方人民政府房产管理部门责令改正，处一万元以上五万元以下的罚款；"
+              "拒不改正的，责令暂停销售：")
+    assert [(s.kind, s.label) for s in st.stages[0].sanctions] == [
+        (SanctionKind.restrict_business, "责令暂停销售")]
+    # 公路法 Art. 76 style: at the head of the clause the stop ends the violation (an order)
+    st = only("违反本法第四十七条规定，从事危及公路安全的作业的，由交通主管部门责令停止施工，并可以处五万元以下罚款")
+    assert [s.kind for s in st.sanctions] == [SanctionKind.fine]
+
+
+def test_a_group_of_the_units_persons_is_responsible() -> None:
+    # 固体废物污染环境防治法 Art. 114 ¶2
+    st = only("未按照许可证规定从事收集、贮存、利用、处置危险废物经营活动的，由生态环境主管部门责令改正，限制生产、停产整治，"
+              "处五十万元以上二百万元以下的罚款；对法定代表人、主要负责人、直接负责的主管人员和其他责任人员，处五万元以上"
+              "五十万元以下的罚款")
+    assert [(s.on, s.min, s.max) for s in st.sanctions if s.kind is SanctionKind.fine] == [
+        (Payer.party, 500000, 2000000), (Payer.responsible, 50000, 500000)]

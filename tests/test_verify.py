@@ -23,26 +23,26 @@ STATUTE = "浙江省城市市容和环境卫生管理条例(2021-09-30).md"
 
 
 def _in_srhj(findings):
-    # the hand-encoded gold items (SRHJ, 浙江省城市市容和环境卫生管理条例); the other items are being
-    # re-encoded into stages/threshold/cap/on/label: their findings are the catalog's work in
-    # progress (docs/statute-tools.md lists them)
+    # the hand-encoded gold items (SRHJ, 浙江省城市市容和环境卫生管理条例)
     catalog = Catalog.load(BUNDLED)
     gold = {i.id for i in catalog.items_in_field("SRHJ") if i.provenance.file.endswith(STATUTE)}
     return [f for f in findings if f.item_id in gold]
 
 
 def test_bundled_catalog_verifies(capsys) -> None:
+    """No item of the bundled catalog differs from its clause as verify reads it; the items it
+    cannot read in full have hand readings (tests/test_clause_readings.py)."""
     assert LAWS is not None
     report = verify_catalog(Catalog.load(BUNDLED), LAWS)
-    assert not _in_srhj(report.mismatches), [f.render() for f in _in_srhj(report.mismatches)]
-    assert report.checked >= 29
+    assert not report.mismatches, [f.render() for f in report.mismatches]
+    assert report.checked == len(Catalog.load(BUNDLED).benchmarks)
     # the hand-encoded gold field is fully understood by the parser
     strict = verify_catalog(Catalog.load(BUNDLED), LAWS, strict=True)
     catalog = Catalog.load(BUNDLED)
     gold = {i.id for i in catalog.items_in_field("SRHJ") if i.provenance.file.endswith(STATUTE)}
     assert len(gold) == 29
     assert not [f.render() for f in strict.mismatches if f.item_id in gold]
-    assert main(["verify", str(BUNDLED), "--laws", str(LAWS)]) == (0 if report.ok else 1)
+    assert main(["verify", str(BUNDLED), "--laws", str(LAWS)]) == 0
     assert "benchmark items checked" in capsys.readouterr().out
 
 

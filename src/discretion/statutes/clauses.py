@@ -155,6 +155,8 @@ _RESPONSIBLE = re.compile(r"直接负责的主管人员|直接责任人员|^(?:�
 # 直接负责的主管人员和其他直接责任人员三年内不得从事…: the persons named without 对
 _PERSONS_FIRST = re.compile(r"^(?:其|单位)?直接负责的主管人员和其他直接责任人员(?!的)")
 _PRINCIPAL = re.compile(r"主要负责人$")
+_PERSON_ROLE = re.compile(r"^(?:其|单位的?)?(?:法定代表人|主要负责人|@|(?:其他)?(?:直接)?责任人员|"
+                          r"直接负责的主管人员|(?:相关|有关)责任人员?)$")
 _PRINCIPAL_ACTOR = re.compile(r"^[^，]{0,20}?的主要负责人(?:未|不|有|违反|擅自)")
 _SCOPE = re.compile(rf"^(?:对)?违反(?P<ref>{REFERENCE})规定(?:的行为|的)?$")
 # 有前款第一项、第二项行为之一的: a scope for some items of the list the clause refers to
@@ -174,6 +176,13 @@ _SUBJECT = re.compile(r"^(?:由[^，]*?)?(?:可以|可)?对(?P<subject>[^，]+?)
 _WARNING_OR_FINE = re.compile(rf"处(?:以)?警告或者(?:处(?:以)?)?(?:{_AMT}(?:以上|至|到))?{_AMT}(?:以下)?(?:的)?罚款")
 _MAY_BEFORE_PARTY = re.compile(r"^(?:由[^，]*?)?(?:可以|可)(?:并)?对")
 
+# 责令停止使用 / 责令停止施工 / 责令暂停施工 / 责令停止产生职业病危害的作业 / 责令停止建设: as a
+# sanction of a later layer (逾期不改正的，责令停止使用; 拒不改正的，可以责令暂停施工; 情节严重的，责令
+# 停止…作业) the activity is stopped by the penalty (read as 责令停产停业, in the statute's
+# words); at the head of a clause (责令停止建设，限期改正，处…) it stops the violation, an order
+# like 责令停止违法行为. 责令暂停销售: a limit on the business (限制开展生产经营活动).
+_STOP_WORK = r"责令(?:其)?(?:停止使用|停止施工|暂停施工|停止建设|停止[^，；。]{1,12}?作业)"
+_PAUSE_SALES = r"责令(?:其)?暂停销售"
 _KIND_PATTERNS: tuple[tuple[SanctionKind, re.Pattern[str]], ...] = (
     (SanctionKind.warning, re.compile(r"警告(?!标志|标识|牌)")),
     (SanctionKind.public_criticism, re.compile(r"通报批评|予以通报(?!批评)")),
@@ -181,6 +190,7 @@ _KIND_PATTERNS: tuple[tuple[SanctionKind, re.Pattern[str]], ...] = (
     (SanctionKind.revoke_licence, re.compile(r"吊销")),
     (SanctionKind.downgrade_qualification, re.compile(r"降低资质等级")),
     (SanctionKind.restrict_business, re.compile(r"限制开展生产经营活动|(?:责令(?:其)?|或者|^)限制生产")),
+    (SanctionKind.restrict_business, re.compile(_PAUSE_SALES)),
     (SanctionKind.suspend_business,
      re.compile(r"责令(?:其)?(?:停产停业|停业整顿|停止营业|停业|停产整顿|停产整治|停工整治|停工整顿)"
                 r"|停产停业|停业整顿|停产整治")),
@@ -279,6 +289,7 @@ class _Found:
     cap: Decimal | None = None
     label: str | None = None
     alternative: bool = False  # one of 警告或者…罚款
+    twin: bool = False  # the 情节严重 copy of 拒不改正或者情节严重的，处…
 
 
 @dataclass
@@ -403,6 +414,11 @@ def _labels(fragment: str) -> dict[SanctionKind, tuple[str, bool]]:
         labels[SanctionKind.close] = (closed.group(), False)
     if (paused := re.search(r"责令(?:其)?暂停[^，]{0,14}执业活动", fragment)) is not None:
         labels[SanctionKind.bar_from_trade] = (paused.group().replace("责令其", "责令"), True)
+    if (stopped := re.search(_STOP_WORK, fragment)) is not None \
+            and SanctionKind.suspend_business not in labels:
+        labels[SanctionKind.suspend_business] = (stopped.group().replace("责令其", "责令"), True)
+    if (paused := re.search(_PAUSE_SALES, fragment)) is not None:
+        labels[SanctionKind.restrict_business] = (paused.group().replace("责令其", "责令"), True)
     if re.search(r"予以通报(?!批评)", fragment):
         labels[SanctionKind.public_criticism] = ("予以通报", True)
     if re.search(r"(?:责令(?:其)?|或者|^)限制生产", fragment):
@@ -562,9 +578,12 @@ class _ClauseParser:
                 # 并可以报经有批准权的人民政府批准，责令停业: the 可以 of a step before the sanction
                 may_next = not recorded and _mode_of(fragment) is Mode.may
                 if also_serious:
+                    twins = len(self.found)
                     self.action(fragment, "always", True, income_next, fallback_next,
                                 party, subject, payer, may=may,
                                 from_preamble=preamble_party is not None and new_party is None)
+                    for twin in self.found[twins:]:
+                        twin.twin = True
                 income_next = False
                 fallback_next = None
             last_condition, last_serious = condition, serious
@@ -593,6 +612,12 @@ class _ClauseParser:
             return None, None, Payer.party
         subject = match.group("subject")
         persons = re.sub(r"(?:其|单位)?直接负责的主管人员(?:和|、|以及|及)?(?:其他)?直接责任人员", "@", subject)
+        parts = [part for part in re.split(r"、|和|或者|以及|及", persons) if part]
+        if len(parts) > 1 and all(_PERSON_ROLE.match(part) for part in parts) \
+                and any(part == "@" or part.endswith("责任人员") for part in parts):
+            # 对法定代表人、主要负责人、直接负责的主管人员和其他责任人员处…: the persons responsible
+            # (the principal among them)
+            return PartyScope.any, None, Payer.responsible
         if re.search(r"、|和|或者", persons) and ("@" in persons or "主要负责人" in persons):
             # 对生产经营单位的主要负责人、个人经营的投资人处…: several payers in one phrase
             return PartyScope.any, "unknown:" + subject, Payer.party
@@ -698,12 +723,21 @@ class _ClauseParser:
                     kinds.append(SanctionKind.confiscate_income)
                 else:
                     kinds.append(SanctionKind.confiscate_property)
+        if (condition != "always" or serious) and re.search(_STOP_WORK, fragment) \
+                and SanctionKind.suspend_business not in kinds:
+            kinds.append(SanctionKind.suspend_business)
         kinds = list(dict.fromkeys(kinds))
         fine = self.fine(fragment) if _FINE_WORD in fragment else None
         if fine is not None:
             kinds.append(SanctionKind.fine)
         alternative = False
-        if len(kinds) >= 2 and "或者" in fragment and not re.search(r"没收[^，]*或者", fragment):
+        kinds_alternative = False
+        if len(kinds) >= 2 and "或者" in fragment and not re.search(r"没收[^，]*或者", fragment) \
+                and SanctionKind.fine not in kinds:
+            # 责令停业或者关闭 / 降低资质等级或者吊销资质证书: the authority chooses one: each may
+            kinds_alternative = True
+            self.result.notes.append(f"alternative kinds read as each may: {fragment}")
+        elif len(kinds) >= 2 and "或者" in fragment and not re.search(r"没收[^，]*或者", fragment):
             if kinds != [SanctionKind.warning, SanctionKind.fine] or not _WARNING_OR_FINE.search(fragment):
                 self.problem(fragment, "alternative sanctions (或者): the model has no choice between kinds")
                 return False
@@ -723,7 +757,7 @@ class _ClauseParser:
                 u.fragment == fragment for u in self.result.unparsed):
             self.problem(fragment, "a money amount or fine that is not understood")
             return False
-        mode = Mode.may if may or alternative else _mode_of(fragment)
+        mode = Mode.may if may or alternative or kinds_alternative else _mode_of(fragment)
         modes = {kind: mode for kind in kinds}
         layer = [f for f in self.found if f.condition == condition and f.serious == serious
                  and f.scope == scope and f.kind is not SanctionKind.fine]
@@ -740,6 +774,17 @@ class _ClauseParser:
             for kind in kinds:
                 if kind in _KIND_AFTER and re.search(_KIND_AFTER[kind], after):
                     modes[kind] = Mode.may
+        if fine is None and _FINE_WORD in fragment and re.search(r"或者(?:处以|处)?罚款", fragment):
+            # 给予警告或者处以罚款 (the fine's amount not understood): the kinds before it are one
+            # of the alternatives
+            modes = dict.fromkeys(kinds, Mode.may)
+        elif len(kinds) == 1 and "或者" in fragment and kinds[0] is not SanctionKind.fine:
+            # 责令其办理经营范围变更登记或者吊销其营业执照: a choice between an order that is not a
+            # penalty and this sanction: it may be imposed
+            before = fragment.split("或者", 1)[0]
+            if "责令" in before and not re.search(_STOP_WORK, before) \
+                    and not any(pattern.search(before) for _, pattern in _KIND_PATTERNS):
+                modes[kinds[0]] = Mode.may
         if set(kinds) == {SanctionKind.restrict_business, SanctionKind.suspend_business}:
             # 责令限制生产、停产整治: either measure
             modes = dict.fromkeys(kinds, Mode.may)
@@ -887,6 +932,10 @@ class _ClauseParser:
             return None
         applies = {"always": AppliesWhen.always, "overdue": AppliesWhen.overdue,
                    "refused": AppliesWhen.refused}[order[0]]
+        if order[0] != "always" and serious and all(r.twin for r in serious):
+            # 拒不改正或者情节严重的，处… (nothing before): the sanctions apply when either holds
+            applies = AppliesWhen(f"{order[0]}_or_serious")
+            serious = []
         # 处警告或者…罚款；情节严重的，处…: the serious range is given instead of the alternatives
         # (replaces); otherwise a later layer adds (its fine takes the fine's place)
         alternative = any(r.alternative for r in base)

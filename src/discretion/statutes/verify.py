@@ -42,6 +42,10 @@ _CN_DIGITS = "一二三四五六七八九十"
 # an introduction whose fine is set by its list items: …给予警告，并处罚款：
 _FINE_BY_ITEMS = re.compile(r"[，,](?:并)?(?:处以|处)罚款[:：]$")
 # a paragraph whose fine is set by another paragraph: …给予警告，并按照本条第二款的规定处以罚款
+# 有下列行为之一，由…责令改正，处以罚款，没收违法所得；情节严重的，…：(the next paragraph: 有前款
+# 第一项…行为之一，处十万元以上一百万元以下的罚款) — the amounts are in the next paragraph
+_FINE_IN_INTRO = re.compile(r"[，,](?:并)?(?:处以|处)罚款(?=[，,；;])")
+_BY_FORMER_ITEMS = re.compile(r"^有前款第")
 _FINE_BY_PARAGRAPH = re.compile(rf"[，,](?:并)?(?:按照|依照)本条第(?P<n>[{_CN_DIGITS}]+)款的?规定处以罚款")
 
 _NO_SANCTION = "no sanction or correction order found"
@@ -299,7 +303,9 @@ def _merge(intro: ClauseParse, own: ClauseParse) -> ClauseParse:
     if intro.unparsed or len(intro.variants) != 1 or not own.variants:
         return own
     base = intro.variants[0].statutory
-    if base.applies_when is not AppliesWhen.always or base.serious is not None or base.stages:
+    if base.applies_when is not AppliesWhen.always or base.stages:
+        return own
+    if base.serious is not None and any(v.statutory.serious for v in own.variants):
         return own
     extra = [s for s in base.sanctions if s.kind is not SanctionKind.fine]
     variants = []
@@ -311,7 +317,7 @@ def _merge(intro: ClauseParse, own: ClauseParse) -> ClauseParse:
             applies_when=st.applies_when,
             sanctions=[*(s for s in extra if s.kind not in kinds), *st.sanctions],
             stages=st.stages,
-            serious=st.serious,
+            serious=st.serious or base.serious,
             substitute_performance=st.substitute_performance or base.substitute_performance)
         variants.append(replace(variant, statutory=statutory))
     return ClauseParse(own.text, own.reference, own.preamble, variants, list(own.unparsed),
@@ -422,6 +428,11 @@ class _Verifier:
             alone = parse_clause(item.clause)
             if alone.ok:
                 return alone, None
+        if _BY_FORMER_ITEMS.match(target.strip()) and paragraph.number > 1:
+            former = statute.paragraph(penalty.article, paragraph.number - 1)
+            if former is not None and _FINE_IN_INTRO.search(former.text):
+                intro = _FINE_IN_INTRO.sub("", former.text.strip()).rstrip(":：")
+                return _merge(parse_clause(intro), plain), plain
         by_paragraph = _FINE_BY_PARAGRAPH.search(target)
         if by_paragraph is not None:
             other = statute.paragraph(penalty.article, _paragraph_number(by_paragraph.group("n")))
