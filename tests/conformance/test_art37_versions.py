@@ -142,3 +142,41 @@ def test_the_engine_never_reads_the_clock() -> None:
     clock = re.compile(r"date\.today\(|datetime\.now\(|datetime\.today\(|time\.localtime\(")
     readers = [str(p) for p in package.rglob("*.py") if clock.search(p.read_text(encoding="utf-8"))]
     assert readers == []
+
+
+# --- 较轻 for this case, on the bundled catalog (环境噪声污染防治法 2018 → 噪声污染防治法 2022) ---
+
+def _noise(correction: str) -> dict[str, Any]:
+    # LS-ZSGF-0002 (环境噪声污染防治法 Art. 58: 给予警告) is followed on 2022-06-05 by LS-ZSGF-0020
+    # (噪声污染防治法 Art. 82: 责令改正；拒不改正的，给予警告，可以并处罚款)
+    return {"item": "LS-ZSGF-0002", "party": {"kind": "organization"}, "occurred_on": "2022-03-01",
+            "decided_on": "2022-08-01", "first_offense": True, "harm": "minor",
+            "correction": correction}
+
+
+def _art37_ground(decision: Any) -> str:
+    found = [g.reason for g in decision.grounds if g.citation.law == "行政处罚法" and g.citation.article == 37]
+    assert len(found) == 1, decision.grounds
+    return found[0]
+
+
+def test_art37_lighter_is_what_each_version_gives_this_case() -> None:
+    """第三十七条: a party that corrected in time owes nothing under the new law, while the old
+    one gave a warning: the new law is lighter *for this case* (in the abstract its fine makes it
+    heavier), so it applies, and Art. 37 is a ground of the decision."""
+    bundled = Engine(Catalog.load(Path(__file__).parents[2] / "catalogs" / "lishui-2022"))
+    corrected = bundled.evaluate(_noise("in_time"))
+    assert (corrected.item, corrected.outcome) == ("LS-ZSGF-0020", "correction_only")
+    assert "新规定处罚较轻" in _art37_ground(corrected)
+    refused = bundled.evaluate(_noise("refused"))
+    assert (refused.item, refused.outcome) == ("LS-ZSGF-0002", "penalized")
+    assert [s.kind for s in refused.recommended] == ["warning"]
+    assert "适用旧规定" in _art37_ground(refused)
+
+
+def test_art37_is_a_ground_whenever_it_chooses(engine: Engine) -> None:
+    decision = engine.evaluate(case())
+    assert decision.item == "T-NYNC-0001" and "从旧兼从轻" in _art37_ground(decision)
+    # one version only in force: Art. 37 decides nothing and is not cited
+    after = engine.evaluate(case(occurred_on="2023-01-05", decided_on="2023-03-01"))
+    assert not [g for g in after.grounds if g.citation.law == "行政处罚法" and g.citation.article == 37]

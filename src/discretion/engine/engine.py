@@ -33,6 +33,7 @@ from discretion.catalog.models import (
     LIST_LABELS,
     PAYER_LABELS,
     SANCTION_LABELS,
+    SANCTION_SEVERITY,
     AppliesWhen,
     Band,
     BenchmarkItem,
@@ -82,7 +83,7 @@ from discretion.law.ranges import (
 )
 from discretion.law.sanctions import StageName, falls_on, stage_for, stage_words
 from discretion.law.versions import VersionChoice, applicable_version, in_force, versions_of
-from discretion.money import Range
+from discretion.money import Range, fmt_yuan
 
 # Enum members the rules compare with, as module constants: in Python 3.11 reading
 # `Enum.member` goes through EnumType.__getattr__'s slot (~60 ns); a Final constant of a
@@ -393,7 +394,68 @@ class Engine:
                 return item, VersionChoice(None, missing="decided_on")
             day = act_day
         choice = applicable_version(self.catalog, item, act_day, day, str(case.party.kind))
+        if choice.decisive:
+            choice = self._lighter_for_case(case, choice)
         return choice.item or item, choice
+
+    def _lighter_for_case(self, case: CaseView, choice: VersionChoice) -> VersionChoice:
+        """Art. 37 (从旧兼从轻) for this case: each version decides it, and the newer applies only
+        if it gives this case a lighter result (no penalty before a penalty; then the lower
+        maximum fine for these facts; then the lighter heaviest mandatory kind). Where facts
+        that decide the comparison are missing, the versions are compared in the abstract
+        (:func:`~discretion.law.versions.is_lighter`) and the trace says so."""
+        old, new = choice.acting, choice.current
+        assert old is not None and new is not None
+        weights = []
+        for version in (old, new):
+            plan = self._plan(version)
+            env, found = build_env(case, version, self.catalog.manifest,
+                                   also_known=plan.declared, shape=plan.shape)
+            if found:
+                return choice  # the case is reported as it stands by the caller
+            weights.append(self._weight(case, plan, env, self._decide(case, plan, env),
+                                        self._item_rules(version).get("serious")))
+        w_old, w_new = weights
+        if w_old is None or w_new is None:
+            return VersionChoice(choice.item, [*choice.reasons, "本案决定比较的事实尚未查明，"
+                                               "暂按法定最高处罚比较新旧规定"],
+                                 acting=old, current=new)
+        said = f"违法行为发生时的{old.id}对本案{_weight_words(w_old)}，作出决定时的{new.id}对本案" \
+               f"{_weight_words(w_new)}"
+        if w_new < w_old:
+            return VersionChoice(new, [f"{said}：新规定处罚较轻，从轻适用新规定（从旧兼从轻）"],
+                                 acting=old, current=new)
+        return VersionChoice(old, [f"{said}：新规定不轻于旧规定，适用旧规定（从旧兼从轻）"],
+                             acting=old, current=new)
+
+    @staticmethod
+    def _weight(case: CaseView, plan: ItemPlan, env: Env, draft: _Draft,
+                serious: Expr | None) -> tuple[int, Decimal, int] | None:
+        """How heavily a version treats this case: (penalised, maximum fine in yuan for these
+        facts, heaviest mandatory kind); ``None`` while a missing fact could change it (whether
+        it is penalised, 情节严重, an amount's base). Facts that only choose a tier do not."""
+        if draft.missing:
+            if draft.outcomes - {"penalized"}:
+                return None
+            missing = {m.path for m in draft.missing}
+            if serious is not None and any(env.paths.get(n.name, n.name) in missing
+                                           for n in names_in(serious)):
+                return None
+        elif draft.outcome != "penalized":
+            return (0, Decimal(0), -1)
+        top, heaviest = Decimal(0), -1
+        for sanction in plan.sanctions[(str(case.party.kind), draft.stage, draft.serious)]:
+            if sanction.on is not _PAYER_PARTY:
+                continue
+            if sanction.kind is _SANCTION_KIND_FINE:
+                assert sanction.max is not None
+                result = to_yuan(sanction, Range(sanction.low, sanction.max), env.values)
+                if result.range is None:
+                    return None
+                top = max(top, result.range.high)
+            elif sanction.mode is _MODE_SHALL:
+                heaviest = max(heaviest, SANCTION_SEVERITY.index(sanction.kind))
+        return (1, top, heaviest)
 
     def _plan(self, item: BenchmarkItem) -> ItemPlan:
         plan = self._plans.get(item.id)
@@ -516,6 +578,8 @@ class Engine:
                 return self._not_penalized(draft, apl(37), version.not_violation, "art37",
                                            True, ())
         draft.grounds.extend(plan.violated)
+        if version is not None and version.decisive:
+            draft.grounds.append(Ground(citation=apl(37), reason=version.reasons[-1]))
         party = str(case.party.kind)
         draft.statutory = self._statutory(plan, party, env)
         if item.statutory.correction is not _CORRECTION_NONE:
@@ -1093,6 +1157,16 @@ class Engine:
                         adjustments=draft.adjustments, follow_up=follow, procedure=draft.procedure,
                         needs_facts=needs, trace=draft.trace, catalog=self._ref,
                         reference=case.reference)
+
+
+def _weight_words(weight: tuple[int, Decimal, int]) -> str:
+    penalised, top, heaviest = weight
+    if not penalised:
+        return "不予处罚或者只责令改正"
+    parts = [f"罚款最高{fmt_yuan(top)}"] if top else []
+    if heaviest >= 0:
+        parts.append(SANCTION_LABELS[SANCTION_SEVERITY[heaviest]])
+    return "处" + "、".join(parts) if parts else "只有可以选择的处罚"
 
 
 def payer_of(sanction: Sanction) -> Literal["responsible", "principal"] | None:

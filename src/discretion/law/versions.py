@@ -9,10 +9,13 @@ Items are versioned by effective dates; a newer version names the ones it replac
   listed (the last version ended without a successor), the act is not penalised.
 - An act before the first version took effect was not a violation under this provision.
 
-"Lighter" (:func:`is_lighter`): compare the statutory maximum fine for the party (in yuan; or
-as multiples when both versions fine a multiple of the same base); when the maxima are equal
-or not comparable, compare the heaviest kind of sanction by :data:`SANCTION_SEVERITY`; a
-version is lighter only if it is strictly lighter by the first comparison that differs.
+"Lighter" is decided for the case by the engine: each version decides it, and the one that
+gives this case the lighter result applies (see ``Engine._version``). :func:`is_lighter` is the
+comparison in the abstract, used only when the facts that would decide the concrete comparison
+are missing: the statutory maximum fine for the party (in yuan; or as multiples when both
+versions fine a multiple of the same base); when the maxima are equal or not comparable, the
+heaviest kind of sanction by :data:`SANCTION_SEVERITY`; a version is lighter only if it is
+strictly lighter by the first comparison that differs.
 """
 
 from __future__ import annotations
@@ -40,6 +43,15 @@ class VersionChoice:
     reasons: list[str] = field(default_factory=list)
     not_violation: str | None = None  # why the act is not (or no longer) penalised
     missing: str | None = None  # the case field the choice needs (decided_on)
+    # the version in force on the act's date and the one in force on the decision date, where
+    # they differ: Art. 37 then decides, by what each gives the case (see the engine)
+    acting: BenchmarkItem | None = None
+    current: BenchmarkItem | None = None
+
+    @property
+    def decisive(self) -> bool:
+        """Art. 37 chose between two versions (and so belongs in the grounds)."""
+        return self.acting is not None and self.current is not None
 
 
 def versions_of(catalog: Catalog, item: BenchmarkItem) -> list[BenchmarkItem]:
@@ -115,6 +127,6 @@ def applicable_version(catalog: Catalog, item: BenchmarkItem, act_day: dt.date,
         return VersionChoice(old, reasons)
     if is_lighter(new, old, party):
         return VersionChoice(new, [f"违法行为发生时适用{old.id}，作出决定时{new.id}处罚较轻，"
-                                   f"从轻适用新规定（从旧兼从轻）"])
+                                   f"从轻适用新规定（从旧兼从轻）"], acting=old, current=new)
     return VersionChoice(old, [f"违法行为发生时适用{old.id}；作出决定时的{new.id}不轻于旧规定，"
-                               f"适用旧规定（从旧兼从轻）"])
+                               f"适用旧规定（从旧兼从轻）"], acting=old, current=new)
