@@ -17,7 +17,7 @@ BUNDLED = ROOT / "catalogs" / "lishui-2022"
 MINI = Path(__file__).resolve().parent / "fixtures" / "catalogs" / "mini"
 
 BENCH = "benchmarks/SRHJ.yaml"
-LIST = "lists/non_penalty/SRHJ.yaml"
+LIST = "lists/lighter/SRHJ.yaml"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -101,10 +101,10 @@ def test_bundled_catalog_source_lines_point_at_items():
 def test_mini_fixture_loads():
     catalog = Catalog.load(MINI)
     assert sorted(catalog.benchmarks) == ["LS-SRHJ-0001", "LS-SRHJ-0003"]
-    assert list(catalog.lists) == ["LS-SRHJ-BF-0002"]
-    assert catalog.lists["LS-SRHJ-BF-0002"].kind is ListKind.non_penalty
-    assert catalog.lists_for("LS-SRHJ-0003") == [catalog.lists["LS-SRHJ-BF-0002"]]
-    assert [i for i, _ in catalog.conditions["LS-SRHJ-0003"].lists] == ["LS-SRHJ-BF-0002"]
+    assert list(catalog.lists) == ["LS-SRHJ-CQ-0009"]
+    assert catalog.lists["LS-SRHJ-CQ-0009"].kind is ListKind.lighter
+    assert catalog.lists_for("LS-SRHJ-0003") == [catalog.lists["LS-SRHJ-CQ-0009"]]
+    assert [i for i, _ in catalog.conditions["LS-SRHJ-0003"].lists] == ["LS-SRHJ-CQ-0009"]
 
 
 def test_missing_folder():
@@ -220,7 +220,7 @@ def test_duplicate_id_across_two_files(tmp_path):
 
 def test_duplicate_id_between_benchmark_and_list(tmp_path):
     root = copy_mini(tmp_path)
-    edit(root, LIST, "id: LS-SRHJ-BF-0002", "id: LS-SRHJ-0001")
+    edit(root, LIST, "id: LS-SRHJ-CQ-0009", "id: LS-SRHJ-0001")
     problem = only(problems_of(root), "duplicate id")
     assert problem.file.endswith(LIST)
     assert (problem.line, problem.column) == locate(root, LIST, "LS-SRHJ-0001")

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 DECISION_KEYS = ["outcome", "mandatory", "grounds", "item", "tier", "statutory", "recommended",
                  "adjustments", "follow_up", "procedure", "needs_facts", "trace", "catalog",
-                 "reference"]
+                 "reference", "options", "conflict"]  # conflict: only when present
 
 
 def test_exported_schemas_are_in_sync() -> None:

@@ -45,12 +45,23 @@ class CorrectionStatus(StrEnum):
     refused = "refused"
 
 
+class Involvement(StrEnum):
+    """What an act may involve for Art. 36's five-year period (涉及公民生命健康安全、金融安全)."""
+
+    life_health = "life_health"  # 涉及公民生命健康安全
+    financial_security = "financial_security"  # 涉及金融安全
+
+
 BUILTIN_CIRCUMSTANCES: dict[str, str] = {
     "eliminated_harm": "主动消除或者减轻违法行为危害后果",
     "coerced": "受他人胁迫或者诱骗实施违法行为",
     "confessed_unknown": "主动供述行政机关尚未掌握的违法行为",
     "meritorious": "配合行政机关查处违法行为有立功表现",
     "emergency_measures": "违反突发事件应对措施",
+    # Art. 58 ¶1: what makes legal review (法制审核) required, where the case establishes it
+    "major_public_interest": "涉及重大公共利益",
+    "hearing_held": "经过听证程序",
+    "complex_case": "案件情况疑难复杂、涉及多个法律关系",
 }
 
 FactValue = bool | int | Decimal | str
@@ -91,6 +102,11 @@ class Case(_Model):
     correction: CorrectionStatus | None = None
     no_fault_proven: bool = False
     circumstances: list[str] = Field(default_factory=list)
+    involves: list[Involvement] | None = Field(
+        default=None,
+        description="Art. 36: what the act involves — life_health (公民生命健康安全), "
+                    "financial_security (金融安全); [] when established that it involves "
+                    "neither; omitted when not established")
     facts: dict[str, FactValue] = Field(default_factory=dict)
     reference: str | None = Field(default=None, description="The caller's case number, echoed back")
 

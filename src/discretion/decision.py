@@ -59,6 +59,8 @@ class SanctionOut:
     fine: Money | None = None
     basis: str | None = None  # how the amount is computed, in words
     on: Annotated[Literal["responsible", "principal"] | None, Field(exclude_if=_absent)] = None
+    # the provision that sets the amount where the penalty clause gives none (实施条例)
+    source: Annotated[Citation | None, Field(exclude_if=_absent)] = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -77,6 +79,18 @@ class Adjustment:
 
 
 @dataclass(slots=True, frozen=True)
+class OptionOut:
+    """Another lawful outcome the officer may choose instead of the recommendation, with the
+    provision that allows it: not penalising (Art. 33 ¶1, second sentence), penalising where
+    not penalising is only a "may", mitigating (减轻) where a ground allows 从轻或者减轻, the
+    tier's own band (``unadjusted``) where only "may" grounds lightened it."""
+
+    outcome: Literal["not_penalized", "penalized", "mitigated", "unadjusted"]
+    basis: Citation
+    reason: str
+
+
+@dataclass(slots=True, frozen=True)
 class FollowUpOut:
     code: str
     text: str
@@ -86,7 +100,9 @@ class FollowUpOut:
 class Procedure:
     summary_allowed: bool
     hearing_right: bool
-    legal_review: bool
+    legal_review: bool  # required by what the case establishes (Art. 58 ¶1)
+    # the conditions of Art. 58 ¶1 the case does not settle, for the agency to judge
+    legal_review_if: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, frozen=True)
@@ -116,6 +132,7 @@ class CatalogRef:
     jurisdiction: str
     version: str
     sha256: str
+    official: bool = False  # the tiers are an agency's published benchmark, not reference defaults
 
 
 @dataclass(slots=True)
@@ -134,6 +151,10 @@ class Decision:
     trace: list[TraceStep] = field(default_factory=list)
     catalog: CatalogRef | None = None
     reference: str | None = None
+    options: list[OptionOut] = field(default_factory=list)
+    # 应当从轻（减轻） and 应当从重 grounds together: how they were weighed, for the officer
+    # (left out of the JSON when there is none)
+    conflict: Annotated[str | None, Field(exclude_if=_absent)] = None
 
     def to_json(self, indent: int | None = 2) -> str:
         """Deterministic JSON (same catalog and case give byte-identical output)."""

@@ -34,7 +34,7 @@ from discretion.errors import DiscretionError, Problem
 from discretion.lawnames import normalize_law_name
 from discretion.yamlpos import YamlError, load_yaml_file
 
-EXPECT_KEYS = {"outcome", "mandatory", "tier", "recommended", "statutory", "grounds",
+EXPECT_KEYS = {"options", "conflict", "outcome", "mandatory", "tier", "recommended", "statutory", "grounds",
                "adjustments", "follow_up", "needs_facts", "procedure", "item", "error"}
 
 
@@ -168,6 +168,12 @@ def compare(decision: Decision, expect: dict[str, Any]) -> list[Mismatch]:
         paths = sorted(m.path for m in decision.needs_facts.facts) if decision.needs_facts else []
         if sorted(expect["needs_facts"]) != paths:
             out.append(Mismatch("needs_facts", sorted(expect["needs_facts"]), paths))
+    if "options" in expect:
+        offered = sorted(o.outcome for o in decision.options)
+        if sorted(expect["options"]) != offered:
+            out.append(Mismatch("options", sorted(expect["options"]), offered))
+    if "conflict" in expect and bool(expect["conflict"]) != (decision.conflict is not None):
+        out.append(Mismatch("conflict", expect["conflict"], decision.conflict))
     if "procedure" in expect:
         actual_flags = dataclasses.asdict(decision.procedure) if decision.procedure else {}
         for flag, value in expect["procedure"].items():

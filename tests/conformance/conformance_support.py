@@ -34,6 +34,9 @@ CIRCUMSTANCES = ["eliminated_harm", "coerced", "confessed_unknown", "meritorious
 ART32_CIRCUMSTANCES = ["eliminated_harm", "coerced", "confessed_unknown", "meritorious"]
 HARMS = ["none", "minor", "ordinary", "serious"]
 CORRECTIONS = ["in_time", "pending", "overdue", "refused"]
+# Art. 36: not established, established neither, or what the act involves
+INVOLVES: list[list[str] | None] = [None, [], ["life_health"], ["financial_security"],
+                                    ["life_health", "financial_security"]]
 
 
 def item(item_id: str) -> BenchmarkItem:
@@ -102,7 +105,8 @@ def cases(draw: st.DrawFn, *, item_ids: st.SearchStrategy[str | list[str]] | Non
           harm: str | None = None,
           correction: str | st.SearchStrategy[str] | None = None,
           no_fault_proven: bool | None = None,
-          circumstances: st.SearchStrategy[list[str]] | None = None) -> dict[str, Any]:
+          circumstances: st.SearchStrategy[list[str]] | None = None,
+          involves: st.SearchStrategy[list[str] | None] | None = None) -> dict[str, Any]:
     """A valid case mapping for the bundled catalog.
 
     ``late_discovery``: True → discovered more than two years after the act; False → within
@@ -110,7 +114,11 @@ def cases(draw: st.DrawFn, *, item_ids: st.SearchStrategy[str | list[str]] | Non
     """
     chosen = draw(item_ids if item_ids is not None else st.sampled_from(ITEM_IDS))
     ids = [chosen] if isinstance(chosen, str) else list(chosen)
-    occurred = draw(st.dates(dt.date(2021, 1, 1), dt.date(2022, 12, 31)))
+    # an act before a day whose earlier text the catalog lacks is refused (Art. 37):
+    # test_art37_versions covers that; here acts fall where every named item is decided
+    first = max([dt.date(2021, 1, 1)] + [gap.before for i in ids
+                                         if (gap := item(i).not_encoded_before) is not None])
+    occurred = draw(st.dates(first, max(first, dt.date(2022, 12, 31))))
     ended = draw(st.none() | st.integers(0, 60).map(lambda d: occurred + dt.timedelta(days=d)))
     start = ended or occurred
     two_years = start.replace(year=start.year + 2) if not (start.month == 2 and start.day == 29) \
@@ -144,6 +152,9 @@ def cases(draw: st.DrawFn, *, item_ids: st.SearchStrategy[str | list[str]] | Non
                               else st.lists(st.sampled_from(CIRCUMSTANCES), unique=True)),
         "facts": draw(facts_for(ids)),
     }
+    involved = draw(involves if involves is not None else st.sampled_from(INVOLVES))
+    if involved is not None:
+        case["involves"] = involved
     if ended is not None:
         case["ended_on"] = ended.isoformat()
     if discovered_on is not None:
@@ -188,8 +199,12 @@ def limitation_expired(case: dict[str, Any]) -> bool | None:
     if discovered <= plus(2):
         return False
     ids = [case["item"]] if isinstance(case["item"], str) else case["item"]
-    if item(ids[0]).five_year_limitation and case["harm"] != "none":
-        return discovered > plus(5)
+    if item(ids[0]).five_year_limitation:
+        # the item may involve life/health or financial security; the case establishes it
+        if case.get("involves") is None:
+            return None
+        if case["involves"] and case["harm"] != "none":
+            return discovered > plus(5)
     return True
 
 

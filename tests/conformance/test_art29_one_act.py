@@ -3,6 +3,8 @@
 from conformance_support import ENGINE, PROPERTY, cases, cites, decide, fines, several_items
 from hypothesis import given
 
+from discretion.errors import CaseError
+
 
 @PROPERTY
 @given(cases(item_ids=several_items()))
@@ -20,3 +22,25 @@ def test_art29_one_act_is_fined_once(case):
     versions = {v.id for named in case["item"]
                 for v in versions_of(catalog, catalog.benchmarks[named])}
     assert decision.item in versions
+
+
+@PROPERTY
+@given(cases(item_ids=several_items()))
+def test_art29_chooses_between_fines_only(case):
+    """第二十九条 chooses the provision by the amount of the *fine*; it does not take away the
+    other provisions' other sanctions (吊销, 责令停产停业, 没收非法财物…): each non-fine sanction
+    another provision gives this case alone is in the decision too, with its provision."""
+    decision = decide(case)
+    if decision.outcome != "penalized":
+        return
+    given_ = {(s.kind, s.label, s.on) for s in decision.recommended}
+    for named in case["item"]:
+        try:
+            alone = decide({**case, "item": named})
+        except CaseError:  # the case carries facts only the other provisions read
+            continue
+        if alone.outcome != "penalized" or alone.item == decision.item:
+            continue
+        for s in alone.recommended:
+            if s.kind not in ("fine", "confiscate_income"):
+                assert (s.kind, s.label, s.on) in given_, (named, s)

@@ -37,3 +37,33 @@ def test_art30_minor_14_to_17_shall_be_lighter_or_mitigated(case):
     assert any(a.kind in ("lighter", "mitigated") and a.mandatory
                and a.basis.article == 30 and a.basis.law == "行政处罚法"
                for a in decision.adjustments), decision.adjustments
+
+
+def test_art30_is_not_cancelled_by_art49_silently():
+    """第三十条（应当从轻或者减轻）与第四十九条（从重）: two "shall" grounds in opposite directions.
+    Neither cancels the other silently: both are listed as mandatory adjustments, and the
+    decision names the conflict for the officer to weigh and reason (docs/legal-model.md)."""
+    decision = decide({"item": "LS-SRHJ-0001", "party": {"kind": "individual", "age": 16},
+                       "occurred_on": "2022-03-01", "decided_on": "2022-05-01",
+                       "first_offense": False, "harm": "ordinary", "correction": "overdue",
+                       "circumstances": ["emergency_measures"], "facts": {"item_count": 5}})
+    assert decision.outcome == "penalized"
+    kinds = {(a.basis.article, a.kind, a.mandatory) for a in decision.adjustments}
+    assert (30, "lighter", True) in kinds and (49, "heavier", True) in kinds
+    assert decision.conflict is not None and "第三十条" in decision.conflict
+    assert "第四十九条" in decision.conflict
+
+
+def test_art31_may_never_cancels_art49_shall():
+    """第三十一条（可以从轻或者减轻）与第四十九条（从重）: a "may" does not cancel a "shall"; the
+    heavier ground applies, and there is no conflict to report."""
+    base = {"item": "LS-SRHJ-0001", "occurred_on": "2022-03-01", "decided_on": "2022-05-01",
+            "first_offense": False, "harm": "ordinary", "correction": "overdue",
+            "facts": {"item_count": 5}}
+    plain = decide({**base, "party": {"kind": "individual", "age": 40}})
+    both = decide({**base, "party": {"kind": "individual", "age": 40, "capacity": "partial"},
+                   "circumstances": ["emergency_measures"]})
+    heavier = decide({**base, "party": {"kind": "individual", "age": 40},
+                      "circumstances": ["emergency_measures"]})
+    assert both.conflict is None
+    assert both.recommended == heavier.recommended != plain.recommended

@@ -33,3 +33,16 @@ def test_art31_partial_capacity_may_be_lighter_or_mitigated(case):
     art31 = [a for a in decision.adjustments if a.basis.article == 31]
     assert art31, decision.adjustments
     assert all(a.kind in ("lighter", "mitigated") and a.mandatory is False for a in art31)
+
+
+def test_art31_the_laws_choices_are_offered():
+    """第三十一条：“尚未完全丧失辨认或者控制自己行为能力的……可以从轻或者减轻行政处罚”. The
+    recommendation lightens (从轻); ``options`` name the law's other choices with Art. 31: 减轻,
+    and — the ground being a "may" — not lightening at all."""
+    decision = decide({"item": "LS-SRHJ-0001", "occurred_on": "2022-03-01", "decided_on": "2022-05-01",
+                       "party": {"kind": "individual", "age": 40, "capacity": "partial"},
+                       "first_offense": False, "harm": "ordinary", "correction": "overdue",
+                       "facts": {"item_count": 5}})
+    assert decision.outcome == "penalized"
+    offered = {(o.outcome, o.basis.article) for o in decision.options}
+    assert offered == {("mitigated", 31), ("unadjusted", 31)}

@@ -1,6 +1,7 @@
 """行政处罚法 第三十三条 — minor violations, no fault, education."""
 
 from conformance_support import (
+    ITEM_IDS,
     PROPERTY,
     any_cases,
     cases,
@@ -10,6 +11,7 @@ from conformance_support import (
     limitation_expired,
 )
 from hypothesis import given
+from hypothesis import strategies as st
 
 
 @PROPERTY
@@ -59,3 +61,21 @@ def test_art33_every_non_penalty_is_followed_by_education(case):
     codes = {f.code for f in decision.follow_up}
     assert codes & {"education", "guardian_discipline"} or cites(decision, 36) \
         or cites(decision, 37), codes
+
+
+@PROPERTY
+@given(cases(item_ids=st.sampled_from(ITEM_IDS), harm="minor", correction="in_time",
+             late_discovery=False, party=st.just({"kind": "organization"}),
+             no_fault_proven=False, circumstances=st.just([])))
+def test_art33_the_laws_may_is_an_option_whether_or_not_listed(case):
+    """第三十三条第一款第二句：“初次违法且危害后果轻微并及时改正的，可以不予行政处罚”。 It is the
+    law's option whatever the list says: a first offence with minor harm corrected in time that
+    the benchmark still penalises offers ``not_penalized`` under Art. 33 ¶1 in ``options``; one
+    the list does not penalise (a "may") offers ``penalized``."""
+    case["first_offense"] = True
+    decision = decide(case)
+    offered = {(o.outcome, o.basis.law, o.basis.article) for o in decision.options}
+    if decision.outcome == "penalized":
+        assert ("not_penalized", "行政处罚法", 33) in offered
+    elif decision.outcome == "not_penalized" and decision.mandatory is False:
+        assert any(o.outcome == "penalized" for o in decision.options)

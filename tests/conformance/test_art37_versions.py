@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +181,41 @@ def test_art37_is_a_ground_whenever_it_chooses(engine: Engine) -> None:
     # one version only in force: Art. 37 decides nothing and is not cited
     after = engine.evaluate(case(occurred_on="2023-01-05", decided_on="2023-03-01"))
     assert not [g for g in after.grounds if g.citation.law == "行政处罚法" and g.citation.article == 37]
+
+
+# --- amounts set by an implementing regulation (土地管理法 Art. 77 + 实施条例 2021 Art. 57) ---
+
+def _land(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"item": "LS-TD-0002", "party": {"kind": "organization"},
+                            "occurred_on": "2022-03-01", "decided_on": "2022-06-01",
+                            "first_offense": False, "harm": "ordinary", "correction": "overdue",
+                            "facts": {"area_m2": "300"}}
+    data.update(changes)
+    return data
+
+
+def test_art37_the_regulation_that_sets_the_amount_is_cited() -> None:
+    """土地管理法第七十七条 fixes no amount; 土地管理法实施条例第五十七条 does (每平方米100元以上1000元
+    以下): it is a structured citation on the fine and one of the decision's grounds."""
+    bundled = Engine(Catalog.load(Path(__file__).parents[2] / "catalogs" / "lishui-2022"))
+    decision = bundled.evaluate(_land())
+    assert decision.outcome == "penalized"
+    regulation = [g for g in decision.grounds if g.citation.law == "中华人民共和国土地管理法实施条例"]
+    assert [g.citation.article for g in regulation] == [57]
+    fine = next(s for s in decision.recommended if s.kind == "fine")
+    assert fine.source is not None and fine.source.article == 57
+    assert '"source"' in decision.to_json() and fine.fine is not None
+    assert Decimal(fine.fine.max) <= Decimal(300 * 1000)  # 300 m² × 1000 yuan at most
+
+
+def test_art37_an_act_before_the_regulation_is_not_decided_on_its_amounts() -> None:
+    """第三十七条: an act before 2021-09-01 falls under the earlier 实施条例, whose text the
+    statute corpus does not hold: the engine refuses, saying why, rather than apply the 2021
+    amounts (which may be heavier)."""
+    from discretion.errors import CaseError
+
+    bundled = Engine(Catalog.load(Path(__file__).parents[2] / "catalogs" / "lishui-2022"))
+    with pytest.raises(CaseError) as info:
+        bundled.evaluate(_land(occurred_on="2021-05-01"))
+    text = info.value.render()
+    assert "occurred_on" in text and "2021-09-01" in text and "第三十七条" in text

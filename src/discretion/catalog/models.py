@@ -54,6 +54,17 @@ class Citation(Strict):
             raise ValueError("an item (项) is cited inside a paragraph (款): give paragraph too")
         return self
 
+    def human(self) -> str:
+        """``《浙江省城市市容和环境卫生管理条例》第三十二条第一款第（二）项``."""
+        from discretion.numerals import format_chinese_integer
+
+        text = f"《{self.law.strip('《》')}》第{format_chinese_integer(self.article)}条"
+        if self.paragraph is not None:
+            text += f"第{format_chinese_integer(self.paragraph)}款"
+        if self.item is not None:
+            text += f"第（{format_chinese_integer(self.item)}）项"
+        return text
+
 
 class SanctionKind(StrEnum):
     """Kinds of administrative penalty, Administrative Penalty Law Art. 9."""
@@ -173,6 +184,15 @@ class AppliesWhen(StrEnum):
         return self.value.endswith("_or_serious")
 
 
+class VersionGap(Strict):
+    """A provision the item rests on took effect on ``before``; the text in force earlier is not
+    in the statute corpus, so an act before that day is not decided (Art. 37 needs both
+    versions): ``why`` says which text and why it is missing."""
+
+    before: dt.date
+    why: str = Field(min_length=1)
+
+
 class Sanction(Strict):
     """One statutory sanction of a clause.
 
@@ -200,6 +220,9 @@ class Sanction(Strict):
         default=None, description="The fallback applies when the base is below this (不足X元)")
     cap: Decimal | None = Field(default=None, description="The fine never exceeds this many yuan")
     label: str | None = Field(default=None, description="The statute's name for this sanction")
+    source: Citation | None = Field(
+        default=None, description="The provision that sets the amount where the penalty clause "
+                                  "gives none (an implementing regulation: 实施条例)")
     text: str | None = Field(default=None, description="The words of the clause for this sanction")
 
     @field_validator("min", "max", mode="before")
@@ -419,6 +442,10 @@ class BenchmarkItem(Strict):
     supersedes: list[str] = Field(
         default_factory=list,
         description="Ids of earlier versions of the same act (Art. 37: 从旧兼从轻)")
+    not_encoded_before: VersionGap | None = Field(
+        default=None,
+        description="Art. 37: before this day another text governed the act (or set its "
+                    "amounts) and the statute corpus does not hold it")
     provenance: Provenance
 
 
@@ -445,8 +472,23 @@ class FollowUp(StrEnum):
     warning_talk = "warning_talk"  # 约谈提醒
 
 
+class CoerciveMeasure(Strict):
+    """The administrative coercive measure (行政强制措施) a 免予行政强制 entry waives, and the
+    provision that authorises it (查封、扣押… under the item's statute)."""
+
+    label: str = Field(min_length=1, description="The measure in the statute's words (扣押经营工具)")
+    basis: Citation = Field(description="The provision that authorises the measure")
+
+
 class ListItem(Strict):
-    """An entry of one of Zhejiang's four lists, tied to a benchmark item."""
+    """An entry of one of Zhejiang's four lists, tied to a benchmark item.
+
+    ``basis`` says why the entry applies, and so whether it binds (docs/catalog-format.md, "List
+    entries"): a 从轻/减轻 entry restates a statutory ground (行政处罚法 Art. 32 ¶1 (1)–(4):
+    ``mandatory: true``) or is the benchmark's own policy (Art. 34, 裁量基准: ``mandatory:
+    false``), or cites the 法律、法规、规章 provision that gives the ground; a 免予行政强制 entry
+    names the ``measure`` it waives.
+    """
 
     id: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")]
     kind: ListKind
@@ -457,6 +499,8 @@ class ListItem(Strict):
     mandatory: bool = Field(description="shall (应当) vs may (可以)")
     when: str = Field(min_length=1, description="Conditions under which the list applies")
     conditions_text: str | None = Field(default=None, description="适用条件 in words")
+    measure: CoerciveMeasure | None = Field(
+        default=None, description="no_coercion: the coercive measure waived and its basis")
     follow_up: list[FollowUp] = Field(default_factory=list)
     provenance: Provenance
 
@@ -550,6 +594,10 @@ class Manifest(Strict):
     circumstances: list[CircumstanceDecl] = Field(default_factory=list)
     laws_root_hint: str | None = Field(default=None, description="Where the statutes were read from")
     description: str | None = None
+    official: bool = Field(
+        default=False,
+        description="The tiers are an agency's published benchmark (true), not reference "
+                    "defaults; every item's provenance.tiers is then 'official'")
 
 
 Sanction.model_rebuild()

@@ -15,7 +15,15 @@ from decimal import Decimal
 from itertools import pairwise
 
 from discretion.catalog.catalog import OTHERWISE, Catalog, ItemConditions
-from discretion.catalog.models import BenchmarkItem, ListItem, Sanction, SanctionKind
+from discretion.catalog.models import (
+    AppliesWhen,
+    BenchmarkItem,
+    Citation,
+    ListItem,
+    ListKind,
+    Sanction,
+    SanctionKind,
+)
 from discretion.catalog.vocabulary import item_facts, vocabulary_for
 from discretion.conditions.ast import Expr
 from discretion.conditions.parser import ConditionSyntaxError, parse_condition
@@ -69,6 +77,13 @@ def _check_benchmark(catalog: Catalog, item: BenchmarkItem, doc: Located,
     if item.field not in catalog.fields:
         problems.append(doc.problem((*prefix, "field"), f"unknown field '{item.field}'",
                                     expected="a code from fields.yaml: " + ", ".join(catalog.fields)))
+    if catalog.manifest.official and item.provenance.tiers != "official":
+        problems.append(doc.problem(
+            (*prefix, "provenance", "tiers"),
+            f"the manifest says the tiers are official, this item's are {item.provenance.tiers}",
+            expected="provenance.tiers: official (the agency's published row), or official: "
+                     "false in manifest.yaml",
+            hint="清单声明为官方裁量基准的，每个事项的档次都应来自官方公布的裁量基准"))
     if item.effective_from and item.effective_to and item.effective_to < item.effective_from:
         problems.append(doc.problem((*prefix, "effective_to"), "effective_to is before effective_from"))
     for index, old_id in enumerate(item.supersedes):
@@ -242,8 +257,65 @@ def _check_list(catalog: Catalog, entry: ListItem, doc: Located,
     if benchmark.field != entry.field:
         problems.append(doc.problem((*prefix, "field"),
                                     f"entry is in field {entry.field}, its benchmark in {benchmark.field}"))
+    problems.extend(_check_list_basis(entry, benchmark, doc, prefix))
     vocab = vocabulary_for(benchmark, catalog.manifest)
     return problems, compile_condition(entry.when, vocab, doc, (*prefix, "when"), problems)
+
+
+APL = "行政处罚法"
+# 行政处罚法 Art. 32 ¶1 (1)–(4): 应当从轻或者减轻 (the grounds a list entry may restate)
+ART32_MANDATORY_ITEMS = (1, 2, 3, 4)
+
+
+def _apl(citation: Citation, article: int) -> bool:
+    return citation.law == APL and citation.article == article
+
+
+def _check_list_basis(entry: ListItem, benchmark: BenchmarkItem, doc: Located,
+                      prefix: tuple[str | int, ...]) -> list[Problem]:
+    """A list entry stands on a legal basis that says whether it binds (行政处罚法 Arts. 32–34)."""
+    problems: list[Problem] = []
+    where = (*prefix, "basis")
+    first = entry.basis[0]
+    if entry.kind in (ListKind.mitigation, ListKind.lighter):
+        statutory = _apl(first, 32) and first.paragraph == 1 and first.item in ART32_MANDATORY_ITEMS
+        policy = _apl(first, 34)
+        other_law = first.law != APL
+        if _apl(first, 32) and first.item == 5 and not any(c.law != APL for c in entry.basis):
+            problems.append(doc.problem(
+                where, "行政处罚法第三十二条第一款第五项 needs the 法律、法规、规章 that gives the ground",
+                expected="Art. 32 ¶1 (1)–(4) restated (mandatory: true), Art. 34 for the "
+                         "benchmark's own policy (mandatory: false), or the law's provision",
+                hint="该项以法律、法规、规章规定为前提；裁量基准自身的从轻、减轻情形引用第三十四条，为“可以”"))
+        elif not (statutory or policy or other_law):
+            problems.append(doc.problem(
+                where, f"not a basis for a {entry.kind.value} entry: {first.law} Art. {first.article}",
+                expected="行政处罚法 Art. 32 ¶1 (1)–(4), Art. 34, or the provision of another law"))
+        if statutory and not entry.mandatory:
+            problems.append(doc.problem((*prefix, "mandatory"),
+                                        "an entry restating Art. 32 ¶1 (1)–(4) binds: 应当从轻或者减轻",
+                                        expected="mandatory: true"))
+        if policy and entry.mandatory:
+            problems.append(doc.problem((*prefix, "mandatory"),
+                                        "the benchmark's own policy (Art. 34) is a 可以, not an 应当",
+                                        expected="mandatory: false"))
+    elif entry.kind is ListKind.non_penalty:
+        if not (_apl(first, 33) and first.paragraph == 1):
+            problems.append(doc.problem(where, "a 不予处罚 entry stands on 行政处罚法第三十三条第一款",
+                                        expected="{law: 行政处罚法, article: 33, paragraph: 1}"))
+        if benchmark.statutory.applies_when is not AppliesWhen.always:
+            problems.append(doc.problem(
+                (*prefix, "benchmark"),
+                f"{benchmark.id} fines only {benchmark.statutory.applies_when.value}: a party that "
+                "corrected in time is not fined anyway, so the entry can never apply",
+                hint="remove the entry; 该条款只处罚逾期不改正或者拒不改正的，及时改正的本就不罚款"))
+    elif entry.kind is ListKind.no_coercion and entry.measure is None:
+        problems.append(doc.problem(
+            (*prefix, "measure"), "a 免予行政强制 entry names the coercive measure it waives",
+            expected="measure: {label: 扣押…, basis: {law: …, article: …}} — the provision that "
+                     "authorises the measure for this act",
+            hint="该违法行为没有可以免予的行政强制措施的，删除该条目"))
+    return problems
 
 
 def _attach_list_conditions(catalog: Catalog, list_conditions: dict[str, Expr]) -> None:

@@ -59,6 +59,7 @@ from discretion.decision import (
     MissingFact,
     Money,
     NeedsFacts,
+    OptionOut,
     Outcome,
     Procedure,
     SanctionOut,
@@ -96,6 +97,10 @@ _CORRECTION_STATUS_OVERDUE: Final = CorrectionStatus.overdue
 _CORRECTION_STATUS_PENDING: Final = CorrectionStatus.pending
 _CORRECTION_STATUS_REFUSED: Final = CorrectionStatus.refused
 # the correction statuses that meet a clause's condition (逾期不改正的 includes one who refused)
+_ART58_CODES: Final = frozenset(code for _, code, _ in law.ART58_ITEMS)
+_ART33_MAY_OPTION: Final = OptionOut(
+    outcome="not_penalized", basis=apl(33, 1),
+    reason="初次违法且危害后果轻微并及时改正的，可以不予行政处罚（法律赋予的选择，不以不予处罚清单为限）")
 _NEEDED: Final[dict[str, frozenset[CorrectionStatus]]] = {
     "overdue": frozenset({_CORRECTION_STATUS_OVERDUE, _CORRECTION_STATUS_REFUSED}),
     "refused": frozenset({_CORRECTION_STATUS_REFUSED}),
@@ -149,7 +154,8 @@ class _Draft:
     """What is known about the decision while the rules run (a plain slotted class: one is
     made per case, and its lists are literals rather than dataclass default factories)."""
 
-    __slots__ = ("adjustments", "follow_up", "grounds", "mandatory", "max_fine", "missing",
+    __slots__ = ("adjustments", "conflict", "follow_up", "grounds", "mandatory", "max_fine", "missing",
+                 "options",
                  "outcome", "outcomes", "procedure", "range_possible", "recommended", "serious",
                  "stage", "statutory", "tier", "tiers_possible", "trace")
 
@@ -171,6 +177,8 @@ class _Draft:
         self.max_fine: Decimal | None = None
         self.stage: StageName = "base"  # the clause's escalation stage the case reached
         self.serious = False  # the case is 情节严重 under the clause's serious range
+        self.conflict: str | None = None  # shall grounds in both directions, for the officer
+        self.options: list[OptionOut] = []  # other lawful outcomes the officer may choose
 
     def step(self, rule: str, detail: str, citation: Citation | None = None) -> None:
         self.trace.append(TraceStep(rule=rule, detail=detail, citation=citation))
@@ -214,12 +222,14 @@ class Engine:
         # (grounds are shared objects, so the key is their identities; the entry keeps them)
         self._circumstance_grounds: dict[frozenset[str], tuple[law.Ground, ...]] = {}
         self._directions: dict[tuple[int, ...], tuple[tuple[law.Ground, ...], tuple[Adjustment, ...],
-                                                      tuple[TraceStep, ...], str | None]] = {}
+                                                      tuple[TraceStep, ...], str | None,
+                                                      str | None, tuple[OptionOut, ...]]] = {}
         self._codes = frozenset(circumstance_codes(self.catalog.manifest))  # every accepted code
         # statutory ranges and policy bands of fines, by the sanction (kept alive by the entry)
         self._bands: dict[tuple[int, Band | None], tuple[Sanction, Range]] = {}
         self._ref = CatalogRef(jurisdiction=self.catalog.manifest.jurisdiction,
-                               version=self.catalog.manifest.version, sha256=self.catalog.sha256)
+                               version=self.catalog.manifest.version, sha256=self.catalog.sha256,
+                               official=self.catalog.manifest.official)
 
     # --- public API ----------------------------------------------------------------------
 
@@ -382,6 +392,15 @@ class Engine:
     def _version(self, case: CaseView, item: BenchmarkItem) -> tuple[BenchmarkItem, VersionChoice | None]:
         """Art. 37: the item of the version to apply, and how it was chosen (None: the item has
         no versions)."""
+        gap = item.not_encoded_before
+        if gap is not None and (case.ended_on or case.occurred_on) < gap.before:
+            raise CaseError(Problem(
+                f"{item.id}: the act ({case.ended_on or case.occurred_on}) is before "
+                f"{gap.before}, and the text in force then is not in the catalog ({gap.why}); "
+                "行为发生时适用的规定版本未编入目录，须依《行政处罚法》第三十七条人工确定",
+                path="ended_on" if case.ended_on else "occurred_on",
+                expected=f"an act on or after {gap.before}",
+                hint="decide this case by hand, comparing the two versions (从旧兼从轻)"))
         if not self._plan(item).versioned:
             return item, None
         day = case.decided_on or self.today
@@ -582,6 +601,8 @@ class Engine:
             draft.grounds.append(Ground(citation=apl(37), reason=version.reasons[-1]))
         party = str(case.party.kind)
         draft.statutory = self._statutory(plan, party, env)
+        if plan.sources:  # 实施条例 that set the amounts: grounds of the decision
+            draft.grounds.extend(plan.sources)
         if item.statutory.correction is not _CORRECTION_NONE:
             draft.follow("correction_order")
         # Art. 36, 30, 31, 33 ¶2: rules that can end the case before the benchmark is read.
@@ -862,6 +883,10 @@ class Engine:
                 reason = f"适用《不予处罚事项清单》{entry.id}：{entry.conditions_text or entry.title}"
                 self._not_penalized(draft, citation, reason, f"list:{entry.id}", entry.mandatory,
                                     [f.value for f in entry.follow_up] or ["education"])
+                if not entry.mandatory:  # the list's "may": penalising stays lawful
+                    draft.options.append(OptionOut(
+                        outcome="penalized", basis=plan.item.penalty,
+                        reason="清单规定的是“可以不予处罚”，执法人员也可以依法给予处罚（按裁量基准）"))
                 for extra in entry.basis[1:]:
                     draft.grounds.append(Ground(citation=extra, reason=reason))
                 return True
@@ -872,6 +897,7 @@ class Engine:
                 case.correction is _CORRECTION_STATUS_IN_TIME:
             draft.step("art33.1", "初次违法且危害后果轻微并及时改正，依法可以不予行政处罚；"
                                   "但本事项未列入不予处罚清单，按裁量基准处理", apl(33, 1))
+            draft.options.append(_ART33_MAY_OPTION)
         return False
 
     def _list_grounds(self, plan: ItemPlan, values: Mapping[str, Tri],
@@ -932,9 +958,12 @@ class Engine:
             if len(self._directions) >= PROCEDURE_CACHE_SIZE:
                 self._directions.clear()
             found = self._directions[key] = (tuple(grounds), tuple(scratch.adjustments),
-                                             tuple(scratch.trace), direction)
+                                             tuple(scratch.trace), direction, scratch.conflict,
+                                             tuple(scratch.options))
         draft.adjustments.extend(found[1])
         draft.trace.extend(found[2])
+        draft.conflict = found[4]
+        draft.options.extend(found[5])
         return found[3]
 
     def _penalty(self, case: CaseView, plan: ItemPlan, env: Env, tier_index: int | None,
@@ -990,12 +1019,15 @@ class Engine:
             basis = plan.memo[("basis",)] = Ground(citation=item.penalty, reason=f"处罚依据：{item.clause}")
         draft.grounds.append(basis)  # type: ignore[arg-type]
         income = income if isinstance(income, Decimal) else None
-        key = ("procedure", frozenset(kinds), draft.max_fine, party, income)
+        review = _ART58_CODES.intersection(case.circumstances) if case.circumstances else frozenset()
+        key = ("procedure", frozenset(kinds), draft.max_fine, party, income, review)
         procedure = self._procedures.get(key)
         if procedure is None:
-            flags = law.procedure_flags(kinds, draft.max_fine, party, self.catalog.manifest, income)
+            flags = law.procedure_flags(kinds, draft.max_fine, party, self.catalog.manifest, income,
+                                        review)
             procedure = (Procedure(summary_allowed=flags.summary_allowed, hearing_right=flags.hearing_right,
-                                   legal_review=flags.legal_review),
+                                   legal_review=flags.legal_review,
+                                   legal_review_if=list(flags.legal_review_if)),
                          tuple(TraceStep(rule="procedure", detail=reason) for reason in flags.reasons))
             if len(self._procedures) >= PROCEDURE_CACHE_SIZE:
                 self._procedures.clear()
@@ -1105,7 +1137,7 @@ class Engine:
             basis = (prefix + "：" + basis) if basis else prefix
         return SanctionOut(kind=sanction.kind.value, label=sanction.shown_label,
                            mode=sanction.mode.value, party=sanction.party.value, fine=fine,
-                           basis=basis, on=payer_of(sanction))
+                           basis=basis, on=payer_of(sanction), source=sanction.source)
 
     # --- several items (Art. 29) ---------------------------------------------------------
 
@@ -1130,7 +1162,39 @@ class Engine:
                                            "一并考虑：" + "、".join(others)))
         draft.step("art29", f"一个违法行为违反{len(items)}个规定，适用罚款数额高的{items[chosen].id}，"
                             f"不再就{'、'.join(others)}另行罚款", apl(29))
+        if draft.outcome == "penalized":
+            self._keep_other_sanctions(case, [(items[i], drafts[i]) for i in ranked[1:]], draft)
         return self._finish(case, self._plan(items[chosen]), draft)
+
+    def _keep_other_sanctions(self, case: CaseView, others: list[tuple[BenchmarkItem, _Draft]],
+                              draft: _Draft) -> None:
+        """Art. 29 chooses between the provisions' *fines* only: the other sanctions the other
+        provisions give (吊销, 责令停产停业, 没收非法财物…) are kept, each with its provision."""
+        added: list[SanctionOut] = []
+        for item, other in others:
+            if other.outcome != "penalized" or other.missing:
+                continue
+            for out in other.recommended:
+                if out.kind in ("fine", "confiscate_income") or any(
+                        (r.kind, r.label, r.on) == (out.kind, out.label, out.on)
+                        for r in [*draft.recommended, *added]):
+                    continue
+                added.append(SanctionOut(kind=out.kind, label=out.label, mode=out.mode,
+                                         party=out.party, basis=f"依据{item.penalty.human()}",
+                                         on=out.on))
+                draft.step("art29", f"第二十九条只就罚款择一：{item.id}规定的{out.label}一并适用",
+                           item.penalty)
+        if not added:
+            return
+        draft.recommended.extend(added)
+        kinds = {SanctionKind(r.kind) for r in draft.recommended}
+        codes = _ART58_CODES.intersection(case.circumstances)
+        flags = law.procedure_flags(kinds, draft.max_fine, case.party.kind.value,
+                                    self.catalog.manifest, None, frozenset(codes))
+        draft.procedure = Procedure(summary_allowed=flags.summary_allowed,
+                                    hearing_right=flags.hearing_right,
+                                    legal_review=flags.legal_review,
+                                    legal_review_if=list(flags.legal_review_if))
 
     # --- output --------------------------------------------------------------------------
 
@@ -1156,7 +1220,8 @@ class Engine:
                         recommended=draft.recommended if outcome == "penalized" else [],
                         adjustments=draft.adjustments, follow_up=follow, procedure=draft.procedure,
                         needs_facts=needs, trace=draft.trace, catalog=self._ref,
-                        reference=case.reference)
+                        reference=case.reference, conflict=draft.conflict,
+                        options=draft.options)
 
 
 def _weight_words(weight: tuple[int, Decimal, int]) -> str:
@@ -1181,7 +1246,7 @@ def _fine_out(sanction: Sanction, result: YuanResult) -> tuple[SanctionOut, Trac
     mode = "可以处" if sanction.mode is _MODE_MAY else "处"
     out = SanctionOut(kind="fine", label=sanction.shown_label, mode=sanction.mode.value,
                       party=sanction.party.value, fine=Money(**result.range.as_dict()),
-                      basis=result.basis, on=payer_of(sanction))
+                      basis=result.basis, on=payer_of(sanction), source=sanction.source)
     whom = "" if sanction.on is _PAYER_PARTY else "对" + PAYER_LABELS[sanction.on]
     step = TraceStep(rule="fine", detail=f"建议{whom}{mode}罚款{result.range.human()}" +
                      (f"（{result.basis}）" if result.basis else ""))
@@ -1195,9 +1260,13 @@ def _follow_text(code: str, item: BenchmarkItem) -> str:
 
 
 def _direction(grounds: list[law.Ground], draft: _Draft) -> str | None:
-    """How lighter, mitigated and heavier grounds compose (see docs/legal-model.md):
-    a mitigation ground applies alone; lighter and heavier grounds offset each other, and the
-    tier's own band then stands; each ground is listed as an adjustment either way."""
+    """How lighter, mitigated and heavier grounds compose (docs/legal-model.md, "Opposite
+    grounds"): a mitigation ground applies alone; grounds in one direction apply; grounds in
+    both directions: a "may" (可以) ground never cancels a "shall" (应当) one, so where only
+    one side has a shall ground, that side applies; where both sides are may, or both have a
+    shall ground, they offset and the tier's own band stands — and where both are shall, the
+    decision names the conflict for the officer to weigh and reason (it is never silent).
+    Each ground is listed as an adjustment either way."""
     down = [g for g in grounds if g.kind in ("lighter", "lighter_or_mitigated", "mitigated")]
     up = [g for g in grounds if g.kind == "heavier"]
     for ground in grounds:
@@ -1210,15 +1279,58 @@ def _direction(grounds: list[law.Ground], draft: _Draft) -> str | None:
                              f"{ {'heavier': '从重', 'mitigated': '减轻', 'lighter': '从轻'}[kind]}：{ground.reason}",
                    ground.citation)
     if down and up:
-        draft.step("adjust", "从轻（减轻）与从重情节并存，相互抵销，按所在档次裁量")
+        shall_down = any(g.mandatory for g in down)
+        shall_up = any(g.mandatory for g in up)
+        if shall_down and shall_up:
+            draft.conflict = ("应当从轻（减轻）与应当从重的情节并存：" + _cited(down) + "与" + _cited(up) +
+                              "均为法定“应当”，法律未规定优先顺序，本基准不以其一抵销另一，暂按所在档次裁量；"
+                              "执法人员应当综合考量两类情节，在处罚决定中说明理由")
+            draft.step("conflict", draft.conflict)
+            return None
+        if shall_down != shall_up:
+            side = down if shall_down else up
+            words = "从轻（减轻）" if shall_down else "从重"
+            draft.step("adjust", f"应当{words}的情节（{_cited([g for g in side if g.mandatory])}）"
+                                 "不因相反方向的“可以”情节而抵销")
+            if shall_up:
+                return "heavier"
+            if any(g.kind == "mitigated" for g in down):
+                return "mitigated"  # a shall ground among them: no "unadjusted" option
+            _mitigation_options(down, draft)
+            return "lighter"
+        draft.step("adjust", "可以从轻（减轻）与可以从重情节并存，相互抵销，按所在档次裁量")
         return None
     if any(g.kind == "mitigated" for g in down):
+        _mitigation_options(down, draft, mitigated=True)
         return "mitigated"
     if down:
+        _mitigation_options(down, draft)
         return "lighter"
     if up:
         return "heavier"
     return None
+
+
+def _mitigation_options(down: list[law.Ground], draft: _Draft, mitigated: bool = False) -> None:
+    """The law's other choices where grounds lighten: 从轻或者减轻 recommends 从轻, and 减轻 is
+    the other; where every ground is a "may", not lightening stays lawful too."""
+    if not any(g.mandatory for g in down):
+        draft.options.append(OptionOut(
+            outcome="unadjusted", basis=down[0].citation,
+            reason="从轻（减轻）的情节都是“可以”：也可以不从轻、减轻，按所在档次裁量"))
+    if mitigated:
+        return
+    for ground in down:
+        if ground.kind == "lighter_or_mitigated":
+            draft.options.append(OptionOut(
+                outcome="mitigated", basis=ground.citation,
+                reason=f"{'应当' if ground.mandatory else '可以'}从轻或者减轻：也可以减轻处罚"
+                       "（在法定最低额以下裁量）"))
+
+
+def _cited(grounds: list[law.Ground]) -> str:
+    """The grounds' provisions in words (《行政处罚法》第三十条、第四十九条)."""
+    return "、".join(dict.fromkeys(g.citation.human() for g in grounds))
 
 
 def _correction_label(status: CorrectionStatus) -> str:

@@ -52,6 +52,8 @@ class ItemPlan:
     versioned: bool  # Art. 37: several versions, or effective dates
     declared: frozenset[str]  # facts declared by any version of the act
     value_free: bool  # no fine is a multiple or per unit: amounts never read the case's facts
+    # the provisions that set amounts the penalty clause does not (实施条例), as grounds
+    sources: tuple[Ground, ...] = ()
     # parts of decisions that read only the catalog and a few case values, filled on first
     # use by the Engine: (what, the values it reads...) -> the shared result
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
@@ -81,9 +83,12 @@ def build_plan(catalog: Catalog, item: BenchmarkItem) -> ItemPlan:
         sanctions=sanctions,
         lists={kind: tuple(e for e in entries if e.kind is kind) for kind in ListKind},
         lightest=base[0] if base else None,
-        versioned=len(chain) > 1 or item.effective_from is not None or item.effective_to is not None,
+        versioned=len(chain) > 1 or item.effective_from is not None or item.effective_to is not None
+        or item.not_encoded_before is not None,
         declared=frozenset(f.name for version in chain for f in version.facts),
         value_free=value_free,
+        sources=tuple(Ground(citation=source, reason=f"{item.penalty.human()}未规定的处罚数额，依本条规定")
+                      for source in dict.fromkeys(s.source for s in every if s.source is not None)),
     )
 
 

@@ -73,6 +73,10 @@ def art36_limitation(case: CaseView, item: BenchmarkItem,
     """Art. 36: not discovered within two years (five where life/health or financial security
     is involved and harm occurred) -> no penalty; counted from the act's end when continuing.
 
+    An item's ``five_year_limitation`` means only that its act *may* involve 公民生命健康安全 or
+    金融安全: the case establishes it (``involves``); where it is not established and the period
+    decides, it is asked for.
+
     The day of discovery is never assumed: without ``discovered_on``, a decision dated within
     two years of the act shows the period has not run out (the act was discovered before it was
     decided); otherwise the date of discovery decides and is asked for."""
@@ -88,6 +92,15 @@ def art36_limitation(case: CaseView, item: BenchmarkItem,
     if discovered <= two:
         return None
     if item.five_year_limitation:
+        # the item "may involve" life/health or financial security: the case establishes it
+        if case.involves is None:
+            return Missing("art36", "involves", "是否涉及公民生命健康安全、金融安全", "list",
+                           "discovered more than two years after the act; the five-year period "
+                           "applies only if the act involves 公民生命健康安全 or 金融安全")
+        if not case.involves:
+            return Finding("art36", apl(36, 1),
+                           f"违法行为自{start}起至{discovered}发现，已超过二年追责时效"
+                           "（不涉及公民生命健康安全、金融安全）", follow_up=())
         if case.harm is None:
             return Missing("art36", "harm", "危害后果", "enum",
                            "discovered more than two years after the act; the five-year period "
@@ -199,6 +212,7 @@ class ProcedureFlags:
     hearing_right: bool
     legal_review: bool
     reasons: tuple[str, ...]
+    legal_review_if: tuple[str, ...] = ()
 
 
 HEARING_KINDS = {
@@ -206,11 +220,23 @@ HEARING_KINDS = {
     SanctionKind.suspend_business, SanctionKind.close, SanctionKind.bar_from_trade,
     SanctionKind.restrict_business,
 }
+# Art. 58 ¶1 (1)–(3): the conditions of legal review, and the case's circumstance codes that
+# establish them; (4) (法律、法规规定应当进行法制审核的其他情形) is for the agency's own rules
+ART58_ITEMS: tuple[tuple[int, str, str], ...] = (
+    (1, "major_public_interest", "涉及重大公共利益的"),
+    (2, "hearing_held", "直接关系当事人或者第三人重大权益，经过听证程序的"),
+    (3, "complex_case", "案件情况疑难复杂、涉及多个法律关系的"),
+)
 
 
 def procedure_flags(kinds: set[SanctionKind], max_fine: object, party_kind: str,
-                    manifest: Manifest, confiscation: object = None) -> ProcedureFlags:
-    """Art. 51 (summary procedure), Art. 63 (hearing), Art. 58 (legal review)."""
+                    manifest: Manifest, confiscation: object = None,
+                    circumstances: frozenset[str] = frozenset()) -> ProcedureFlags:
+    """Art. 51 (summary procedure), Art. 63 (hearing), Art. 58 (legal review).
+
+    Legal review is required where the case establishes a condition of Art. 58 ¶1 (its
+    circumstance codes); the others are listed for the agency to judge: (2) applies only to a
+    case that went through a hearing, so a hearing right alone does not require it."""
     from decimal import Decimal
 
     policy = manifest.policy
@@ -226,7 +252,21 @@ def procedure_flags(kinds: set[SanctionKind], max_fine: object, party_kind: str,
         hearing = True
     if hearing:
         reasons.append("第六十三条：较大数额罚款、没收或者吊销、责令停产停业等，当事人有权要求听证")
-    review = hearing
+    established: list[str] = []
+    open_: list[str] = []
+    for number, code, words in ART58_ITEMS:
+        if number == 2 and not hearing:
+            continue  # no hearing can be held: (2) cannot apply
+        text = f"第五十八条第一款第（{_CN_DIGITS[number]}）项：{words}"
+        (established if code in circumstances else open_).append(text)
+    review = bool(established)
     if review:
-        reasons.append("第五十八条：重大执法决定，作出决定前应当进行法制审核")
-    return ProcedureFlags(summary, hearing, review, tuple(reasons))
+        reasons.append("；".join(established) + "，作出决定前应当进行法制审核")
+    elif not summary:
+        reasons.append("第五十八条：案件未载明法制审核的法定情形，由行政机关判断：" + "；".join(
+            t.split("：", 1)[1] for t in open_))
+    return ProcedureFlags(summary, hearing, review, tuple(reasons),
+                          () if review or summary else tuple(open_))
+
+
+_CN_DIGITS = {1: "一", 2: "二", 3: "三"}

@@ -23,6 +23,7 @@ from discretion.case import (
     CorrectionStatus,
     FactValue,
     Harm,
+    Involvement,
     PartyKind,
     PlainCase,
 )
@@ -66,6 +67,7 @@ class CaseView:
     correction: Final[CorrectionStatus | None]
     no_fault_proven: Final[bool]
     circumstances: Final[list[str]]
+    involves: Final[list[Involvement] | None]
     facts: Final[dict[str, FactValue]]
     reference: Final[str | None]
 
@@ -83,6 +85,7 @@ class CaseView:
         self.correction = fields["correction"]
         self.no_fault_proven = fields["no_fault_proven"]
         self.circumstances = fields["circumstances"]
+        self.involves = fields["involves"]
         self.facts = fields["facts"]
         self.reference = fields["reference"]
 

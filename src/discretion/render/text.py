@@ -24,17 +24,12 @@ OUTCOME_LABELS = {
     None: "尚待查明事实",
 }
 ADJUSTMENT_LABELS = {"lighter": "从轻", "mitigated": "减轻", "heavier": "从重"}
+OPTION_LABELS = {"mitigated": "减轻处罚", "unadjusted": "不从轻，按所在档次"}
 
 
 def cite(citation: Citation) -> str:
     """``《浙江省城市市容和环境卫生管理条例》第三十二条第一款第（二）项``."""
-    law = citation.law.strip("《》")
-    text = f"《{law}》第{format_chinese_integer(citation.article)}条"
-    if citation.paragraph is not None:
-        text += f"第{format_chinese_integer(citation.paragraph)}款"
-    if citation.item is not None:
-        text += f"第（{format_chinese_integer(citation.item)}）项"
-    return text
+    return citation.human()
 
 
 def sanction_text(sanction: SanctionOut) -> str:
@@ -75,6 +70,11 @@ def decision_text(decision: Decision, markdown: bool = False) -> str:
     for adjustment in decision.adjustments:
         lines.append(f"{b}裁量情节：{'应当' if adjustment.mandatory else '可以'}"
                      f"{ADJUSTMENT_LABELS[adjustment.kind]}（{cite(adjustment.basis)}）{adjustment.reason}")
+    if decision.conflict:
+        lines.append(f"{b}情节冲突：{decision.conflict}")
+    for option in decision.options:
+        lines.append(f"{b}可以选择：{OUTCOME_LABELS.get(option.outcome, OPTION_LABELS.get(option.outcome, option.outcome))}"
+                     f"（{cite(option.basis)}）{option.reason}")
     if decision.needs_facts is not None:
         needs = decision.needs_facts
         lines.append(f"{b}尚需查明：" + "、".join(f"{m.label}（{m.path}）" for m in needs.facts))
@@ -89,8 +89,11 @@ def decision_text(decision: Decision, markdown: bool = False) -> str:
         lines.append(f"{b}程序：" + "；".join([
             "可以适用简易程序" if p.summary_allowed else "适用普通程序",
             "告知听证权利" if p.hearing_right else "无需告知听证",
-            "须经法制审核" if p.legal_review else "无需法制审核",
+            "须经法制审核" if p.legal_review else
+            ("法制审核由行政机关判断" if p.legal_review_if else "无需法制审核"),
         ]))
+        for condition in p.legal_review_if:
+            lines.append(f"{b}  法制审核情形：{condition}")
     lines.append("")
     lines.append(f"{h}法律依据")
     for ground in decision.grounds:
@@ -109,7 +112,8 @@ def decision_text(decision: Decision, markdown: bool = False) -> str:
     lines.append("")
     catalog = decision.catalog
     assert catalog is not None  # the engine names its catalog in every decision
-    lines.append(f"裁量基准：{catalog.jurisdiction} {catalog.version}（sha256 {catalog.sha256[:12]}）")
+    title = "裁量基准" if catalog.official else "参考裁量基准（非官方）"
+    lines.append(f"{title}：{catalog.jurisdiction} {catalog.version}（sha256 {catalog.sha256[:12]}）")
     return "\n".join(lines)
 
 
