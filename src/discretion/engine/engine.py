@@ -930,8 +930,9 @@ class Engine:
             return
         # No amount reads a fact: the penalty depends only on these, and is kept in the plan.
         party = str(case.party.kind)
+        review = _ART58_CODES.intersection(case.circumstances) if case.circumstances else None
         key = ("penalty", party, draft.stage, draft.serious, tier_index, direction,
-               bool(draft.tiers_possible), bool(draft.missing))
+               bool(draft.tiers_possible), bool(draft.missing), review)
         cached = plan.memo.get(key)
         if cached is None:
             grounds_before, trace_before = len(draft.grounds), len(draft.trace)
