@@ -89,13 +89,20 @@ def test_csv_input(tmp_path: Path) -> None:
 def test_resume_continues_without_duplicates(tmp_path: Path) -> None:
     cases = tmp_path / "cases.jsonl"
     write_jsonl(cases, [dict(GOOD, reference=str(i)) for i in range(10)])
+    whole = tmp_path / "whole.jsonl"
+    assert main(["check", "--batch", str(cases), "--out", str(whole), "--progress", "off"]) == 0
+    full = whole.read_text(encoding="utf-8")
+    # an interrupted run: a byte that is not text on line 5 stops it after 4 records, then
+    # the process dies while writing a fifth line (torn)
+    good = cases.read_bytes()
+    lines = good.splitlines(keepends=True)
+    cases.write_bytes(b"".join(lines[:4]) + b"\xff" + b"".join(lines[4:]))
     out = tmp_path / "out.jsonl"
-    assert main(["check", "--batch", str(cases), "--out", str(out), "--progress", "off"]) == 0
-    full = out.read_text(encoding="utf-8")
-    # simulate an interruption after 4 records and a torn fifth line
-    lines = full.splitlines(keepends=True)
-    out.write_text("".join(lines[:4]) + lines[4][:20], encoding="utf-8")
+    assert main(["check", "--batch", str(cases), "--out", str(out), "--progress", "off"]) == 1
     assert completed_lines(out) == 4
+    with out.open("ab") as handle:
+        handle.write(full.splitlines(keepends=True)[4][:20].encode("utf-8"))
+    cases.write_bytes(good)  # the line fixed, the run resumed
     assert main(["check", "--batch", str(cases), "--out", str(out), "--resume", "--progress", "off"]) == 0
     assert out.read_text(encoding="utf-8") == full
 

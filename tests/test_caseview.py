@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from discretion.case import Case, Party, PlainCase, PlainParty
+from discretion.case import Case, Party, PlainCase, PlainFactValue, PlainParty, Text
 from discretion.law.caseview import CaseView, PartyView, plain_view
 
 DATES = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
@@ -68,14 +68,21 @@ def test_case_validators_are_the_ones_plain_view_checks() -> None:
     # plain_view makes the checks of exactly these validators (law/caseview.py, through
     # casefields): a new validator on Case or Party must be made there too, or this fast path
     # would skip it.
-    assert set(Case.__pydantic_decorators__.field_validators) == {"_date", "_items", "_unique",
-                                                                  "_no_floats"}
+    # _date, _flag, _item_form and _age refuse only what pydantic's core refuses in PlainCase
+    # too (strict types, CaseDate), with messages; _date also reads full-width digits, which PlainCase
+    # leaves to Case.
+    assert set(Case.__pydantic_decorators__.field_validators) == {"_date", "_flag", "_item_form",
+                                                                  "_items", "_unique"}
     assert set(Case.__pydantic_decorators__.model_validators) == {"_consistent"}
-    assert set(Party.__pydantic_decorators__.field_validators) == set()
+    assert set(Party.__pydantic_decorators__.field_validators) == {"_age"}
     assert set(Party.__pydantic_decorators__.model_validators) == {"_organization_has_no_age"}
     assert not PlainCase.__pydantic_decorators__.field_validators
     assert not PlainCase.__pydantic_decorators__.model_validators
+    assert not PlainParty.__pydantic_decorators__.field_validators
     assert not PlainParty.__pydantic_decorators__.model_validators
+    # a fact's value: Case makes floats text (plain_view sends them to Case); PlainCase has the
+    # strict types alone
+    assert PlainCase.model_fields["facts"].annotation == dict[Text, PlainFactValue]
 
 
 def test_plain_models_have_the_contract_s_fields() -> None:
@@ -93,7 +100,6 @@ def test_an_ordinary_case_takes_the_fast_path() -> None:
 
 
 @pytest.mark.parametrize("change", [
-    {"occurred_on": " 2022-03-01"},                       # spaces: Case strips them
     {"occurred_on": "２０２２-０３-０１"},                 # full-width digits: Case converts them
     {"facts": {"area": 12.5}},                            # a float: Case keeps it as text
     {"party": {"kind": "organization", "age": 3}},        # each check of Case's validators
@@ -101,6 +107,13 @@ def test_an_ordinary_case_takes_the_fast_path() -> None:
     {"item": None}, {"citation": {"law": "中华人民共和国行政处罚法", "article": 30}},
     {"ended_on": "2022-02-01"}, {"decided_on": "2022-02-01"}, {"discovered_on": "2022-02-01"},
     {"discovered_on": "2022-06-01", "decided_on": "2022-05-01"},
+    # values in forms the contract does not read: Case refuses them, with its messages
+    {"party": {"kind": "individual", "age": True}}, {"party": {"kind": "individual", "age": 1.0}},
+    {"party": {"kind": "individual", "age": "35"}}, {"occurred_on": 0}, {"occurred_on": 1e9},
+    {"occurred_on": "2022-03-01T00:00:00"}, {"occurred_on": dt.datetime(2022, 3, 1)},
+    {"occurred_on": "9999-12-31"}, {"occurred_on": dt.date(1, 1, 1)}, {"first_offense": "yes"},
+    {"first_offense": 1}, {"no_fault_proven": None}, {"facts": {"a": None}},
+    {"citation": {"law": "中华人民共和国行政处罚法", "article": True}, "item": None},
 ])
 def test_what_only_case_decides_is_left_to_case(change: dict[str, Any]) -> None:
     data: dict[str, Any] = {"item": "LS-SRHJ-0001", "party": {"kind": "individual"},
@@ -109,17 +122,30 @@ def test_what_only_case_decides_is_left_to_case(change: dict[str, Any]) -> None:
     assert plain_view(data) is None
 
 
+def test_blanks_around_a_date_are_stripped_on_both_paths() -> None:
+    data = {"item": "X", "party": {"kind": "individual"}, "occurred_on": " 2022-03-01 "}
+    view = plain_view(data)
+    assert view is not None and view.occurred_on == dt.date(2022, 3, 1)
+    assert Case.model_validate(data).occurred_on == dt.date(2022, 3, 1)
+
+
 # Mostly valid cases (so that both paths are taken often), with every odd input now and then.
 TEXT_DATES = st.sampled_from(["2022-03-01", " 2022-03-01", "２０２２-03-01", "2022-03-01T00:00:00",
-                              "2023-01-01 ", "not a date", "2022-13-01"])
+                              "2023-01-01 ", "not a date", "2022-13-01", "0001-01-01",
+                              "9999-12-31", "1899-12-31", "2100-01-01", "20220301", "0", ""])
+# values of other types, where any field may get them
+ODD = st.sampled_from([True, False, 0, 1, -1, 1.0, 0.5, 1e28, 10**28, "true", "yes", "1", "0",
+                       "1e28", "5 5", "1,0", "", dt.date(1, 1, 1), dt.date(9999, 12, 31),
+                       dt.datetime(2022, 3, 1), Decimal("35"), b"x", [], {}])
 EARLY = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2010, 12, 31))
 LATE = st.dates(min_value=dt.date(2011, 1, 1), max_value=dt.date(2030, 12, 31))
-ODD_DATE = TEXT_DATES | DATES | DATES.map(str)
+ODD_DATE = TEXT_DATES | DATES | DATES.map(str) | ODD
 FIRST = st.one_of(EARLY.map(str), EARLY.map(str), EARLY, ODD_DATE)
 LATER = st.one_of(LATE.map(str), LATE.map(str), LATE, ODD_DATE)
 FACT_VALUES = st.one_of(st.integers(0, 10**6), st.text(max_size=6), st.booleans(),
                         st.decimals(allow_nan=False, allow_infinity=False, places=2),
-                        st.none() | st.floats(allow_nan=False) | st.lists(st.integers(), max_size=2))
+                        st.none() | st.floats(allow_nan=False) | st.lists(st.integers(), max_size=2),
+                        ODD)
 
 
 def mostly(valid: list[Any], odd: list[Any]) -> st.SearchStrategy[Any]:
@@ -130,24 +156,28 @@ BASE_CASES = st.fixed_dictionaries(
     {"party": st.fixed_dictionaries(
         {"kind": mostly(["individual", "organization"], ["robot"])},
         optional={"age": st.one_of(st.integers(0, 120), st.integers(0, 120), st.none(),
-                                   st.integers(-1, 200)),
+                                   st.integers(-1, 200), ODD),
                   "capacity": mostly(["full", "partial", "none"], ["?"]),
-                  "name": st.text(max_size=4)}),
+                  "name": st.text(max_size=4) | ODD}),
      "occurred_on": FIRST,
      "item": st.one_of(mostly(["LS-SRHJ-0001"], [" X ", "", None, 5]),
-                       st.lists(st.sampled_from(["A", "B", "C"]), max_size=3))},
-    optional={"citation": mostly([None], [{"law": "中华人民共和国行政处罚法", "article": 30}]),
+                       st.lists(st.sampled_from(["A", "B", "C"]), max_size=3), ODD)},
+    optional={"citation": mostly([None], [{"law": "中华人民共和国行政处罚法", "article": 30},
+                                          {"law": "中华人民共和国行政处罚法", "article": True},
+                                          {"law": "中华人民共和国行政处罚法", "article": 30.0}]),
               "ended_on": st.none() | LATER, "discovered_on": st.none() | LATER,
               "decided_on": st.none() | LATER,
-              "first_offense": mostly([True, False, None], ["yes", 1]),
-              "harm": mostly(["none", "minor", "ordinary", None], ["huge"]),
-              "correction": mostly(["in_time", "overdue", None], ["later"]),
-              "no_fault_proven": st.booleans(),
-              "circumstances": st.lists(mostly(["coerced", "eliminated_harm"], [" coerced"]),
-                                        max_size=3),
+              "first_offense": mostly([True, False, None], ["yes", 1]) | ODD,
+              "harm": mostly(["none", "minor", "ordinary", None], ["huge"]) | ODD,
+              "correction": mostly(["in_time", "overdue", None], ["later"]) | ODD,
+              "involves": st.none() | st.lists(mostly(["life_health"], [True, 1]), max_size=2)
+              | ODD,
+              "no_fault_proven": st.booleans() | ODD,
+              "circumstances": st.lists(mostly(["coerced", "eliminated_harm"], [" coerced"])
+                                        | ODD, max_size=3),
               "facts": st.dictionaries(st.sampled_from(["a", "b", "item_count"]), FACT_VALUES,
                                        max_size=3),
-              "reference": st.none() | st.text(max_size=5)})
+              "reference": st.none() | st.text(max_size=5) | ODD})
 # now and then a field the contract does not have
 CASES = st.tuples(BASE_CASES, st.integers(0, 9)).map(
     lambda drawn: {**drawn[0], "extra": 1} if drawn[1] == 0 else drawn[0])

@@ -299,6 +299,50 @@ def test_shared_boundary_is_not_an_overlap(tmp_path):
     Catalog.load(root)
 
 
+SEVERE_WHEN = 'harm == "serious" or item_count >= 10'
+
+
+def test_overlapping_tier_conditions_are_located_with_an_example(tmp_path, capsys):
+    """Two tiers of one item that can both hold for one case: reported at the later tier's
+    condition, with circumstances under which both hold, through `discretion validate`."""
+    from discretion.cli import main
+
+    root = copy_mini(tmp_path)
+    edit(root, BENCH, SEVERE_WHEN, 'harm == "serious" or item_count >= 3')  # 轻微 is <= 3
+    assert main(["validate", str(root)]) == 1
+    err = capsys.readouterr().err
+    line, column = locate(root, BENCH, 'harm == "serious" or item_count >= 3')
+    assert (f"{root / BENCH}:{line}:{column} items[0].tiers[2].when: tiers '轻微' (tiers[0]) and "
+            "'严重' (tiers[2]) can both hold, e.g. when item_count == 3 and harm == \"none\"") in err
+    assert "tier_priority: true" in err
+    assert "裁量档次“轻微”和“严重”的适用条件可能同时成立（例如吊挂或者堆放物品件数：3" in err
+    assert err.startswith("1 problem in the catalog")
+
+
+def test_overlap_with_tier_priority_loads_and_the_first_tier_applies(tmp_path):
+    from discretion.engine.engine import Engine
+
+    root = copy_mini(tmp_path)
+    edit(root, BENCH, SEVERE_WHEN, 'harm == "serious" or item_count >= 3')
+    edit(root, BENCH, "    five_year_limitation: true\n",
+         "    five_year_limitation: true\n    tier_priority: true\n")
+    catalog = Catalog.load(root, cache=False)
+    decision = Engine(catalog).evaluate({
+        "item": "LS-SRHJ-0001", "party": {"kind": "individual", "age": 35},
+        "occurred_on": "2022-03-01", "decided_on": "2022-05-01", "first_offense": True,
+        "harm": "none", "correction": "overdue", "facts": {"item_count": 3}})
+    assert decision.to_dict()["tier"]["level"] == "轻微"  # both hold; written first
+
+
+def test_overlap_of_one_item_does_not_hide_the_others(tmp_path):
+    root = copy_mini(tmp_path)
+    edit(root, BENCH, SEVERE_WHEN, 'harm == "serious" or item_count >= 3')
+    edit(root, BENCH, 'when: harm == "serious" or area_m2 >= 50', "when: area_m2 >= 5")
+    problems = [p for p in problems_of(root) if "can both hold" in p.message]
+    assert [p.path for p in problems] == ["items[0].tiers[2].when", "items[1].tiers[2].when"]
+    assert "e.g. when area_m2 == 9.5 and harm == \"none\"" in problems[1].message
+
+
 def test_range_messages_print_plain_numbers(tmp_path):
     root = copy_mini(tmp_path)
     _set_light_fine(root, "{min: 10, max: 185}")

@@ -64,9 +64,16 @@ def test_batch_resume_with_jobs(engine: Engine, tmp_path: Path) -> None:
     _write(cases, _mixed_cases(engine, 700))
     whole = tmp_path / "whole.jsonl"
     main(["check", "--batch", str(cases), "--out", str(whole), "--progress", "off"])
+    # interrupted on 2 processes by a byte that is not text on line 334, fixed, resumed on 2
+    good = cases.read_bytes()
+    lines = good.splitlines(keepends=True)
+    cases.write_bytes(b"".join(lines[:333]) + b"\xff" + b"".join(lines[333:]))
     part = tmp_path / "part.jsonl"
-    kept = whole.read_bytes().split(b"\n")[:333]
-    part.write_bytes(b"\n".join(kept) + b"\n" + b'{"line":334,"deci')  # a torn last line
+    main(["check", "--batch", str(cases), "--out", str(part), "--progress", "off", "--jobs", "2"])
+    assert part.read_bytes().count(b"\n") == 333
+    with part.open("ab") as handle:
+        handle.write(b'{"line":334,"deci')  # a torn last line
+    cases.write_bytes(good)
     main(["check", "--batch", str(cases), "--out", str(part), "--resume", "--progress", "off",
           "--jobs", "2"])
     assert part.read_bytes() == whole.read_bytes()

@@ -55,13 +55,17 @@ def test_yaml_loader_only_returns_or_raises_located_errors(text: str) -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.text(max_size=20)
-    | st.floats(allow_nan=True),
+    | st.floats(allow_nan=True) | st.dates() | st.dates().map(str) | st.decimals()
+    | st.sampled_from([0, "0", "true", "yes", 1e28, "1e28", 10**28, "5 5", "1,0", "0001-01-01",
+                       "9999-12-31", "２０２２－０３－０１", "１，２００．５０"]),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=20)
 
 
 @FUZZ
-@given(st.dictionaries(st.sampled_from([*sorted(BASE), "citation", "circumstances", "ended_on", "discovered_on", "no_fault_proven", "x"]),
+@given(st.dictionaries(st.sampled_from([*sorted(BASE), "citation", "circumstances", "ended_on",
+                                        "discovered_on", "no_fault_proven", "involves",
+                                        "reference", "x"]),
                        json_values, max_size=8))
 def test_any_case_mapping_decides_or_raises_case_error(engine: Engine, patch: dict[str, Any]) -> None:
     case = {**BASE, **patch}
@@ -110,6 +114,16 @@ def test_amounts_with_more_than_two_decimals_are_rejected() -> None:
     ({"facts": {"item_count": "-3"}}, "facts.item_count"),
     ({"circumstances": ["bribed"]}, "circumstances[0]"),
     ({"harm": "catastrophic"}, "harm"),
+    # values that would silently change the outcome (docs/csv-columns.md, strict values)
+    ({"party": {"kind": "individual", "age": True}}, "party.age"),     # not 1: Art. 30
+    ({"party": {"kind": "individual", "age": "13"}}, "party.age"),
+    ({"occurred_on": 0}, "occurred_on"),                                # not 1970: Art. 36
+    ({"occurred_on": "9999-12-31", "decided_on": None}, "occurred_on"),
+    ({"decided_on": "0001-01-01"}, "decided_on"),
+    ({"first_offense": "yes"}, "first_offense"), ({"no_fault_proven": 1}, "no_fault_proven"),
+    ({"facts": {"item_count": "5 5"}}, "facts.item_count"),
+    ({"facts": {"item_count": "1,0"}}, "facts.item_count"),
+    ({"facts": {"item_count": "1e3"}}, "facts.item_count"),
 ])
 def test_bad_cases_name_the_field(engine: Engine, patch: dict[str, Any], path: str | None) -> None:
     with pytest.raises(CaseError) as info:

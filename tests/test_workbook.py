@@ -155,3 +155,94 @@ def test_encoding_is_refused_for_a_workbook(tmp_path: Path, capsys: pytest.Captu
     book = workbook(tmp_path / "cases.xlsx", TEXT_ROWS)
     assert run("audit", str(book), "--encoding", "gb18030") == 2
     assert "a workbook has none" in capsys.readouterr().err
+
+
+# --- what a workbook says about itself is not trusted ------------------------------------------
+
+
+def _rewritten(source: Path, target: Path, change: Any, extra: dict[str, bytes] | None = None) -> Path:
+    """A copy of workbook ``source`` with each part's bytes passed through ``change(name,
+    data)``, and ``extra`` parts added (deflated as spreadsheet programs write them)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info.filename, change(info.filename, old.read(info)))
+        for name, data in (extra or {}).items():
+            new.writestr(name, data)
+    return target
+
+
+def test_a_stale_dimension_element_loses_no_row(tmp_path: Path) -> None:
+    """Programs other than Excel often leave the sheet's <dimension> (its used range) stale;
+    read-only reading trusted it and gave 1 row of 5."""
+    import re
+
+    book = workbook(tmp_path / "cases.xlsx", [*TEXT_ROWS, TEXT_ROWS[0]])
+
+    def stale(name: str, data: bytes) -> bytes:
+        if name.startswith("xl/worksheets/"):
+            data, found = re.subn(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A1"', data)
+            assert found == 1
+        return data
+
+    stale_book = _rewritten(book, tmp_path / "stale.xlsx", stale)
+    outputs = []
+    for source in (book, stale_book):
+        out = tmp_path / f"{source.stem}.jsonl"
+        assert run("check", "--batch", str(source), "--out", str(out)) == 1  # A3 is invalid
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[1].count(b"\n") == 5
+
+
+SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def test_shared_strings_that_expand_to_a_bomb_are_refused_before_reading(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A part that expands a thousandfold (here 64 MiB of shared strings from a file of
+    about 100 KB; the issue's was 2 MB to 6 GB of memory) is refused before openpyxl reads it."""
+    book = workbook(tmp_path / "cases.xlsx", TEXT_ROWS)
+    count = 64 * 1024 * 1024 // 16
+    strings = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.'
+               b'org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">' % (count, count)
+               + b"<si><t>a</t></si>" * count + b"</sst>")
+
+    def manifest(name: str, data: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                                             b'ContentType="' + SHARED_STRINGS.encode() + b'"/></Types>')
+        return data
+
+    bomb = _rewritten(book, tmp_path / "bomb.xlsx", manifest, {"xl/sharedStrings.xml": strings})
+    del strings
+    assert bomb.stat().st_size < 1024 * 1024
+    out = tmp_path / "out.jsonl"
+    for command in (["check", "--batch", str(bomb), "--out", str(out)], ["audit", str(bomb)]):
+        assert run(*command) == 1
+        err = capsys.readouterr().err
+        assert "xl/sharedStrings.xml" in err and "ZIP bomb" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_a_part_read_whole_is_bounded_and_the_streamed_sheet_is_not(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every part but the worksheets is read whole into memory: past MAX_PART it is refused,
+    whatever its ratio; the worksheet, read as a stream, may be larger."""
+    from discretion import workbook as module
+
+    monkeypatch.setattr(module, "MAX_PART", 40_000)
+    monkeypatch.setattr(module, "FLOOR", 40_000)
+    book = workbook(tmp_path / "cases.xlsx", TEXT_ROWS * 100)
+    out = tmp_path / "out.jsonl"
+    assert run("check", "--batch", str(book), "--out", str(out)) == 1  # the A3 rows
+    assert out.read_bytes().count(b"\n") == 400  # a sheet of more than 40,000 bytes, read
+
+    def padded(name: str, data: bytes) -> bytes:
+        return data + b" " * 50_000 if name == "xl/styles.xml" else data
+
+    big = _rewritten(book, tmp_path / "big.xlsx", padded)
+    assert run("check", "--batch", str(big), "--out", str(tmp_path / "big.jsonl")) == 1
+    err = capsys.readouterr().err
+    assert "xl/styles.xml" in err and "read whole" in err and "Traceback" not in err

@@ -8,6 +8,7 @@ import pytest
 
 from discretion.errors import Problem
 from discretion.yamlpos import (
+    MAX_ALIAS_VALUES,
     MAX_DEPTH,
     MAX_NODES,
     Located,
@@ -173,7 +174,7 @@ def test_billion_laughs_is_bounded():
     error = yaml_error(_laughs(9))
     assert len(error.problems) == 1
     assert "alias" in error.problems[0].message
-    assert str(MAX_NODES) in error.problems[0].message
+    assert str(MAX_ALIAS_VALUES) in error.problems[0].message
     assert error.problems[0].line is not None
 
 
@@ -184,6 +185,26 @@ def test_billion_laughs_in_mappings_is_bounded():
         lines.append(f"m{i}: &m{i} {{{keys}}}")
     error = yaml_error("\n".join(lines) + "\n")
     assert "values" in error.problems[0].message
+
+
+def test_values_written_out_are_not_alias_expansion():
+    """The bound counts what aliases repeat: a file that writes more values than the bound
+    loads (an honest catalog file of ~1,800 items does)."""
+    count = MAX_ALIAS_VALUES + 50_000
+    doc = load_yaml("items: [" + "1, " * (count - 1) + "2]\n")
+    assert len(doc.value["items"]) == count and doc.value["items"][-1] == 2
+
+
+def test_a_document_writing_too_many_values_is_refused_before_it_is_built():
+    # a 3 MB file of tiny values would take seconds and hundreds of MB to build: the parser's
+    # events are counted first
+    text = "a: 1\nitems: [" + "1, " * MAX_NODES + "2]\n"
+    error = yaml_error(text)
+    assert len(error.problems) == 1
+    problem = error.problems[0]
+    assert problem.message == f"more than {MAX_NODES} values and keys in one file"
+    assert problem.line == 2 and problem.column is not None
+    assert "拆分" in (problem.hint or "")
 
 
 def test_small_aliases_are_fine():

@@ -18,6 +18,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -35,6 +36,7 @@ from discretion.errors import DiscretionError
 from discretion.money import MoneyError, fmt, to_money
 from discretion.parallel import map_ordered, worker_engine
 from discretion.records import Record, Unparsed, map_by_item, parsed, ruleset_key
+from discretion.render.tables import csv_cell
 from discretion.render.text import cite
 
 if TYPE_CHECKING:
@@ -83,8 +85,11 @@ class Deviation:
         return KINDS[self.kind][0]
 
     def row(self) -> list[str | int]:
-        return [self.line, self.reference, self.item, self.field, self.kind, self.severity,
-                self.expected, self.actual, self.basis, self.message]
+        """The CSV row. Text cells are neutralised against spreadsheet formulas (a reference
+        or an item id such as ``=HYPERLINK(…)`` gets a leading apostrophe; docs/tables.md)."""
+        return [self.line, *(csv_cell(text) for text in (
+            self.reference, self.item, self.field, self.kind, self.severity, self.expected,
+            self.actual, self.basis, self.message))]
 
 
 @dataclass
@@ -607,14 +612,36 @@ def _rate(count: int, cases: int) -> str:
     return f"{count * 1000 / cases:.1f}" if cases else "-"
 
 
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def md_text(text: str) -> str:
+    """Catalog text as Markdown that reads as itself: every ASCII punctuation character is
+    backslash-escaped (CommonMark lets any be), so that no ``<script>``, link, image, emphasis,
+    entity or table ``|`` comes through, and line breaks and other control characters become a
+    space, so that a value stays on its line (a list item, a table row)."""
+    return _MD_PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
+
+
+def md_code(text: str) -> str:
+    """``text`` as a Markdown code span (shown verbatim), whatever backticks it holds."""
+    text = _LINE_BREAKS.sub(" ", text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def summary_markdown(stats: AuditStats, catalog: Catalog, source: str = "") -> str:
     """Totals, the field × kind table of counts and the rate per 1,000 cases (Markdown)."""
     lines = ["# 执法监督审查摘要 · Supervision audit summary", ""]
     if source:
-        lines += [f"- 输入 Input: `{source}`"]
+        lines += [f"- 输入 Input: {md_code(source)}"]
     manifest = catalog.manifest
     lines += [
-        f"- 裁量基准 Catalog: {manifest.jurisdiction} {manifest.version} (sha256 `{catalog.sha256[:16]}…`)",
+        f"- 裁量基准 Catalog: {md_text(manifest.jurisdiction)} {md_text(manifest.version)} "
+        f"(sha256 `{catalog.sha256[:16]}…`)",
         f"- 记录 Records: {stats.records}",
         f"- 已审查 Audited: {stats.audited}",
         f"- 缺少事实 Needs facts: {stats.needs_facts}",
@@ -637,8 +664,9 @@ def summary_markdown(stats: AuditStats, catalog: Catalog, source: str = "") -> s
         counts = stats.by_field.get(code, Counter())
         cases = stats.cases_by_field.get(code, 0)
         legal = sum(counts[k] for k in LEGAL_KINDS)
-        name = catalog.fields[code].name if code in catalog.fields else "（未知事项）"
-        lines.append("| " + " | ".join([code, name, str(cases), *(str(counts[k]) for k in kinds),
+        name = md_text(catalog.fields[code].name) if code in catalog.fields else "（未知事项）"
+        shown = code if code == NO_FIELD else md_text(code)
+        lines.append("| " + " | ".join([shown, name, str(cases), *(str(counts[k]) for k in kinds),
                                          str(legal), _rate(legal, cases)]) + " |")
     lines.append("| " + " | ".join(["**合计 Total**", "", str(stats.records),
                                      *(str(stats.kinds[k]) for k in kinds), str(stats.deviations),
@@ -688,7 +716,9 @@ def draw_chart(stats: AuditStats, catalog: Catalog, path: str | Path) -> bool:
     codes += sorted(c for c in stats.by_field if c not in catalog.fields)
     codes = [c for c in codes if any(stats.by_field[c][k] for k in LEGAL_KINDS)]
     kinds = [k for k in LEGAL_KINDS if stats.kinds.get(k)]
-    params: dict[RcKeyType, Any] = {"font.family": "sans-serif", "svg.fonttype": "path"}
+    # catalog text is drawn as it is: a "$" in a field name is no TeX math (which could fail)
+    params: dict[RcKeyType, Any] = {"font.family": "sans-serif", "svg.fonttype": "path",
+                                    "text.parse_math": False}
     if font is not None:
         params["font.sans-serif"] = [font, "DejaVu Sans"]
     with plt.rc_context(params):

@@ -3,6 +3,16 @@
 Field names are fixed (integrations and conformance suites depend on them); see
 ``docs/schema/case.schema.json``. Fields a case leaves out are *not established*: the engine
 never guesses them, it answers with ``needs_facts`` when a rule depends on them.
+
+Values are strict: each is read only in its documented form (docs/csv-columns.md), never
+coerced into another meaning. Yes/no fields take only true and false; ``party.age`` and a
+citation's numbers only ints (not true, 1.0 or "35"); dates only a ``datetime.date`` or
+``YYYY-MM-DD`` text (full-width digits and surrounding blanks accepted), from 1900 to 2099,
+never a number; text fields only text. The forms are checked by pydantic's core (strict
+types, :data:`CaseDate`), so that :data:`PlainCase` refuses what :class:`Case` refuses; Case's
+validators refuse the same values first, with messages that say what to write
+(:mod:`discretion.casefields`). Amounts and numbers in ``facts`` are checked against the
+item's declarations (:func:`discretion.law.facts.coerce_fact`).
 """
 
 from __future__ import annotations
@@ -13,10 +23,23 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetPydanticSchema,
+    Strict,
+    ValidationInfo,
+    WithJsonSchema,
+    create_model,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import core_schema
 
 from discretion import casefields
-from discretion.catalog.models import Citation
+from discretion.catalog import models
 from discretion.money import normalize_digits
 
 
@@ -65,18 +88,80 @@ BUILTIN_CIRCUMSTANCES: dict[str, str] = {
 }
 
 FactValue = bool | int | Decimal | str
+Text = Annotated[str, Strict()]  # text only (not bytes)
+
+
+def _case_date(_source: object, _handler: object) -> core_schema.CoreSchema:
+    """A day as a case gives it, checked by pydantic's core alone: a ``datetime.date`` (not a
+    datetime) or ``YYYY-MM-DD`` text, within the days a case may name. Never a number."""
+    bounds: dict[str, Any] = {"ge": casefields.FIRST_DAY, "le": casefields.LAST_DAY}
+    text = core_schema.str_schema(strict=True, pattern=f"^{casefields.ISO_DAY}$")
+    return core_schema.union_schema([
+        core_schema.date_schema(strict=True, **bounds),
+        core_schema.chain_schema([text, core_schema.date_schema(**bounds)]),
+    ])
+
+
+CaseDate = Annotated[dt.date, GetPydanticSchema(_case_date),
+                     WithJsonSchema({"format": "date", "type": "string"})]
+
+# A fact's value: true/false, an int, a Decimal or text, each strictly (its declared type is
+# checked with the item: discretion.law.facts). PlainFactValue is pydantic's core check alone;
+# CaseFactValue first makes a float text (YAML reads 12.5 as one) and explains a refusal.
+PlainFactValue = (Annotated[bool, Strict()] | Annotated[int, Strict()]
+                  | Annotated[Decimal, Strict()] | Annotated[str, Strict()])
+
+
+def _fact_value(value: object) -> object:
+    if isinstance(value, float):
+        return casefields.float_text(value)
+    problem = casefields.fact_value_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+CaseFactValue = Annotated[PlainFactValue, BeforeValidator(_fact_value)]
+
+
+def _refuse(problem: str | None) -> None:
+    if problem:
+        raise ValueError(problem)
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class Citation(models.Citation):
+    """A structured statutory citation: law, article (条), paragraph (款), item (项)."""
+
+    # A case's citation: the catalog's, with its numbers read strictly (true is not article 1)
+    law: Text = Field(min_length=1, description="Law title, with or without 中华人民共和国 and 《》")
+    article: Annotated[int, Strict()] = Field(ge=1, description="Article number (条)")
+    paragraph: Annotated[int, Strict()] | None = Field(default=None, ge=1,
+                                                        description="Paragraph (款), 1-based")
+    item: Annotated[int, Strict()] | None = Field(default=None, ge=1, description="Item (项), 1-based")
+
+    @field_validator("article", "paragraph", "item", mode="before")
+    @classmethod
+    def _whole(cls, value: object, info: ValidationInfo) -> object:
+        _refuse(casefields.number_problem(value, str(info.field_name)))
+        return value
+
+
 class Party(_Model):
     kind: PartyKind
-    age: Annotated[int, Field(ge=0, le=150)] | None = Field(
+    age: Annotated[int, Strict(), Field(ge=0, le=casefields.MAX_AGE)] | None = Field(
         default=None, description="Age in whole years on the day of the act (individuals)")
     capacity: Capacity = Capacity.full
-    name: str | None = Field(default=None, description="Not used by the engine; kept for reports")
+    name: Text | None = Field(default=None, description="Not used by the engine; kept for reports")
+
+    @field_validator("age", mode="before")
+    @classmethod
+    def _age(cls, value: object) -> object:
+        _refuse(casefields.age_problem(value))
+        return value
 
     @model_validator(mode="after")
     def _organization_has_no_age(self) -> Party:
@@ -89,32 +174,51 @@ class Party(_Model):
 class Case(_Model):
     """One case: the act, the party, what is established, and the catalog item(s) it breaks."""
 
-    item: str | list[str] | None = Field(
+    item: Text | list[Text] | None = Field(
         default=None, description="Catalog id, or several ids for one act breaking several provisions")
     citation: Citation | None = Field(default=None, description="Instead of item: the provision broken")
     party: Party
-    occurred_on: dt.date
-    ended_on: dt.date | None = None
-    discovered_on: dt.date | None = None
-    decided_on: dt.date | None = None
-    first_offense: bool | None = None
+    occurred_on: CaseDate
+    ended_on: CaseDate | None = None
+    discovered_on: CaseDate | None = None
+    decided_on: CaseDate | None = None
+    first_offense: Annotated[bool, Strict()] | None = None
     harm: Harm | None = None
     correction: CorrectionStatus | None = None
-    no_fault_proven: bool = False
-    circumstances: list[str] = Field(default_factory=list)
+    no_fault_proven: Annotated[bool, Strict()] = False
+    circumstances: list[Text] = Field(default_factory=list)
     involves: list[Involvement] | None = Field(
         default=None,
         description="Art. 36: what the act involves — life_health (公民生命健康安全), "
                     "financial_security (金融安全); [] when established that it involves "
                     "neither; omitted when not established")
-    facts: dict[str, FactValue] = Field(default_factory=dict)
-    reference: str | None = Field(default=None, description="The caller's case number, echoed back")
+    facts: dict[Text, CaseFactValue] = Field(default_factory=dict)
+    reference: Text | None = Field(default=None, description="The caller's case number, echoed back")
 
     @field_validator("occurred_on", "ended_on", "discovered_on", "decided_on", mode="before")
     @classmethod
-    def _date(cls, value: object) -> object:
+    def _date(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, str):
-            return normalize_digits(value).strip()
+            value = normalize_digits(value).strip()
+        elif value is None and info.field_name == "occurred_on":
+            raise ValueError("occurred_on is required: the day of the act; "
+                             "应填写违法行为发生日期，如 2022-03-01")
+        _refuse(casefields.day_problem(value))
+        return value
+
+    @field_validator("first_offense", "no_fault_proven", mode="before")
+    @classmethod
+    def _flag(cls, value: object, info: ValidationInfo) -> object:
+        if value is None and info.field_name == "no_fault_proven":
+            raise ValueError("null is not true or false: write false, or leave no_fault_proven "
+                             "out (it is false unless proven); 应填写 true 或 false，未证明的可不填")
+        _refuse(casefields.flag_problem(value))
+        return value
+
+    @field_validator("item", mode="before")
+    @classmethod
+    def _item_form(cls, value: object) -> object:
+        _refuse(casefields.item_form_problem(value))
         return value
 
     @field_validator("item")
@@ -131,13 +235,6 @@ class Case(_Model):
         problem = casefields.circumstances_problem(value)
         if problem:
             raise ValueError(problem)
-        return value
-
-    @field_validator("facts", mode="before")
-    @classmethod
-    def _no_floats(cls, value: object) -> object:
-        if isinstance(value, dict):
-            return {k: (str(v) if isinstance(v, float) else v) for k, v in value.items()}
         return value
 
     @model_validator(mode="after")
@@ -176,6 +273,8 @@ def _without_validators(model: type[BaseModel], name: str, **replace: Any) -> ty
 # The contract without its Python validators, for the engine's fast path
 # (discretion.law.caseview.plain_view): pydantic calling out of Rust to the validators above
 # costs ~1.4 µs a case. A case that passes these models and the same checks in compiled code
-# has the fields Case gives it; any other case is validated by Case, for its errors.
+# has the fields Case gives it; any other case is validated by Case, for its errors. The
+# strict forms of the values are pydantic's own (core) checks, the same in both models.
 PlainParty = _without_validators(Party, "Party")
-PlainCase = _without_validators(Case, "Case", party=(PlainParty, Case.model_fields["party"]))
+PlainCase = _without_validators(Case, "Case", party=(PlainParty, Case.model_fields["party"]),
+                                facts=(dict[Text, PlainFactValue], Case.model_fields["facts"]))

@@ -1,4 +1,5 @@
-"""Checking the header row of a CSV (or workbook) input before any of its records is read.
+"""Checking the header row of a CSV (or workbook) input before any of its records is read,
+and reading the cells of its yes/no and whole-number columns strictly.
 
 A CSV input, or a workbook's first sheet, names the case contract's fields by column (see :mod:`discretion.records`);
 columns that are not case fields are passed over, since agencies' exports carry their own.
@@ -7,17 +8,24 @@ That leniency has a price: a header that names no case field at all (a file sepa
 misspells one (``first_offence``, ``party.knd``) would turn every row into an invalid record,
 or worse, silently leave a field out of every case. ``check --batch`` and ``audit`` therefore
 read the header first and stop, before writing anything, with every problem of it at once.
+
+A cell of a yes/no column (``first_offense``, ``no_fault_proven``) or a whole-number column
+(``party.age``, ``citation.article``, ``citation.paragraph``, ``citation.item``) is read only in
+the forms docs/csv-columns.md lists (:func:`bool_cell`, :func:`int_cell`): ``y`` is not yes,
+``1_0`` is not 10, ``٣٥`` (Arabic-Indic digits) is not 35, ``35.0`` is not an age. Python's
+``int()`` would take all of them. This module imports :mod:`discretion.records` only when its
+header check runs, so that the records module can import these readers.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from discretion.errors import DiscretionError, Problem
-from discretion.inputs import input_header
-from discretion.records import CASE_COLUMNS
+from discretion.money import normalize_digits
 
 REQUIRED = ("party.kind", "occurred_on")  # every case has them (case.py)
 CITATION = ("citation.law", "citation.article")  # instead of item: both are needed
@@ -27,11 +35,47 @@ SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars", "，": "ful
 CLOSE = 0.85  # how alike a column and a field name must be to be taken for a misspelling
 DOCS = "docs/csv-columns.md"
 
+# The cells a yes/no column reads (Latin letters in any case: spreadsheets write TRUE/FALSE).
+BOOL_CELLS: dict[str, bool] = {"true": True, "false": False, "yes": True, "no": False,
+                               "1": True, "0": False, "是": True, "否": False}
+INT_DIGITS = 9  # a whole-number cell has at most this many digits (an age, an article number)
+_DIGITS = re.compile(f"-?[0-9]{{1,{INT_DIGITS}}}")  # a minus: the contract's range refuses it
+
+
+def bool_cell(column: str, text: str) -> bool:
+    """The cell ``text`` of yes/no column ``column``: true/false, yes/no (any case), 1/0, 是/否.
+    Anything else raises ValueError naming the column, what to write, in English and Chinese."""
+    value = BOOL_CELLS.get(text.strip().lower())
+    if value is None:
+        raise ValueError(f"{column}: {_shown(text)} is not yes/no: write true or false (or "
+                         f"yes/no, 1/0, 是/否); {column}应填写“是”或“否”")
+    return value
+
+
+def int_cell(column: str, text: str) -> int:
+    """The cell ``text`` of whole-number column ``column``: digits only (full-width digits read
+    as ASCII), at most :data:`INT_DIGITS` of them, after an optional minus (the case contract
+    refuses a negative number with its range). No plus, decimal point, separator or other
+    script's digits. Anything else raises ValueError naming the column, what to write, in
+    English and Chinese."""
+    digits = normalize_digits(text).strip()
+    if _DIGITS.fullmatch(digits) is None:
+        raise ValueError(f"{column}: {_shown(text)} is not a whole number: write digits only, "
+                         f"e.g. 35; {column}应填写整数（仅数字），如 35")
+    return int(digits)
+
+
+def _shown(text: str) -> str:
+    text = text.strip()
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
 
 def header_problems(header: Sequence[str], file: str | None = None, *,
                     audit: bool = False) -> list[Problem]:
     """Every problem of a CSV header row for ``check --batch`` (or, with ``audit``, for
     ``discretion audit``, which also needs ``decided.outcome``); empty when it is usable."""
+    from discretion.records import CASE_COLUMNS  # records imports this module's cell readers
+
     fields = set(CASE_COLUMNS) | (set(AUDIT_COLUMNS) if audit else set())
     names = [name.strip() for name in header]
 
@@ -84,6 +128,8 @@ def check_header(path: str | Path, *, audit: bool = False,
     """The header of input ``path``, a CSV file or a workbook, once checked: raises
     :class:`DiscretionError` listing every problem of it. ``None`` for JSON Lines, or an empty
     file: no header, no records, nothing to refuse."""
+    from discretion.inputs import input_header  # which imports records, which imports this
+
     header = input_header(str(path), encoding)
     if header is None:
         return None

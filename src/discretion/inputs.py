@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from discretion.errors import DiscretionError, Problem
-from discretion.records import CsvRow, JsonLine, scan_records
+from discretion.records import CsvRow, JsonLine, Record, scan_records
 from discretion.textlines import open_lines
 from discretion.workbook import SUFFIXES, workbook_header, workbook_records
 
@@ -67,7 +67,8 @@ def input_kind(path: str) -> str:
 
 
 @contextmanager
-def scanned_input(path: str, encoding: str = "auto") -> Iterator[Iterator[JsonLine] | Iterator[CsvRow]]:
+def scanned_input(path: str, encoding: str = "auto"
+                  ) -> Iterator[Iterator[JsonLine | Record] | Iterator[CsvRow | Record]]:
     """The records of input ``path``, read but not parsed (see :func:`records.parsed`):
     JSON lines, or CSV rows of a CSV file or of a workbook's first sheet."""
     kind = input_kind(path)
@@ -75,7 +76,7 @@ def scanned_input(path: str, encoding: str = "auto") -> Iterator[Iterator[JsonLi
         with workbook_records(path) as rows:
             yield rows
         return
-    with open_lines(path, encoding) as lines:
+    with open_lines(path, encoding, overlong=kind == "jsonl") as lines:
         yield scan_records(lines, path)
 
 
@@ -95,7 +96,14 @@ def read_header(path: str | Path, encoding: str = "auto") -> tuple[str, ...] | N
     :mod:`discretion.textlines` reads it: a UTF-8 BOM dropped, UTF-8 or GB18030, bytes of
     neither raising the input error); ``None`` for an empty file."""
     with open_lines(str(path), encoding) as lines:
-        first = next(csv.reader(lines), None)
+        try:
+            first = next(csv.reader(lines), None)
+        except csv.Error as exc:  # a header cell longer than the reader takes, or a stray quote
+            raise DiscretionError(Problem(
+                f"the header row cannot be read as CSV: {exc} (表头行无法按CSV读取)",
+                file=str(path), line=1,
+                hint="the first row names the columns (docs/csv-columns.md); check it for a "
+                     "quote (\") that is never closed"), "input") from None
     return None if first is None else tuple(name.strip() for name in first)
 
 

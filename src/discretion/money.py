@@ -6,8 +6,9 @@ decimal places (the fen); JSON output writes them as strings such as ``"1200.00"
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 FEN = Decimal("0.01")
 YUAN = Decimal("1")
@@ -18,34 +19,72 @@ class MoneyError(ValueError):
 
 
 def to_money(value: object) -> Decimal:
-    """Parse an amount in yuan exactly: int, Decimal or numeric string; at most two decimals.
+    """Parse an amount in yuan exactly: an int, a Decimal, or text in the documented forms.
 
-    Floats are refused (they are not exact); full-width digits are accepted, see
-    :func:`normalize_digits`.
+    Text is digits with an optional decimal point and at most two decimals (``1200``,
+    ``1200.5``, ``1200.50``), optionally with thousands separators in groups of three
+    (``1,200.50``; ``1,0`` and ``12,34`` are refused, never read as 10 or 1234), a leading
+    ``-`` (the callers refuse negative amounts with their own message) and a trailing ``元``;
+    full-width digits and punctuation are read as ASCII (:func:`normalize_digits`). Anything
+    else is refused: exponents (``1e28``), blanks inside (``5 5``), ``+``, other scripts'
+    digits. Floats are refused (they are not exact); so are amounts too large to hold to the
+    fen. Every refusal is a :class:`MoneyError` whose message says what to write.
     """
     if isinstance(value, bool):
-        raise MoneyError("true/false is not an amount")
+        raise MoneyError(f"{shown(value)} is not an amount: {_WRITE}")
     if isinstance(value, float):
-        raise MoneyError(f"{value!r} is a binary float; write the amount as a string, e.g. \"{value}\"")
+        raise MoneyError(f"{value!r} is a binary float: write the amount as a string, "
+                         f"e.g. \"{value}\"; 金额请以文本填写，如\"1200.50\"")
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, Decimal):
         amount = value
     elif isinstance(value, str):
-        text = normalize_digits(value).strip().replace(",", "")
+        text = normalize_digits(value).strip()
         if text.endswith("元"):
-            text = text[:-1].strip()
-        try:
-            amount = Decimal(text)
-        except InvalidOperation as exc:
-            raise MoneyError(f"{value!r} is not an amount") from exc
+            text = text[:-1].rstrip()
+        if _AMOUNT.fullmatch(text) is None:
+            if _OVER_FEN.fullmatch(text):
+                raise MoneyError(f"{shown(value)} has more than two decimals (the fen is the "
+                                 "smallest unit); 金额最多保留两位小数（分）")
+            raise MoneyError(f"{shown(value)} is not an amount: {_WRITE}")
+        amount = Decimal(text.replace(",", ""))
     else:
-        raise MoneyError(f"{value!r} is not an amount")
+        raise MoneyError(f"{shown(value)} is not an amount: {_WRITE}")
     if not amount.is_finite():
-        raise MoneyError(f"{value!r} is not a finite amount")
+        raise MoneyError(f"{shown(value)} is not a finite amount: {_WRITE}")
+    if amount.adjusted() >= _MAX_DIGITS:
+        raise MoneyError(f"{shown(value)} is too large an amount (more than {_MAX_DIGITS} digits); "
+                         "金额过大，请核对")
     if amount.as_tuple().exponent < -2 and amount != amount.quantize(FEN):  # type: ignore[operator]
-        raise MoneyError(f"{value!r} has more than two decimals (the fen is the smallest unit)")
+        raise MoneyError(f"{shown(value)} has more than two decimals (the fen is the smallest "
+                         "unit); 金额最多保留两位小数（分）")
     return amount.quantize(FEN)
+
+
+# The documented forms of an amount as text (after normalize_digits): digits, or digits in
+# groups of three separated by commas, then at most two decimals. ASCII digits only: \d would
+# also take other scripts' digits, which Decimal reads.
+_WHOLE = r"-?(?:[0-9]+|[1-9][0-9]{0,2}(?:,[0-9]{3})+)"
+_AMOUNT = re.compile(_WHOLE + r"(?:\.[0-9]{1,2})?")
+_OVER_FEN = re.compile(_WHOLE + r"\.[0-9]{3,}")  # well formed, but finer than the fen
+_WRITE = ("write digits with at most two decimals, e.g. 1200.50 or 1,200.50 (thousands "
+          "separators in groups of three); 金额应填写数字，最多两位小数，如 1200.50")
+# Amounts up to 10**24 - 1 yuan: quantized to the fen they stay within the decimal context's
+# 28 digits (callers set their own, lower, limits).
+_MAX_DIGITS = 24
+
+
+def shown(value: object) -> str:
+    """``value`` as an error message quotes it: its repr, shortened when long (a huge int is
+    described, not printed: Python refuses to print ints of more than 4,300 digits); true,
+    false and null as JSON and YAML write them."""
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, int) and value.bit_length() > 100:
+        return f"an integer of about {value.bit_length() * 30103 // 100000 + 1} digits"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋，", "0123456789.-+,")

@@ -20,6 +20,13 @@ even share of any block; the rest spills to the least busy lanes.
 
 The engine is a pure function of catalog and case, so the results are the same as one process
 gives, byte for byte; ``tests/test_parallel.py`` checks it.
+
+Workers end with their parent. A worker waits for its next task on a pipe that it shares with
+the parent (and, forked, holds the writing end of itself), so a parent killed outright
+(``kill -9``, the out-of-memory killer, a closed terminal's SIGHUP) would leave it blocked for
+ever. Each worker therefore watches its parent (:func:`multiprocessing.parent_process`: a pipe
+that ends, or on Windows a process handle that is signalled, when the parent dies) on a thread
+of its own, and exits at once when it does (``tests/test_batch_integrity.py`` kills a parent).
 """
 
 from __future__ import annotations
@@ -64,11 +71,35 @@ def worker_engine() -> Engine:
     return _engine
 
 
+ORPHANED = 3  # a worker's exit status when it ends because its parent has died
+
+
+def watch_parent() -> bool:
+    """In a worker process: end this process as soon as its parent dies (on a daemon thread
+    waiting for the parent's sentinel). False when there is no parent process to watch."""
+    import multiprocessing
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return False
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        wait([sentinel])  # returns when the parent is gone (its end of the pipe closed)
+        os._exit(ORPHANED)  # no cleanup: the output belongs to the parent, which is gone
+
+    threading.Thread(target=watch, name="discretion-parent-watch", daemon=True).start()
+    return True
+
+
 def _start(catalog_dir: str | None, today: dt.date | None, fork: bool) -> None:
     global _engine
     # Ctrl-C reaches the whole process group: the parent stops the run and reports it; a
     # worker must not print a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent()
     if fork and _inherited is not None:
         _engine = _inherited
         return
@@ -172,4 +203,5 @@ def _in_order(where: list[tuple[int, int]], futures: list[Future[list[R]] | None
         yield done[position]
 
 
-__all__ = ["CHUNK", "SOLO_CHUNK", "jobs_for", "map_ordered", "split_block", "worker_engine"]
+__all__ = ["CHUNK", "ORPHANED", "SOLO_CHUNK", "jobs_for", "map_ordered", "split_block",
+           "watch_parent", "worker_engine"]

@@ -26,7 +26,7 @@ from discretion.batch import run_batch
 from discretion.catalog.catalog import Catalog
 from discretion.columns import check_header
 from discretion.engine.engine import Engine
-from discretion.records import CsvRow, JsonLine, scan_csv_part, scan_jsonl
+from discretion.records import CsvRow, JsonLine, Record, scan_csv_part, scan_jsonl
 
 _engines: dict[str | None, Engine] = {}
 
@@ -121,7 +121,7 @@ def join_audits(parts: Iterable[AuditPart], out: IO[bytes] | None = None) -> Aud
 
 
 def _records(lines: Iterable[str], first_line: int,
-             header: Sequence[str] | None) -> Iterator[JsonLine | CsvRow]:
+             header: Sequence[str] | None) -> Iterator[JsonLine | CsvRow | Record]:
     if first_line < 1:
         raise ValueError(f"first_line is the number of the part's first line (from 1), "
                          f"not {first_line}")

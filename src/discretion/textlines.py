@@ -11,11 +11,18 @@ With ``encoding="auto"`` the first line holding a non-ASCII byte decides: UTF-8 
 as UTF-8 (a UTF-8 byte-order mark decides at once), else GB18030; every later line must then
 be in the same encoding. Lines keep their line ends (``\\r\\n`` included), as the CSV reader
 needs them.
+
+A line longer than ``MAX_LINE`` bytes is not held in memory: its bytes are dropped as they are
+read, and in its place comes an :class:`OverlongLine` (and as text an :class:`OverlongText`)
+that says how long it was. For JSON Lines that line becomes one error record of the output
+(:func:`discretion.records.scan_jsonl`), and the run goes on; in CSV text, where it cannot be
+told which rows the dropped bytes held, the line stops the run as an input error naming it.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,17 +33,54 @@ from discretion.errors import DiscretionError, Problem
 ENCODINGS = ("auto", "utf-8", "gb18030")
 CHUNK = 1 << 16  # bytes read at a time
 NAMES = {"utf-8": "UTF-8", "gb18030": "GB18030"}
+MAX_LINE = 16 * 1024 * 1024  # bytes of one line held (a case file is at most as large)
 
 
-def decoded_lines(raw: Iterable[bytes], file: str, encoding: str = "auto") -> Iterator[str]:
+class OverlongLine(bytes):
+    """In place of a line longer than the bound of :func:`raw_lines`: ``size`` is its length
+    in bytes, line end included; its own bytes are one line end."""
+
+    size: int
+
+    @classmethod
+    def of(cls, size: int) -> OverlongLine:
+        line = cls(b"\n")
+        line.size = size
+        return line
+
+
+class OverlongText(str):
+    """:class:`OverlongLine` as text (see :func:`decoded_lines`)."""
+
+    size: int
+
+    @classmethod
+    def of(cls, size: int) -> OverlongText:
+        text = cls("\n")
+        text.size = size
+        return text
+
+
+def decoded_lines(raw: Iterable[bytes], file: str, encoding: str = "auto", *,
+                  overlong: bool = False) -> Iterator[str]:
     """The lines of ``raw`` (bytes, a line each with its end: :func:`raw_lines`) as text. A
     line that is not text in the encoding raises :class:`DiscretionError` naming ``file``, the
-    line and the byte."""
+    line and the byte; so does an :class:`OverlongLine`, unless ``overlong``: then it comes as
+    an :class:`OverlongText`."""
     if encoding not in ENCODINGS:
         raise ValueError(f"encoding is one of {', '.join(ENCODINGS)}, not {encoding!r}")
     auto = encoding == "auto"
     chosen = None if auto else encoding
     for number, line in enumerate(raw, 1):
+        if isinstance(line, OverlongLine):
+            if not overlong:
+                raise DiscretionError(Problem(
+                    f"the line is {line.size:,} bytes long, more than a record may be "
+                    f"({MAX_LINE:,} bytes); it was not read (该行过长，未读取)", file=file,
+                    line=number, hint="a CSV row is one case: check the file for a quote (\") "
+                                      "that is never closed, or split the line"), "input")
+            yield OverlongText.of(line.size)
+            continue
         if number == 1 and line.startswith(codecs.BOM_UTF8) and chosen in (None, "utf-8"):
             line = line[len(codecs.BOM_UTF8):]
             chosen = "utf-8"
@@ -62,35 +106,74 @@ def decoded_lines(raw: Iterable[bytes], file: str, encoding: str = "auto") -> It
 
 
 @contextmanager
-def open_lines(path: str, encoding: str = "auto") -> Iterator[Iterator[str]]:
-    """The lines of file ``path`` (``-``: standard input) as text (:func:`decoded_lines`)."""
+def open_lines(path: str, encoding: str = "auto", *,
+               overlong: bool = False) -> Iterator[Iterator[str]]:
+    """The lines of file ``path`` (``-``: standard input) as text (:func:`decoded_lines`; a
+    line longer than ``MAX_LINE`` is an input error, or with ``overlong`` an
+    :class:`OverlongText`)."""
     if path == "-":
-        yield decoded_lines(raw_lines(sys.stdin.buffer), "<stdin>", encoding)
+        yield decoded_lines(raw_lines(sys.stdin.buffer, limit=MAX_LINE), "<stdin>", encoding,
+                            overlong=overlong)
         return
     with open(path, "rb") as handle:
-        yield decoded_lines(raw_lines(handle), path, encoding)
+        yield decoded_lines(raw_lines(handle, limit=MAX_LINE), path, encoding,
+                            overlong=overlong)
 
 
-def raw_lines(handle: BinaryIO, size: int = CHUNK) -> Iterator[bytes]:
+_LINE_END = re.compile(rb"[\r\n]")
+
+
+def raw_lines(handle: BinaryIO, size: int = CHUNK, limit: int | None = None) -> Iterator[bytes]:
     """The lines of a binary stream, each with its end: ``\n``, ``\r\n`` or a lone ``\r``
     (files saved as "CSV (Macintosh)" end lines so), as a text stream in universal-newline
-    mode splits them. Read ``size`` bytes at a time, whatever is available."""
+    mode splits them. Read ``size`` bytes at a time, whatever is available.
+
+    With a ``limit``, a line that grows past it (give or take ``size``) is not kept: its bytes
+    are dropped as they come, and an :class:`OverlongLine` comes in its place."""
     read = getattr(handle, "read1", handle.read)
     pending: list[bytes] = []  # the start of a line, in the chunks it came in
+    held = 0  # bytes in pending, while a long line grows
+    dropped = 0  # bytes of an overlong line dropped so far (0: none is being dropped)
+    ended = 0  # an overlong line that ended with "\r" at a chunk's end: its length so far
     while chunk := read(size):
+        if ended:
+            if chunk.startswith(b"\n"):  # the rest of its "\r\n"
+                ended, chunk = ended + 1, chunk[1:]
+            yield OverlongLine.of(ended)
+            ended = 0
+        if dropped:
+            found = _LINE_END.search(chunk)
+            if found is None:
+                dropped += len(chunk)
+                continue
+            end = found.end()
+            if found.group() == b"\r" and end == len(chunk):
+                ended, dropped = dropped + end, 0  # a "\n" may come first in the next chunk
+                continue
+            if found.group() == b"\r" and chunk[end:end + 1] == b"\n":
+                end += 1
+            yield OverlongLine.of(dropped + end)
+            dropped, chunk = 0, chunk[end:]
+        if not chunk:
+            continue
         waits = bool(pending) and pending[-1].endswith(b"\r")  # a line, unless "\n" comes
         if not waits and b"\n" not in chunk and b"\r" not in chunk:
             pending.append(chunk)  # a long line goes on: not split again and again
+            held += len(chunk)
+            if limit is not None and held > limit:
+                dropped, pending, held = held, [], 0
             continue
         lines = b"".join([*pending, chunk]).splitlines(keepends=True)
         last = lines.pop()
         if last.endswith(b"\n"):  # complete; a "\r" may still be followed by "\n"
             lines.append(last)
-            pending = []
+            pending, held = [], 0
         else:
-            pending = [last]
+            pending, held = [last], len(last)
         yield from lines
-    if pending:
+    if dropped or ended:
+        yield OverlongLine.of(dropped or ended)
+    elif pending:
         yield b"".join(pending)
 
 

@@ -8,6 +8,18 @@ docs/csv-columns.md), streaming (openpyxl's read-only mode), and each row become
 A cell becomes the text a CSV export of it would hold: numbers without a binary float's noise
 (``1200.1``, ``35``, never ``1.2e3``), dates as ``2022-03-01``, booleans as ``true``/``false``,
 empty cells as empty text; a formula's last computed value is read, as Excel shows it.
+
+What a workbook says about itself is not trusted where it could lose rows or exhaust memory:
+
+- the sheet's ``<dimension>`` element (its used range, which programs other than Excel often
+  leave stale) is ignored: the rows are read as the sheet holds them, so a sheet that claims
+  ``A1:A1`` still gives all its rows;
+- a workbook is a ZIP archive, and its parts are checked before anything is read from them: a
+  part that expands to more than ``RATIO`` times its compressed size (past ``FLOOR``) is a
+  "ZIP bomb", and a part read whole into memory (the shared strings, styles, theme: every part
+  but the worksheets, which are streamed) may not expand past ``MAX_PART``. The sizes checked
+  are the archive's own; reading a part never yields more than its stated size (``zipfile``
+  stops there and fails the part's checksum).
 """
 
 from __future__ import annotations
@@ -24,6 +36,11 @@ from discretion.errors import DiscretionError, Problem
 from discretion.records import CsvRow
 
 SUFFIXES = (".xlsx", ".xlsm")
+RATIO = 100  # expansion of a part past FLOOR: real sheets deflate 5-25 times, bombs 1,000
+FLOOR = 16 * 1024 * 1024  # a part may expand this far whatever its ratio
+MAX_PART = 256 * 1024 * 1024  # a part read whole (shared strings: about 3 bytes of memory a byte)
+MAX_MANIFEST = 1024 * 1024  # [Content_Types].xml, read to tell the worksheets (streamed) apart
+WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
 def cell_text(value: Any) -> str:
@@ -77,7 +94,10 @@ def workbook_header(path: str | Path) -> tuple[str, ...] | None:
 def _filled_rows(workbook: Any, path: str | Path) -> Iterator[tuple[int, list[str]]]:
     """The rows of the first sheet that hold a value: their number and their cells' text."""
     try:
-        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+        sheet = workbook.worksheets[0]
+        if hasattr(sheet, "reset_dimensions"):  # read-only: read every row, whatever the
+            sheet.reset_dimensions()  # <dimension> element says (often stale)
+        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
             cells = [cell_text(value) for value in values]
             while cells and not cells[-1].strip():
                 cells.pop()
@@ -92,9 +112,58 @@ def _open(path: str | Path) -> Any:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        check_sizes(path)
         return load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
         raise _unreadable(path, exc) from None
+
+
+def check_sizes(path: str | Path) -> None:
+    """Refuse a workbook whose parts would expand past the bounds of the module docstring
+    (:class:`DiscretionError` naming the part), before any part is read."""
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.infolist()
+        for part in parts:
+            if part.file_size > max(FLOOR, RATIO * part.compress_size):
+                raise _too_big(path, part, f"it expands {part.file_size // max(1, part.compress_size):,} "
+                                           f"times (a ZIP bomb, or damaged)")
+        streamed = _worksheets(archive)
+        for part in parts:
+            if part.file_size > MAX_PART and part.filename not in streamed:
+                raise _too_big(path, part, f"it is read whole, and may hold at most "
+                                           f"{MAX_PART // (1024 * 1024)} MiB")
+
+
+def _worksheets(archive: zipfile.ZipFile) -> set[str]:
+    """The parts the manifest names as worksheets and as nothing else (read as a stream)."""
+    import xml.etree.ElementTree as ElementTree
+
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return set()
+    if info.file_size > MAX_MANIFEST:
+        return set()
+    try:
+        root = ElementTree.fromstring(archive.read(info))
+    except ElementTree.ParseError:
+        return set()
+    sheets: set[str] = set()
+    others: set[str] = set()
+    for override in root:
+        if not override.tag.endswith("}Override"):
+            continue
+        name = override.get("PartName", "").lstrip("/")
+        (sheets if override.get("ContentType") == WORKSHEET else others).add(name)
+    return sheets - others
+
+
+def _too_big(path: str | Path, part: zipfile.ZipInfo, why: str) -> DiscretionError:
+    return DiscretionError(Problem(
+        f"the workbook's part {part.filename} expands from {part.compress_size:,} to "
+        f"{part.file_size:,} bytes: {why}; it is not read (工作簿内部文件解压后过大，拒绝读取)",
+        file=str(path), hint="open it in a spreadsheet program and save it again as .xlsx, or "
+                             "save it as CSV (UTF-8)"), "input")
 
 
 def _unreadable(path: str | Path, exc: Exception) -> DiscretionError:

@@ -5,10 +5,20 @@ present), converts it to plain Python values and returns a :class:`Located` docu
 value plus a map from each value's path (``("items", 3, "tiers", 0, "when")``) to its
 line and column. Duplicate mapping keys, which PyYAML silently collapses, are reported;
 alias expansion and nesting are bounded so that hostile files ("billion laughs") fail fast.
+
+Files are read by :func:`read_file_bytes`: regular files only (a link to ``/dev/zero``, a
+named pipe or a folder is refused before anything is read) and at most :data:`MAX_BYTES`.
+Two bounds keep time and memory in proportion: a document writes at most :data:`MAX_NODES`
+values and keys (counted from the parser's events, before anything is built), and its aliases
+repeat at most :data:`MAX_ALIAS_VALUES` values in all (each value written out is built once and
+not counted again), so a large honest file (thousands of items) loads, while a file whose
+aliases multiply ("billion laughs") stops there.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +32,8 @@ try:  # the C loader is much faster; fall back to the pure-Python one
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
-MAX_NODES = 200_000
+MAX_NODES = 1_000_000  # values and keys written in one document
+MAX_ALIAS_VALUES = 200_000  # values repeated through aliases, over the whole document
 MAX_DEPTH = 64
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -114,22 +125,84 @@ class YamlError(Exception):
         self.problems = problems
 
 
-def load_yaml_file(path: Path, display: str | None = None) -> Located:
-    """Load one YAML file; raises :class:`YamlError` with positions."""
+def _unreadable(name: str, exc: OSError) -> YamlError:
+    return YamlError([Problem(f"cannot read: {exc.strerror or exc}", file=name,
+                              hint="check the path and that you may read it; "
+                                   "无法读取该文件，请检查路径和读取权限")])
+
+
+def file_kind(mode: int) -> str | None:
+    """What a file of ``mode`` is when it is not a regular file, in words (None when it is)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def not_regular_problem(name: str, kind: str) -> Problem:
+    """The problem of a path that should be a regular file and is ``kind`` (``"a device"``…)."""
+    return Problem(f"{kind}, not a regular file", file=name, expected="a regular file",
+                   hint="point it (or the link) at an ordinary file; "
+                        "只能读取普通文件，不能是文件夹、设备或者管道")
+
+
+def too_large_problem(name: str, size: int, limit: int) -> Problem:
+    """The problem of a file larger than ``limit`` bytes."""
+    return Problem(f"file is {size} bytes, more than the {limit} allowed", file=name,
+                   hint=f"split it into files of at most {limit} bytes; "
+                        "文件过大，请拆分为多个文件")
+
+
+def read_file_bytes(path: Path, limit: int = MAX_BYTES, display: str | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; :class:`YamlError` otherwise.
+
+    Never blocks or reads without end: a device (``/dev/zero``), a named pipe or a folder,
+    directly or through a link, is refused from its metadata before it is read, and at most
+    ``limit + 1`` bytes are read (a file that grows while it is read is refused too).
+    """
     name = display or str(path)
     try:
-        size = path.stat().st_size
+        kind = file_kind(os.stat(path).st_mode)  # before opening: opening a device may act
+        if kind is not None:
+            raise YamlError([not_regular_problem(name, kind)])
+        # O_NONBLOCK: a regular file swapped for a pipe after the check does not block the open
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise YamlError([Problem(f"cannot read: {exc.strerror}", file=name)]) from exc
-    if size > MAX_BYTES:
-        raise YamlError([Problem(f"file is {size} bytes, more than the {MAX_BYTES} allowed",
-                                 file=name, hint="split it into several files")])
+        raise _unreadable(name, exc) from exc
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            info = os.fstat(fd)
+            kind = file_kind(info.st_mode)
+            if kind is not None:
+                raise YamlError([not_regular_problem(name, kind)])
+            if info.st_size > limit:
+                raise YamlError([too_large_problem(name, info.st_size, limit)])
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise _unreadable(name, exc) from exc
+    if len(data) > limit:
+        raise YamlError([too_large_problem(name, len(data), limit)])
+    return data
+
+
+def load_yaml_file(path: Path, display: str | None = None) -> Located:
+    """Load one YAML file (see :func:`read_file_bytes`); raises :class:`YamlError` with positions."""
+    name = display or str(path)
+    data = read_file_bytes(path, MAX_BYTES, name)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise YamlError([Problem("file is not UTF-8 text", file=name, line=line,
-                                 expected="UTF-8", hint="re-save the file as UTF-8")]) from exc
+                                 expected="UTF-8", hint="re-save the file as UTF-8; "
+                                                        "请将文件另存为UTF-8编码")]) from exc
     return load_yaml(text, name)
 
 
@@ -139,6 +212,7 @@ def load_yaml(text: str, file: str = "<text>") -> Located:
         text = text[1:]
     loader = _Loader(text)
     try:
+        _check_size(text, file)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -160,20 +234,50 @@ def load_yaml(text: str, file: str = "<text>") -> Located:
     return doc
 
 
+def _check_size(text: str, file: str) -> None:
+    """Refuse a document that writes more than :data:`MAX_NODES` values and keys, from the
+    parser's events alone: before the node graph and the values are built, which take far
+    more time and memory (an alias is one event: what it repeats is bounded while building)."""
+    scanner = _Loader(text)
+    try:
+        count = 0
+        while scanner.check_event():
+            event = scanner.get_event()
+            if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+                count += 1
+                if count > MAX_NODES:
+                    mark = event.start_mark
+                    raise YamlError([Problem(
+                        f"more than {MAX_NODES} values and keys in one file", file=file,
+                        line=mark.line + 1, column=mark.column + 1,
+                        expected=f"at most {MAX_NODES} (some 5,000 benchmark items)",
+                        hint="split it into several files; 文件内容过多，请拆分为多个文件")])
+    finally:
+        scanner.dispose()
+
+
 class _Builder:
     def __init__(self, loader: yaml.SafeLoader, doc: Located) -> None:
         self.loader = loader
         self.doc = doc
-        self.count = 0
+        self.repeated = 0  # values built again because an alias repeats them
+        self.built: set[int] = set()  # ids of the nodes built at least once
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise YamlError([Problem(f"more than {MAX_NODES} values (alias expansion?)",
-                                     file=self.doc.file, line=node.start_mark.line + 1,
-                                     column=node.start_mark.column + 1,
-                                     hint="do not nest anchors and aliases")])
+        # An alias is the very node its anchor names, so a node met a second time is an alias
+        # (or a part of one) expanding: only those count, never the values the file writes out.
+        if id(node) in self.built:
+            self.repeated += 1
+            if self.repeated > MAX_ALIAS_VALUES:
+                raise YamlError([Problem(
+                    f"aliases expand to more than {MAX_ALIAS_VALUES} values", file=self.doc.file,
+                    line=node.start_mark.line + 1, column=node.start_mark.column + 1,
+                    expected="anchors (&a) and aliases (*a) that repeat a few values",
+                    hint="write the values out instead of nesting aliases; "
+                         "锚点和别名展开后的内容过多，请直接写出各项内容")])
+        else:
+            self.built.add(id(node))
         if depth > MAX_DEPTH:
             raise YamlError([Problem(f"nested deeper than {MAX_DEPTH} levels", file=self.doc.file,
                                      line=node.start_mark.line + 1,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import pickle
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
+
+from pydantic import BaseModel
 
 from discretion.catalog.models import (
     BenchmarkItem,
@@ -18,12 +20,15 @@ from discretion.catalog.models import (
     Manifest,
 )
 from discretion.conditions.ast import Expr
+from discretion.errors import CatalogError, Problem
 from discretion.lawnames import normalize_law_name
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Source(NamedTuple):
     """Where an item is written: catalog-relative file and line. (A named tuple: the cache
-    holds one per item and every command unpickles them; tuples unpickle fastest.)"""
+    holds one per item and every command reads them back; tuples are built fastest.)"""
 
     file: str
     line: int | None
@@ -46,39 +51,107 @@ class ItemConditions:
     lists: tuple[tuple[str, Expr], ...]
 
 
-class LazyModels(Mapping[str, Any]):
-    """Catalog models kept pickled until first read: a cached catalog of a thousand items opens
-    without unpickling every one (a check reads a handful)."""
+class CacheEntryDamaged(CatalogError):
+    """A model of a cached catalog failed to validate when first read (the entry was
+    authenticated, so this means a damaged cache or a bug; the entry is removed)."""
 
-    def __init__(self, raw: dict[str, bytes]) -> None:
-        self._raw = raw
-        self._loaded: dict[str, Any] = {}
+
+class LazyModels(Mapping[str, M]):
+    """Catalog models kept as JSON until first read: a cached catalog of a thousand items opens
+    without validating every one (a check reads a handful).
+
+    ``buffer[start:end]`` is the JSON of one model, as :meth:`pydantic.BaseModel.model_dump_json`
+    wrote it (fields set at load time only, so that defaults stay exactly the defaults); it is
+    read back with ``model_validate_json``: data, never code. ``origin`` is the cache entry the
+    buffer came from, removed if a model fails to validate.
+    """
+
+    def __init__(self, model: type[M], buffer: bytes | memoryview,
+                 spans: dict[str, tuple[int, int]], origin: str | None = None) -> None:
+        self._model = model
+        self._buffer = buffer
+        self._spans = spans
+        self._origin = origin
+        self._loaded: dict[str, M] = {}
 
     @classmethod
-    def of(cls, models: Mapping[str, Any]) -> LazyModels:
+    def of(cls, model: type[M], models: Mapping[str, M]) -> Mapping[str, M]:
+        """The models as JSON (a :class:`LazyModels` is returned as it is); as they are when
+        one of them would not come back from its JSON exactly (:func:`exact_json`)."""
         if isinstance(models, LazyModels):
             return models
-        return cls({key: pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
-                    for key, model in models.items()})
+        buffer = bytearray()
+        spans: dict[str, tuple[int, int]] = {}
+        for key, value in models.items():
+            data = exact_json(value)
+            if data is None:
+                return models
+            start = len(buffer)
+            buffer += data
+            spans[key] = (start, len(buffer))
+        return cls(model, bytes(buffer), spans)
 
-    def __getitem__(self, key: str) -> Any:
+    def raw(self, key: str) -> bytes:
+        """The JSON of one model."""
+        start, end = self._spans[key]
+        return bytes(self._buffer[start:end])
+
+    def __getitem__(self, key: str) -> M:
         model = self._loaded.get(key)
         if model is None:
-            model = pickle.loads(self._raw[key])  # KeyError for unknown ids
+            raw = self.raw(key)  # KeyError for unknown ids
+            try:
+                model = self._model.model_validate_json(raw)
+            except ValueError as exc:  # pydantic's ValidationError is a ValueError
+                raise self._damaged(key) from exc
             self._loaded[key] = model
         return model
 
+    def _damaged(self, key: str) -> CacheEntryDamaged:
+        if self._origin is None:  # a pickled copy of a catalog
+            return CacheEntryDamaged(Problem(
+                f"this copy of the catalog does not hold a valid '{key}'",
+                hint="load the catalog again from its folder; 裁量基准副本已损坏，请重新加载"))
+        try:
+            os.unlink(self._origin)
+        except OSError:
+            pass
+        return CacheEntryDamaged(Problem(
+            f"the compiled-catalog cache entry {self._origin} does not hold a valid '{key}'",
+            file=self._origin, expected="a cache entry written by this version of discretion",
+            hint="run the command again (the entry has been removed and is rebuilt), or set "
+                 "DISCRETION_NO_CACHE=1; 裁量基准缓存已损坏并已删除，请重新运行"))
+
     def __contains__(self, key: object) -> bool:
-        return key in self._raw
+        return key in self._spans
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
+        return iter(self._spans)
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self._spans)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (LazyModels, (self._raw,))
+        return (LazyModels, (self._model, bytes(self._buffer), self._spans))
+
+
+def dump_model(model: BaseModel) -> bytes:
+    """The JSON that :class:`LazyModels` keeps of a model: the fields set when it was validated
+    (a default is left out, so it comes back as the very default, not as a value re-read)."""
+    return model.model_dump_json(exclude_unset=True).encode("utf-8")
+
+
+def exact_json(model: BaseModel) -> bytes | None:
+    """:func:`dump_model`, or None when the model would not come back from it exactly as it is
+    (equal, and with every amount's own digits: ``Decimal('0')`` is not ``Decimal('0.00')``)."""
+    data = dump_model(model)
+    try:
+        again = type(model).model_validate_json(data)
+    except ValueError:
+        return None
+    if again != model or again.model_dump_json() != model.model_dump_json():
+        return None
+    return data
 
 
 class _ConditionMap(dict[str, ItemConditions]):
@@ -143,14 +216,21 @@ class Catalog:
             self.conditions = _ConditionMap(self)
             self.conditions.update(parsed)
 
-    def __getstate__(self) -> dict[str, object]:
-        self.lists_for("")  # build the indexes, so that they are cached too
+    def build_indexes(self) -> None:
+        """Build the lookups by benchmark, successor and citation now (they are kept with the
+        catalog in the compiled-catalog cache and when it is pickled)."""
+        self.lists_for("")
         self.successors("")
-        self.citing("", 0)  # cached, a lookup by citation needs no other item unpickled
+        self.citing("", 0)  # kept, a lookup by citation needs no other item validated
+
+    def __getstate__(self) -> dict[str, object]:
+        # Pickling (e.g. to another process) is for the caller's own objects; the
+        # compiled-catalog cache never pickles (``discretion.catalog.cache``).
+        self.build_indexes()
         state = dict(self.__dict__)
         state["conditions"] = {}
-        state["benchmarks"] = LazyModels.of(self.benchmarks)
-        state["lists"] = LazyModels.of(self.lists)
+        state["benchmarks"] = LazyModels.of(BenchmarkItem, self.benchmarks)
+        state["lists"] = LazyModels.of(ListItem, self.lists)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -242,11 +322,14 @@ class Catalog:
         return hits
 
 
+CitationEntries = dict[tuple[str, int], tuple[tuple[str, int | None, int | None], ...]]
+
+
 class CitationIndex:
     """The provisions benchmark items cite, by normalised law name and article.
 
     Built once per catalog, and kept in the compiled-catalog cache: without it, each lookup
-    normalised the law name of every citation of every item (~2,000 calls) and unpickled every
+    normalised the law name of every citation of every item (~2,000 calls) and read back every
     item. ``find`` gives exactly what that scan gave, in the same order: the entries of one
     (law, article) are kept in catalog order, each item's together.
     """
@@ -272,8 +355,7 @@ class CitationIndex:
                 entry = (item_id, cited.paragraph, cited.item)
                 if entry not in bucket:  # the same provision twice finds the item once anyway
                     bucket.append(entry)
-        self._entries: dict[tuple[str, int], tuple[tuple[str, int | None, int | None], ...]] = {
-            key: tuple(bucket) for key, bucket in entries.items()}
+        self._entries: CitationEntries = {key: tuple(bucket) for key, bucket in entries.items()}
         self._names = names  # the catalog's spellings of law names, normalised
         self._asked: dict[str, str] = {}
         self._found: dict[tuple[str, int, int | None, int | None], tuple[str, ...]] = {}
@@ -285,6 +367,24 @@ class CitationIndex:
         self.__dict__.update(state)
         self._asked = {}
         self._found = {}
+
+    @property
+    def entries(self) -> CitationEntries:
+        """(normalised law, article) -> (item id, paragraph, item), in catalog order."""
+        return self._entries
+
+    @property
+    def names(self) -> dict[str, str]:
+        """The catalog's spellings of law names, normalised."""
+        return dict(self._names)
+
+    @classmethod
+    def restore(cls, entries: CitationEntries, names: dict[str, str]) -> CitationIndex:
+        """The index with these entries and names (as :attr:`entries` and :attr:`names` gave
+        them), without the items: how the compiled-catalog cache brings it back."""
+        index = cls.__new__(cls)
+        index.__setstate__({"_entries": entries, "_names": dict(names)})
+        return index
 
     def find(self, law: str, article: int, paragraph: int | None = None,
              item: int | None = None) -> list[str]:

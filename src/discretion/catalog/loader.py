@@ -7,8 +7,12 @@ Layout of ``catalogs/<jurisdiction>-<version>/``::
     benchmarks/<FIELD>.yaml       field: F, items: [benchmark items]
     lists/<kind>/<FIELD>.yaml     field: F, kind: K, items: [list items]
 
-The catalog's ``sha256`` is computed over every YAML file (relative path and bytes, sorted),
-so a decision can name exactly the catalog content it was made with.
+The catalog's files are every ``*.yaml`` file under the folder, linked folders included
+(:func:`catalog_files`, the one definition the cache uses too); a ``.yml`` file, or a
+``.yaml`` path that is not a regular file of at most 64 MiB (a link to ``/dev/zero``, a named
+pipe, a folder), is refused by name before anything is read. The catalog's ``sha256`` is
+computed over those files (relative path and bytes, sorted) and the folder names, so a
+decision can name exactly the catalog content it was made with.
 """
 
 from __future__ import annotations
@@ -31,7 +35,16 @@ from discretion.catalog.models import (
 )
 from discretion.catalog.positions import known_keys, located_problems
 from discretion.errors import CatalogError, Problem
-from discretion.yamlpos import Located, YamlError, load_yaml_file
+from discretion.yamlpos import (
+    MAX_BYTES,
+    Located,
+    YamlError,
+    file_kind,
+    load_yaml_file,
+    not_regular_problem,
+    read_file_bytes,
+    too_large_problem,
+)
 
 ALL_KEYS = known_keys(Manifest, Fields, BenchmarkItem, ListItem) | {"items"}
 DEFAULT_CATALOG_NAME = "lishui-2022"
@@ -87,21 +100,124 @@ class _Collector:
             return None
 
 
+CATALOG_SUFFIX = ".yaml"
+OTHER_YAML_SUFFIXES = (".yml",)
+MAX_TREE_ENTRIES = 100_000  # files and folders walked under a catalog folder
+MAX_TREE_DEPTH = 32
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Path], list[Problem]]:
+    """Every folder and every file under ``root`` (not ``root`` itself), each sorted, following
+    linked folders as ``(root / "benchmarks").glob(...)`` does, each real folder once (a link
+    back up the tree is not walked again). Bounded: past :data:`MAX_TREE_ENTRIES` entries or
+    :data:`MAX_TREE_DEPTH` levels a problem is returned instead of walking on."""
+    folders: list[Path] = []
+    files: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[Path, int]] = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            problems.append(Problem(f"cannot read the folder: {exc.strerror or exc}",
+                                    file=str(folder), hint="无法读取该文件夹，请检查权限"))
+            continue
+        for entry in entries:
+            path = folder / entry.name
+            if len(folders) + len(files) >= MAX_TREE_ENTRIES:
+                return folders, files, [Problem(
+                    f"more than {MAX_TREE_ENTRIES} files and folders under the catalog folder",
+                    file=str(root), expected="a catalog folder (manifest.yaml, fields.yaml, "
+                                             "benchmarks/, lists/)",
+                    hint="pass the catalog's own folder; 请指定裁量基准本身的文件夹")]
+            try:
+                is_folder = entry.is_dir()  # follows a link
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if depth + 1 > MAX_TREE_DEPTH:
+                    problems.append(Problem(f"folders nested deeper than {MAX_TREE_DEPTH} levels",
+                                            file=str(path), hint="文件夹层级过深"))
+                    continue
+                folders.append(path)
+                stack.append((path, depth + 1))
+            else:
+                files.append(path)
+    return sorted(folders), sorted(files), problems
+
+
 def catalog_files(root: Path) -> list[Path]:
-    """Every YAML file of a catalog folder, in a stable order."""
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    """The catalog files of a folder: every ``*.yaml`` file under it, in a stable order.
+
+    This is the one definition of which files make up a catalog: the loader reads its files
+    from this list and :func:`content_hash` (the catalog's ``sha256``) hashes exactly these.
+    Linked folders are followed (each real folder once). Raises :class:`CatalogError` naming
+    every file that cannot be one: a ``.yml`` or ``.YAML`` file (the loader would not read it:
+    rename it ``.yaml``), a ``.yaml`` path that is not a regular file (a folder, a device such
+    as a link to ``/dev/zero``, a named pipe, a broken link), one larger than
+    :data:`~discretion.yamlpos.MAX_BYTES`, or a folder too large or too deep to be a catalog.
+    """
+    files: list[Path] = []
+    folders, found, problems = _walk(root)
+    problems += [not_regular_problem(str(folder), "a folder") for folder in folders
+                 if folder.suffix.lower() in (CATALOG_SUFFIX, *OTHER_YAML_SUFFIXES)]
+    for path in found:
+        suffix = path.suffix
+        if suffix != CATALOG_SUFFIX and suffix.lower() in (CATALOG_SUFFIX, *OTHER_YAML_SUFFIXES):
+            problems.append(Problem(
+                f"'{path.name}': catalog files end in {CATALOG_SUFFIX}", file=str(path),
+                expected=f"{path.stem}{CATALOG_SUFFIX}",
+                hint=f"rename it to {path.stem}{CATALOG_SUFFIX} (a {suffix} file would not be "
+                     f"read); 裁量基准文件的扩展名应为{CATALOG_SUFFIX}，请重命名该文件"))
+            continue
+        if suffix != CATALOG_SUFFIX:
+            continue
+        try:
+            info = path.stat()  # follows links: what would be read
+        except OSError as exc:
+            problems.append(Problem(
+                f"cannot read: {exc.strerror or exc}"
+                + (" (a broken link)" if path.is_symlink() else ""),
+                file=str(path), hint="remove it or point it at the catalog file; "
+                                     "无法读取该文件，请删除或者修正"))
+            continue
+        kind = file_kind(info.st_mode)
+        if kind is not None:
+            problems.append(not_regular_problem(str(path), kind))
+        elif info.st_size > MAX_BYTES:
+            problems.append(too_large_problem(str(path), info.st_size, MAX_BYTES))
+        else:
+            files.append(path)
+    if problems:
+        raise CatalogError(problems)
+    return files
 
 
 def content_hash(root: Path, files: list[Path]) -> str:
-    """sha256 over every YAML file's relative path and bytes, and the names of the folders
-    (an empty unknown folder changes what validation says, so it changes the hash)."""
+    """sha256 over every catalog file's relative path and bytes (``files``, from
+    :func:`catalog_files`), and the names of the folders (an empty unknown folder changes what
+    validation says, so it changes the hash). Each file is read bounded, like the loader does."""
     digest = hashlib.sha256()
-    for folder in sorted(p for p in root.rglob("*") if p.is_dir()):
+    folders, _, problems = _walk(root)
+    if problems:
+        raise CatalogError(problems)
+    for folder in folders:
         digest.update(b"dir:" + folder.relative_to(root).as_posix().encode("utf-8") + b"\0")
     for path in files:
+        try:
+            data = read_file_bytes(path, MAX_BYTES)
+        except YamlError as exc:  # replaced since catalog_files looked at it
+            raise CatalogError(exc.problems) from None
         digest.update(path.relative_to(root).as_posix().encode("utf-8"))
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        digest.update(data)
         digest.update(b"\0")
     return digest.hexdigest()
 
@@ -117,28 +233,28 @@ def load_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
         raise CatalogError(Problem(f"catalog folder not found: {root}", file=str(root),
                                    expected="a folder with manifest.yaml and fields.yaml",
                                    hint="pass --catalog DIR, or set DISCRETION_CATALOG"))
+    files = catalog_files(root)
     if cache:
         from discretion.catalog.cache import read_cached, write_cached
 
-        digest = content_hash(root, catalog_files(root))
+        digest = content_hash(root, files)
         cached = read_cached(root, digest)
         if cached is not None:
             return cached
-        catalog = _load_uncached(root)
+        catalog = _load_uncached(root, files)
         if catalog.sha256 == digest:
             write_cached(catalog)
         return catalog
-    return _load_uncached(root)
+    return _load_uncached(root, files)
 
 
-def _load_uncached(root: Path) -> Catalog:
+def _load_uncached(root: Path, files: list[Path]) -> Catalog:
     col = _Collector(root)
     manifest = _load_manifest(col, root)
     fields = _load_fields(col, root)
-    benchmarks, lists, sources, item_docs = _load_items(col, root)
+    benchmarks, lists, sources, item_docs = _load_items(col, root, files)
     if manifest is None or fields is None:
         raise CatalogError(col.problems)
-    files = catalog_files(root)
     catalog = Catalog(root=root, manifest=manifest, fields=fields, benchmarks=benchmarks,
                       lists=lists, sha256=content_hash(root, files), sources=sources)
     from discretion.catalog.validate import validate_catalog
@@ -185,17 +301,17 @@ def _load_fields(col: _Collector, root: Path) -> dict[str, Field_] | None:
 ItemDocs = dict[str, tuple[Located, tuple[str | int, ...]]]
 
 
-def _load_items(col: _Collector, root: Path) -> tuple[dict[str, BenchmarkItem], dict[str, ListItem],
-                                                      dict[str, Source], ItemDocs]:
+def _load_items(col: _Collector, root: Path, catalog: list[Path]
+                ) -> tuple[dict[str, BenchmarkItem], dict[str, ListItem], dict[str, Source], ItemDocs]:
     benchmarks: dict[str, BenchmarkItem] = {}
     lists: dict[str, ListItem] = {}
     sources: dict[str, Source] = {}
     docs: ItemDocs = {}
-    # (file, the list kind of its folder; None for benchmarks)
+    # (file, the list kind of its folder; None for benchmarks), from the catalog's files
     files: list[tuple[Path, ListKind | None]] = [
-        (p, None) for p in sorted((root / "benchmarks").glob("*.yaml"))]
+        (p, None) for p in catalog if p.parent == root / "benchmarks"]
     for list_kind in ListKind:
-        files += [(p, list_kind) for p in sorted((root / "lists" / list_kind.value).glob("*.yaml"))]
+        files += [(p, list_kind) for p in catalog if p.parent == root / "lists" / list_kind.value]
     extra = sorted((root / "lists").glob("*")) if (root / "lists").is_dir() else []
     for folder in extra:
         if folder.is_dir() and folder.name not in {k.value for k in ListKind}:

@@ -6,15 +6,22 @@
 - at most one ``otherwise`` tier; ``uses: serious`` only with a 情节严重 clause; a tier imposes
   only kinds its clause provides;
 - tier fines lie inside the statutory range, and the tiers of each party and clause cover the
-  range without gaps or overlaps (adjacent tiers may share a boundary amount).
+  range without gaps or overlaps (adjacent tiers may share a boundary amount);
+- no two tiers of an item can both hold for one case, unless the item says
+  ``tier_priority: true`` (then the first that holds, in written order, applies, as the engine
+  does anyway): the generated cases of :mod:`discretion.catalog.coverage` find the overlaps,
+  and each is reported at the later tier's condition with a case that meets both.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
 from decimal import Decimal
 from itertools import pairwise
 
 from discretion.catalog.catalog import OTHERWISE, Catalog, ItemConditions
+from discretion.catalog.coverage import probe_envs, selected_tiers, tier_reach
 from discretion.catalog.models import (
     AppliesWhen,
     BenchmarkItem,
@@ -25,7 +32,8 @@ from discretion.catalog.models import (
     SanctionKind,
 )
 from discretion.catalog.vocabulary import item_facts, vocabulary_for
-from discretion.conditions.ast import Expr
+from discretion.conditions.ast import Expr, Value, names_in
+from discretion.conditions.interpret import evaluate
 from discretion.conditions.parser import ConditionSyntaxError, parse_condition
 from discretion.conditions.typecheck import Vocabulary, typecheck
 from discretion.errors import Problem
@@ -40,9 +48,13 @@ PARTY_KINDS = ("individual", "organization")
 
 def validate_catalog(catalog: Catalog, docs: ItemDocs) -> list[Problem]:
     problems: list[Problem] = []
+    compiled: list[str] = []  # benchmarks whose own checks passed: their conditions are parsed
     for item_id, item in catalog.benchmarks.items():
         doc, prefix = docs[item_id]
-        problems.extend(_check_benchmark(catalog, item, doc, prefix))
+        found = _check_benchmark(catalog, item, doc, prefix)
+        problems.extend(found)
+        if not found:
+            compiled.append(item_id)
     list_conditions: dict[str, Expr] = {}
     for item_id, entry in catalog.lists.items():
         doc, prefix = docs[item_id]
@@ -52,6 +64,7 @@ def validate_catalog(catalog: Catalog, docs: ItemDocs) -> list[Problem]:
             list_conditions[item_id] = expr
     if not problems:
         _attach_list_conditions(catalog, list_conditions)
+    problems.extend(_check_tier_overlaps(catalog, docs, compiled))
     return problems
 
 
@@ -232,6 +245,93 @@ def _check_tier_ranges(catalog: Catalog, item: BenchmarkItem, doc: Located,
                         f"tier '{item.tiers[n_index].level}' {_show(nxt)}{party_words}",
                         hint=f"start this tier at {prev.high}"))
     return problems
+
+
+def _check_tier_overlaps(catalog: Catalog, docs: ItemDocs, compiled: list[str]) -> list[Problem]:
+    """Tiers of one item whose conditions both hold for some case, unless ``tier_priority``.
+
+    Only the ``compiled`` items are probed: the others' problems are reported already.
+    """
+    problems: list[Problem] = []
+    for item_id in compiled:
+        item = catalog.benchmarks[item_id]
+        if item.tier_priority:
+            continue
+        conds = catalog.conditions[item_id].tiers
+        conditioned = [t.uses for t, c in zip(item.tiers, conds, strict=True) if c != OTHERWISE]
+        if all(conditioned.count(uses) < 2 for uses in set(conditioned)):
+            continue  # no two tiers of one range that could both hold
+        _, pairs = tier_reach(catalog, item)
+        if not pairs:
+            continue
+        doc, prefix = docs[item_id]
+        examples = _overlap_examples(catalog, item, pairs)
+        for first, second in pairs:
+            a, b = item.tiers[first], item.tiers[second]
+            english, chinese = _example_words(catalog, item, (first, second), examples[first, second])
+            problems.append(doc.problem(
+                (*prefix, "tiers", second, "when"),
+                f"tiers '{a.level}' (tiers[{first}]) and '{b.level}' (tiers[{second}]) can both "
+                f"hold, e.g. when {english}",
+                expected="tier conditions that no case meets together, or tier_priority: true on "
+                         "the item (the first tier in written order that holds then applies)",
+                hint="narrow one of the conditions, or add tier_priority: true if the written "
+                     f"order is meant; 裁量档次“{a.level}”和“{b.level}”的适用条件可能同时成立"
+                     f"（例如{chinese}），请修改条件使其互斥，或者设置 tier_priority: true"
+                     "（按书写顺序适用第一个成立的档次）"))
+    return problems
+
+
+def _overlap_examples(catalog: Catalog, item: BenchmarkItem,
+                      pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Mapping[str, Value]]:
+    """For each overlapping pair, the first generated case that selects both tiers (the same
+    cases, in the same order, as :func:`~discretion.catalog.coverage.tier_reach`)."""
+    wanted = set(pairs)
+    found: dict[tuple[int, int], Mapping[str, Value]] = {}
+    serious = catalog.conditions[item.id].serious if item.statutory.serious is not None else None
+    for env in probe_envs(catalog, item):
+        uses = "serious" if serious is not None and evaluate(serious, env) is True else "base"
+        for pair in itertools.combinations(selected_tiers(catalog, item, env, uses), 2):
+            if pair in wanted and pair not in found:
+                found[pair] = env
+        if len(found) == len(wanted):
+            break
+    return found
+
+
+def _example_words(catalog: Catalog, item: BenchmarkItem, pair: tuple[int, int],
+                   env: Mapping[str, Value]) -> tuple[str, str]:
+    """The circumstances of ``env`` that the two tiers (and the 情节严重 condition) read: in
+    the condition language, and in Chinese with the names' labels."""
+    conds = catalog.conditions[item.id]
+    exprs = [conds.tiers[i] for i in pair]
+    if item.statutory.serious is not None and conds.serious is not None:
+        exprs.append(conds.serious)
+    names: list[str] = []
+    for expr in exprs:
+        if expr is None or isinstance(expr, str):
+            continue
+        for node in names_in(expr):
+            if node.name not in names and node.name in env:
+                names.append(node.name)
+    if not names:
+        return "any case (a tier without a condition always holds)", "任何案件"
+    labels = vocabulary_for(item, catalog.manifest).names
+    english: list[str] = []
+    chinese: list[str] = []
+    for name in names:
+        value = env[name]
+        label = labels[name].label if name in labels and labels[name].label else name
+        if isinstance(value, bool):
+            english.append(name if value else f"not {name}")
+            chinese.append(f"{label}：{'是' if value else '否'}")
+        elif isinstance(value, Decimal):
+            english.append(f"{name} == {_num(value)}")
+            chinese.append(f"{label}：{_num(value)}")
+        else:
+            english.append(f'{name} == "{value}"')
+            chinese.append(f"{label}：{value}")
+    return " and ".join(english), "，".join(chinese)
 
 
 def _show(value: Range) -> str:

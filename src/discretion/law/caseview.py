@@ -99,11 +99,14 @@ def plain_view(data: dict[str, Any]) -> CaseView | None:
     when only :class:`~discretion.case.Case` can decide (the caller then validates with it,
     which gives the same fields, or the errors).
 
-    :class:`~discretion.case.PlainCase` has Case's fields and configuration. Case's validators
-    change two kinds of input, both sent to Case here: facts given as floats (Case keeps them
-    as text), and dates written with full-width digits or surrounding spaces (which PlainCase
-    cannot parse). Their checks are made by the same functions (:func:`_passes_case_checks`).
-    ``tests/test_caseview.py`` keeps the two paths in step.
+    :class:`~discretion.case.PlainCase` has Case's fields and configuration, and the same strict
+    forms of their values, checked by pydantic's core (a yes/no field takes only true/false, an
+    age only an int, a date only a ``datetime.date`` or ``YYYY-MM-DD`` text from 1900 to 2099,
+    a fact only true/false, an int, a Decimal or text). Case's validators refuse the same
+    values, with messages that say what to write, and change two kinds of input, both sent to
+    Case here: facts given as floats (Case makes them text), and dates written with full-width
+    digits (which PlainCase cannot parse). Their other checks are made by the same functions
+    (:func:`_passes_case_checks`). ``tests/test_caseview.py`` keeps the two paths in step.
     """
     facts = data.get("facts")
     if isinstance(facts, dict):

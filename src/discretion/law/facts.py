@@ -7,15 +7,16 @@ not establish it (the engine then never guesses: it asks for the fact).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from discretion.case import BUILTIN_CIRCUMSTANCES
 from discretion.catalog.models import BenchmarkItem, FactDecl, Manifest
 from discretion.catalog.vocabulary import BASE_NAMES, BASE_PATHS, circumstance_codes, item_facts
 from discretion.errors import Problem
 from discretion.law.caseview import CaseView
-from discretion.money import MoneyError, normalize_digits, to_money
+from discretion.money import MoneyError, normalize_digits, shown, to_money
 
 MAX_AMOUNT = Decimal("1e13")  # ten trillion yuan: anything larger is a typing error
 
@@ -131,47 +132,81 @@ def build_env(case: CaseView, item: BenchmarkItem, manifest: Manifest,
 def _expected(decl: FactDecl) -> str:
     unit = f" ({decl.unit})" if decl.unit else ""
     return {
-        "number": f"a number{unit}",
-        "integer": f"a whole number{unit}",
-        "money": "an amount in yuan with at most two decimals, as a string: \"1200.00\"",
+        "number": f"a number{unit}: digits with an optional decimal point, e.g. 12.5",
+        "integer": f"a whole number{unit}: digits, e.g. 12",
+        "money": "an amount in yuan with at most two decimals, as a string: \"1200.00\" "
+                 "(thousands separators in groups of three: \"1,200.00\")",
         "boolean": "true or false",
         "enum": "one of " + ", ".join(decl.values or ()),
         "text": "text",
     }[decl.type]
 
 
+# A number as text (after normalize_digits): digits with an optional decimal point. No
+# exponent (1e28), no thousands separators (1,0 would be 10), no blanks inside (5 5), no sign
+# but a minus (refused below as out of range), ASCII digits only (\d would also take other
+# scripts' digits, which Decimal reads).
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
 def coerce_fact(decl: FactDecl, raw: object) -> object:
-    """Check and convert one fact value to its declared type (exact decimals, no floats)."""
+    """Check and convert one fact value to its declared type (exact decimals, no floats).
+
+    Each type takes only its documented forms (docs/csv-columns.md): a boolean true or false;
+    an enum or text fact text; a money fact an amount as :func:`~discretion.money.to_money`
+    reads it; a number or integer fact an int, a Decimal or digits with an optional decimal
+    point (full-width digits read as ASCII). Anything else raises ValueError, whose message
+    says what to write, in English and Chinese.
+    """
     kind = decl.type  # read once: a catalog model's attribute read is slow (pydantic's hook)
+    label = decl.label
     if kind == "boolean":
         if not isinstance(raw, bool):
-            raise ValueError(f"{decl.label} must be true or false, got {raw!r}")
+            raise ValueError(f"{label} must be true or false, got {shown(raw)}; "
+                             f"{label}应填写 true（是）或 false（否）")
         return raw
     if kind in ("enum", "text"):
         if not isinstance(raw, str):
-            raise ValueError(f"{decl.label} must be text, got {raw!r}")
+            raise ValueError(f"{label} must be text, got {shown(raw)}; {label}应填写文字")
         if kind == "enum" and raw not in (decl.values or ()):
-            raise ValueError(f"'{raw}' is not a value of {decl.label}")
+            raise ValueError(f"{shown(raw)} is not a value of {label}; "
+                             f"{label}应填写：" + "、".join(decl.values or ()))
         return raw
     if isinstance(raw, bool):
-        raise ValueError(f"{decl.label} must be a number, got {raw!r}")
+        raise ValueError(f"{label} must be a number, got {shown(raw)}; {label}应填写数字")
     if kind == "money":
         try:
             amount = to_money(raw)
-        except MoneyError as exc:
-            raise ValueError(f"{decl.label}: {exc}") from exc
+        except MoneyError as refused:
+            raise ValueError(f"{label}: {refused}") from None
         if amount < 0 or amount > MAX_AMOUNT:
-            raise ValueError(f"{decl.label} {amount} is outside 0 .. {MAX_AMOUNT:,f}")
+            raise ValueError(f"{label} {amount} is outside 0 .. {MAX_AMOUNT:,f}; "
+                             f"{label}应在0至{MAX_AMOUNT:,f}元之间")
         return amount
-    try:
-        number = Decimal(normalize_digits(str(raw)).strip())
-    except InvalidOperation as exc:
-        raise ValueError(f"{decl.label} must be a number, got {raw!r}") from exc
-    if not number.is_finite() or number < 0 or number > MAX_AMOUNT:
-        raise ValueError(f"{decl.label} {raw!r} is outside 0 .. {MAX_AMOUNT:,f}")
+    number = _number(raw)
+    if number is None:
+        raise ValueError(f"{label} must be a number, got {shown(raw)}: write digits with an "
+                         "optional decimal point, e.g. 12.5 (no thousands separators, no "
+                         f"exponent); {label}应填写数字，如 12.5")
+    if number < 0 or number > MAX_AMOUNT:
+        raise ValueError(f"{label} {shown(raw)} is outside 0 .. {MAX_AMOUNT:,f}; "
+                         f"{label}应在0至{MAX_AMOUNT:,f}之间")
     if kind == "integer" and number != number.to_integral_value():
-        raise ValueError(f"{decl.label} must be a whole number, got {raw!r}")
+        raise ValueError(f"{label} must be a whole number, got {shown(raw)}; {label}应填写整数")
     return number
+
+
+def _number(raw: object) -> Decimal | None:
+    """A number fact's value as an exact decimal, or None when it is not in a number's form."""
+    if isinstance(raw, int):  # not a bool: refused before
+        return Decimal(raw)
+    if isinstance(raw, Decimal):
+        return raw if raw.is_finite() else None
+    if isinstance(raw, str):
+        text = normalize_digits(raw).strip()
+        if _NUMBER.fullmatch(text) is not None:
+            return Decimal(text)
+    return None
 
 
 __all__ = ["BUILTIN_CIRCUMSTANCES", "Env", "EnvShape", "build_env", "check_circumstances", "coerce_fact",

@@ -76,10 +76,12 @@ __all__ = [
     "LIST_COLUMNS",
     "PAYLOAD_COLUMNS",
     "ImportResult",
+    "csv_cell",
     "export_pages",
     "export_table",
     "import_table",
     "parse_citations",
+    "read_csv_cell",
     "tier_penalty_text",
 ]
 
@@ -107,6 +109,43 @@ FOLLOW_UP_LABELS: dict[FollowUp, str] = {
 PARTY_WORDS = {"organization": "对单位", "individual": "对个人"}
 BASE_LABELS = {"illegal_income": "违法所得", "goods_value": "货值金额"}
 LEVEL_FACT = "violation_level"
+FIELD_CODE = re.compile(r"[A-Z][A-Z0-9]*")  # as fields.yaml's codes (catalog.models.Field_)
+FILE_PART = re.compile(r"[A-Za-z][A-Za-z0-9_-]*(?:\.yaml)?")  # a name in a catalog folder written
+
+
+# --- CSV cells and spreadsheet formulas -----------------------------------------------------------
+
+# A spreadsheet program opening a CSV reads a cell beginning with one of these as a formula
+# (CSV/formula injection: ``=HYPERLINK(...)``, ``@SUM(...)``, ``-2+3+cmd|' /C calc'!A0``).
+FORMULA_START = frozenset("=+-@\t\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def csv_cell(text: str) -> str:
+    """A cell as written to a CSV file, neutralised against formula injection (docs/tables.md).
+
+    A text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    apostrophe, which spreadsheet programs read as "text, not a formula"; a plain number
+    (``-5``, ``+1.50``) is left alone, being no formula. So that :func:`read_csv_cell` can undo
+    exactly this, a text that already begins with an apostrophe followed by one of those
+    characters or by a second apostrophe gets one more. Other cells are written as they are.
+    """
+    if not text:
+        return text
+    first = text[0]
+    if first in FORMULA_START:
+        return text if _PLAIN_NUMBER.fullmatch(text) else "'" + text
+    if first == "'" and len(text) > 1 and (text[1] in FORMULA_START or text[1] == "'"):
+        return "'" + text
+    return text
+
+
+def read_csv_cell(text: str) -> str:
+    """The inverse of :func:`csv_cell`: one apostrophe before ``= + - @``, a tab, a carriage
+    return or another apostrophe is removed; every other cell is read as it is."""
+    if len(text) > 1 and text[0] == "'" and (text[1] in FORMULA_START or text[1] == "'"):
+        return text[1:]
+    return text
 
 
 # --- shared helpers ---------------------------------------------------------------------------
@@ -275,7 +314,7 @@ def export_table(catalog: Catalog, fmt: str, out: Path, agency: str = "") -> lis
             with path.open("w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(head)
-                writer.writerows(body)
+                writer.writerows([csv_cell(cell) for cell in row] for row in body)
         return [out, lists_path]
     if fmt != "xlsx":
         raise ValueError(f"unknown table format {fmt!r}")
@@ -609,8 +648,8 @@ def _read_csv(path: Path) -> list[list[str]]:
             continue
     else:  # pragma: no cover - gb18030 decodes almost anything
         raise DiscretionError(Problem("the table is neither UTF-8 nor GB18030 text", file=str(path)))
-    try:
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    try:  # cells neutralised against formulas on export are read back as they were
+        return [[read_csv_cell(c) for c in r] for r in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as exc:
         raise DiscretionError(Problem(f"malformed CSV: {exc}", file=str(path))) from None
 
@@ -948,6 +987,11 @@ def import_table(table: Path, out: Path, *, manifest_file: Path | None = None,
         if item.id != item_id:
             problems.append(_problem(main, head, f"_id '{item_id}' but the payload is item '{item.id}'", "_id"))
             continue
+        wrong_field = _payload_field_problem(main, head, f"item '{item.id}'", item.field, field_codes,
+                                             fields is not None)
+        if wrong_field is not None:
+            problems.append(wrong_field)
+            continue
         if len(rows) != len(item.tiers):
             problems.append(_problem(main, rows[0], f"item '{item_id}' has {len(item.tiers)} tiers but "
                                      f"{len(rows)} rows", "_id",
@@ -975,11 +1019,19 @@ def import_table(table: Path, out: Path, *, manifest_file: Path | None = None,
                                                        "its condition (when) is not a table column"))
                 continue
             try:
-                entries.append(ListItem.model_validate(_load_json(list_sheet, row, "_item")))
+                entry = ListItem.model_validate(_load_json(list_sheet, row, "_item"))
             except CellError as exc:
                 problems.append(_problem(list_sheet, row, str(exc), exc.column))
+                continue
             except ValidationError as exc:
                 problems.append(_problem(list_sheet, row, f"list payload: {_validation_message(exc)}", "_item"))
+                continue
+            wrong_field = _payload_field_problem(list_sheet, row, f"list entry '{entry.id}'", entry.field,
+                                                 field_codes, fields is not None)
+            if wrong_field is not None:
+                problems.append(wrong_field)
+                continue
+            entries.append(entry)
 
     if problems:
         raise DiscretionError(problems, "table")
@@ -994,6 +1046,29 @@ def import_table(table: Path, out: Path, *, manifest_file: Path | None = None,
         raise
     return ImportResult(out, len(benchmarks), len(entries), len(main.rows), len(payload_rows), warnings,
                         catalog)
+
+
+def _payload_field_problem(sheet: Sheet, row: Row, what: str, code: str, field_codes: dict[str, Field_],
+                           fields_known: bool) -> Problem | None:
+    """The problem of a payload's ``field``, or None. The field names the file the item is
+    written to (``benchmarks/<field>.yaml``): anything but a field code of the catalog — a path
+    such as ``../x`` or ``/etc/x`` above all — is refused before anything is written."""
+    known = ", ".join(field_codes) or "the codes of fields.yaml"
+    if not FIELD_CODE.fullmatch(code):
+        return _problem(sheet, row, f"{what} has the field {code!r}, which is not a field code: "
+                        "the import writes each field's items to a file named after its code, and "
+                        "this one would not be a file inside --out", "_item",
+                        expected=f"a field code (capital letters and digits): {known}",
+                        hint="correct \"field\" in the _item payload, or clear the row's _id and "
+                             "_item to import it from its readable columns\n"
+                             "    中文：事项数据（_item）中的领域代码无效，不能作为文件名；已拒绝导入，未写入任何文件。"
+                             "请更正领域代码后重新导入")
+    if fields_known and code not in field_codes:
+        return _problem(sheet, row, f"{what} has the field '{code}', which the table's fields do not "
+                        "list", "_item", expected=f"a field code: {known}",
+                        hint="correct \"field\" in the _item payload, or add the field to --fields FILE\n"
+                             "    中文：事项数据（_item）中的领域代码不在领域清单中；已拒绝导入，未写入任何文件")
+    return None
 
 
 def _plain_item(sheet: Sheet, rows: list[Row], field_code: str | None, field_codes: dict[str, Field_],
@@ -1151,29 +1226,26 @@ def _span_statutory(readings: list[tuple[Row, TierReading]], sheet: Sheet,
 
 def _write_catalog(out: Path, manifest: Manifest, manifest_text: str | None, fields: list[Field_],
                    benchmarks: list[BenchmarkItem], entries: list[ListItem]) -> None:
+    """Write the catalog folder: every file is planned first, and nothing is written unless each
+    one is inside ``out`` (file names come from field codes, which the table's payload carries)."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise DiscretionError(Problem("the output folder exists and is not empty", file=str(out),
                                       hint="import into a new folder"))
-    out.mkdir(parents=True, exist_ok=True)
     header = "# Written by `discretion import` from a benchmark table.\n"
+    files: dict[tuple[str, ...], str] = {}
     if manifest_text is not None:
-        (out / "manifest.yaml").write_text(manifest_text, encoding="utf-8")
+        files[("manifest.yaml",)] = manifest_text
     else:
-        (out / "manifest.yaml").write_text(
-            _yaml(_plain(manifest.model_dump(exclude_defaults=True)), header), encoding="utf-8")
-    (out / "fields.yaml").write_text(
-        _yaml({"fields": [_plain(f.model_dump(exclude_defaults=True)) for f in fields]}, header),
-        encoding="utf-8")
+        files[("manifest.yaml",)] = _yaml(_plain(manifest.model_dump(exclude_defaults=True)), header)
+    files[("fields.yaml",)] = _yaml(
+        {"fields": [_plain(f.model_dump(exclude_defaults=True)) for f in fields]}, header)
     by_field: dict[str, list[dict[str, Any]]] = {}
     for item in benchmarks:
         data = _plain(item.model_dump(exclude_defaults=True))
         data.pop("field", None)
         by_field.setdefault(item.field, []).append(data)
-    if by_field:
-        (out / "benchmarks").mkdir()
     for code, items in by_field.items():
-        (out / "benchmarks" / f"{code}.yaml").write_text(
-            _yaml({"field": code, "items": items}, header), encoding="utf-8")
+        files[("benchmarks", f"{code}.yaml")] = _yaml({"field": code, "items": items}, header)
     by_list: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for entry in entries:
         data = _plain(entry.model_dump(exclude_defaults=True))
@@ -1181,8 +1253,17 @@ def _write_catalog(out: Path, manifest: Manifest, manifest_text: str | None, fie
         data.pop("kind", None)
         by_list.setdefault((entry.kind.value, entry.field), []).append(data)
     for (kind, code), items in by_list.items():
-        folder = out / "lists" / kind
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{code}.yaml").write_text(
-            _yaml({"field": code, "kind": kind, "items": items}, header), encoding="utf-8")
-
+        files[("lists", kind, f"{code}.yaml")] = _yaml({"field": code, "kind": kind, "items": items},
+                                                       header)
+    for parts in files:  # import_table refuses such codes first; this is the last guard
+        if not all(FILE_PART.fullmatch(part) for part in parts):
+            raise DiscretionError(Problem(
+                f"refusing to write {'/'.join(parts)!r}: it would not be a file inside --out",
+                file=str(out), expected="files named after field codes (capital letters and digits)",
+                hint="correct the field codes of the table's payload\n"
+                     "    中文：拒绝写入 --out 以外的位置；请更正表格数据中的领域代码"))
+    out.mkdir(parents=True, exist_ok=True)
+    for parts, text in files.items():
+        path = out.joinpath(*parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
