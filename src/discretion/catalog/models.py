@@ -425,6 +425,10 @@ class BenchmarkItem(Strict):
     kind: Literal["benchmark"] = "benchmark"
     field: str
     title: str = Field(min_length=1, description="违法行为名称")
+    aliases: list[Annotated[str, Field(min_length=2, max_length=30)]] = Field(
+        default_factory=list,
+        description="俗称：the everyday names officers use for the act (占道经营, 违章搭建…), "
+                    "searched before the statute's wording")
     power_code: str | None = Field(default=None, description="权力编码")
     violated: list[Citation] = Field(min_length=1, description="违反法律条款")
     penalty: Citation = Field(description="处罚法律条款")

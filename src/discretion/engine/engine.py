@@ -75,6 +75,7 @@ from discretion.law.citations import apl
 from discretion.law.facts import Env, build_env, check_circumstances
 from discretion.law.ranges import (
     YuanResult,
+    multiples_words,
     party_fine,
     policy_band,
     statutory_bounds,
@@ -1000,9 +1001,9 @@ class Engine:
         if isinstance(income, Decimal) and income > 0:
             recommended.append(SanctionOut(kind=_SANCTION_KIND_CONFISCATE_INCOME.value,
                                            label=SANCTION_LABELS[_SANCTION_KIND_CONFISCATE_INCOME],
-                                           basis=f"没收违法所得{income}元（《行政处罚法》第二十八条第二款）"))
+                                           basis=f"没收违法所得{fmt_yuan(income)}（《行政处罚法》第二十八条第二款）"))
             kinds.add(_SANCTION_KIND_CONFISCATE_INCOME)
-            draft.step("art28", f"有违法所得{income}元，予以没收", apl(28, 2))
+            draft.step("art28", f"有违法所得{fmt_yuan(income)}，予以没收", apl(28, 2))
         draft.recommended = recommended
         if draft.missing:
             return
@@ -1048,7 +1049,7 @@ class Engine:
             bounds = self._fine_bounds(sanction, tier, env, direction)
             cached = (bounds, None)
             if not (sanction.base or sanction.per):
-                result = to_yuan(sanction, bounds, env.values, env.labels)
+                result = to_yuan(sanction, bounds, env.values, env.labels, plan.units)
                 assert result.range is not None
                 cached = (bounds, (result.range.high, *_fine_out(sanction, result)))
             plan.memo[key] = cached
@@ -1062,7 +1063,7 @@ class Engine:
                 return None
             draft.trace.append(fixed[2])
             return fixed[1]
-        result = to_yuan(sanction, bounds, env.values, env.labels)
+        result = to_yuan(sanction, bounds, env.values, env.labels, plan.units)
         if result.range is None:
             assert result.missing is not None
             draft.need(env.paths.get(result.missing, f"facts.{result.missing}"),
@@ -1126,14 +1127,20 @@ class Engine:
         fine = None
         basis = None
         if sanction.kind is _SANCTION_KIND_FINE:
-            result = to_yuan(sanction, bounds or self._band(sanction, None), env.values, env.labels)
+            result = to_yuan(sanction, bounds or self._band(sanction, None), env.values, env.labels,
+                             self._plan(item).units)
             if result.range is not None:
                 fine = Money(**result.range.as_dict())
                 basis = result.basis
             else:
                 whole = self._band(sanction, None)
-                unit = "倍" if sanction.base else "元/单位"
-                basis = f"{env.labels.get(result.missing or '', result.missing)}的{whole.low}至{whole.high}{unit}"
+                name = result.missing or ""
+                label = env.labels.get(name, name)
+                if sanction.base:
+                    basis = f"{label}的{multiples_words(whole.low, whole.high)}"
+                else:
+                    unit = self._plan(item).units.get(name) or "个"
+                    basis = f"按{label}每{unit}{fmt_yuan(whole.low)}至{fmt_yuan(whole.high)}"
         if prefix:
             basis = (prefix + "：" + basis) if basis else prefix
         return SanctionOut(kind=sanction.kind.value, label=sanction.shown_label,

@@ -23,6 +23,7 @@ from discretion.catalog.models import (
     Sanction,
     SanctionKind,
 )
+from discretion.catalog.vocabulary import item_facts
 from discretion.decision import Ground, TraceStep
 from discretion.law.facts import EnvShape, env_shape
 from discretion.law.ranges import party_sanctions
@@ -54,6 +55,7 @@ class ItemPlan:
     value_free: bool  # no fine is a multiple or per unit: amounts never read the case's facts
     # the provisions that set amounts the penalty clause does not (实施条例), as grounds
     sources: tuple[Ground, ...] = ()
+    units: dict[str, str | None] = field(default_factory=dict)  # each fact's unit (平方米…)
     # parts of decisions that read only the catalog and a few case values, filled on first
     # use by the Engine: (what, the values it reads...) -> the shared result
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
@@ -87,6 +89,7 @@ def build_plan(catalog: Catalog, item: BenchmarkItem) -> ItemPlan:
         or item.not_encoded_before is not None,
         declared=frozenset(f.name for version in chain for f in version.facts),
         value_free=value_free,
+        units={name: decl.unit for name, decl in item_facts(item).items()},
         sources=tuple(Ground(citation=source, reason=f"{item.penalty.human()}未规定的处罚数额，依本条规定")
                       for source in dict.fromkeys(s.source for s in every if s.source is not None)),
     )

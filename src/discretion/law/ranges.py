@@ -144,9 +144,12 @@ def capped(sanction: Sanction, amount: Range) -> Range:
 
 
 def to_yuan(sanction: Sanction, bounds: Range, facts: Mapping[str, object],
-            labels: Mapping[str, str] | None = None) -> YuanResult:
-    """Turn bounds in the sanction's unit into yuan using the case's facts."""
+            labels: Mapping[str, str] | None = None,
+            units: Mapping[str, str | None] | None = None) -> YuanResult:
+    """Turn bounds in the sanction's unit into yuan using the case's facts (``labels`` and
+    ``units`` word the basis: 按非法占用土地面积300平方米计，每平方米100元至1,000元)."""
     labels = labels or {}
+    units = units or {}
     cap = "" if sanction.cap is None else f"，最高不超过{fmt_yuan(sanction.cap)}"
     if sanction.base:
         base = facts.get(sanction.base)
@@ -163,20 +166,41 @@ def to_yuan(sanction: Sanction, bounds: Range, facts: Mapping[str, object],
                 words = f"{label}{base}元，没有或者不足{fmt_yuan(sanction.threshold)}的，按{whole.human()}"
             return YuanResult(capped(sanction, fallback_bounds(sanction, bounds)), basis=words + cap)
         return YuanResult(capped(sanction, bounds.scale(base)),
-                          basis=f"{label}{base}元的{_times(bounds.low)}至{_times(bounds.high)}倍" + cap)
+                          basis=f"{label}{fmt_yuan(base)}的{multiples_words(bounds.low, bounds.high)}" + cap)
     if sanction.per:
-        units = facts.get(sanction.per)
-        if units is None:
+        given = facts.get(sanction.per)
+        if given is None:
             return YuanResult(None, sanction.per)
-        units = Decimal(str(units))
+        units_given = Decimal(str(given))
         label = labels.get(sanction.per, sanction.per)
-        return YuanResult(capped(sanction, bounds.scale(units)),
-                          basis=f"按{label}{units}计，每单位{bounds.low}至{bounds.high}元" + cap)
+        unit = units.get(sanction.per) or ""
+        return YuanResult(capped(sanction, bounds.scale(units_given)),
+                          basis=f"按{label}{format(units_given.normalize(), 'f')}{unit}计，"
+                                f"每{unit or '个'}{fmt_yuan(bounds.low)}至{fmt_yuan(bounds.high)}" + cap)
     return YuanResult(Range(bounds.low.quantize(FEN), bounds.high.quantize(FEN)))
 
 
-def _times(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+def multiple_words(value: Decimal) -> str:
+    """A multiple in the statute's words: 3 → 三倍, 0.05 → 百分之五, 1.6 → 1.6倍, 0.065 → 百分之6.5."""
+    from discretion.numerals import format_chinese_integer
+
+    if value >= 1:
+        if value == value.to_integral_value():
+            return f"{format_chinese_integer(int(value))}倍"
+        return f"{format(value.normalize(), 'f')}倍"
+    percent = (value * 100).normalize()
+    if percent == percent.to_integral_value() and percent > 0:
+        return f"百分之{format_chinese_integer(int(percent))}"
+    return f"百分之{format(percent, 'f')}"
+
+
+def multiples_words(low: Decimal, high: Decimal) -> str:
+    """``一倍以上三倍以下`` / ``百分之五以上百分之十以下`` / ``三倍以下`` (no lower bound)."""
+    if low == high:
+        return multiple_words(high)
+    if low == 0:
+        return f"{multiple_words(high)}以下"
+    return f"{multiple_words(low)}以上{multiple_words(high)}以下"
 
 
 def band_name(band: Band) -> str:

@@ -127,15 +127,19 @@ def item_text(item: BenchmarkItem | ListItem) -> str:
         lines.append(f"  条文：{item.clause}")
         if item.subject:
             lines.append(f"  处罚对象：{item.subject}")
+        from discretion.catalog.vocabulary import STANDARD_FACTS
+
+        labels = {name: (decl.label, decl.unit) for name, decl in STANDARD_FACTS.items()}
+        labels.update({f.name: (f.label, f.unit) for f in item.facts})
         for sanction in item.statutory.sanctions:
-            lines.append("  法定处罚：" + _statutory_text(sanction))
+            lines.append("  法定处罚：" + _statutory_text(sanction, labels))
         for stage in item.statutory.stages:
             words = "逾期未改正" if stage.when == "overdue" else "拒不改正"
             for sanction in stage.sanctions:
-                lines.append(f"  {words}：" + _statutory_text(sanction))
+                lines.append(f"  {words}：" + _statutory_text(sanction, labels))
         if item.statutory.serious is not None:
             for sanction in item.statutory.serious.sanctions:
-                lines.append("  情节严重：" + _statutory_text(sanction))
+                lines.append("  情节严重：" + _statutory_text(sanction, labels))
         if item.facts:
             lines.append("  事实：" + "；".join(f"{f.name}（{f.label}{'，' + f.unit if f.unit else ''}）"
                                              for f in item.facts))
@@ -157,21 +161,28 @@ def item_text(item: BenchmarkItem | ListItem) -> str:
     return "\n".join(lines)
 
 
-def _statutory_text(sanction: object) -> str:
+def _statutory_text(sanction: object, labels: dict[str, tuple[str, str | None]]) -> str:
+    """A statutory sanction in the statute's words: ``违法所得一倍以上三倍以下罚款``,
+    ``非法占用土地面积每平方米100元以上1000元以下罚款`` — fact labels, never internal names."""
     from discretion.catalog.models import Sanction
+    from discretion.law.ranges import multiples_words
 
     assert isinstance(sanction, Sanction)
     text = sanction.shown_label
     if sanction.max is not None:
         if sanction.base:
-            text = f"{sanction.base}的{sanction.low}至{sanction.max}倍罚款"
+            base = labels.get(sanction.base, (sanction.base, None))[0]
+            text = f"{base}{multiples_words(sanction.low, sanction.max)}的罚款"
         elif sanction.per:
-            text = f"每{sanction.per}{sanction.low}至{sanction.max}元罚款"
+            label, unit = labels.get(sanction.per, (sanction.per, None))
+            each = f"每{unit}" if unit else "每个"
+            text = f"按{label}{each}{Range(sanction.low, sanction.max).human()}罚款"
         else:
             text = "罚款" + Range(sanction.low, sanction.max).human()
         if sanction.fallback is not None:
+            base = labels.get(sanction.base or "", (sanction.base or "", None))[0]
             below = f"不足{fmt_yuan(sanction.threshold)}" if sanction.threshold is not None else ""
-            text += (f"（没有{sanction.base}{'或者' + below if below else ''}的，"
+            text += (f"（没有{base}{'或者' + below if below else ''}的，"
                      f"处{Range(sanction.fallback.min, sanction.fallback.max).human()}罚款）")
         if sanction.cap is not None:
             text += f"（最高不超过{fmt_yuan(sanction.cap)}）"
