@@ -14,10 +14,16 @@ import re
 from decimal import Decimal
 
 from discretion.catalog.catalog import Catalog
-from discretion.catalog.models import LIST_LABELS, PAYER_LABELS, ListKind, Payer
+from discretion.catalog.models import LIST_LABELS, ListKind
 from discretion.decision import Decision, SanctionOut
 from discretion.money import Range
-from discretion.render.text import ADJUSTMENT_LABELS, OPTION_LABELS, OUTCOME_LABELS, cite
+from discretion.render.text import (
+    ADJUSTMENT_LABELS,
+    OPTION_LABELS,
+    OUTCOME_LABELS,
+    cite,
+    with_mode_and_payer,
+)
 
 __all__ = ["decision_document"]
 
@@ -37,12 +43,7 @@ def _amount(sanction: SanctionOut) -> str:
         text = "罚款人民币" + Range(Decimal(sanction.fine.min), Decimal(sanction.fine.max)).human()
     else:
         text = sanction.label
-    if sanction.mode == "may":
-        text = "可以" + text
-    if sanction.on is not None:
-        text = "对" + PAYER_LABELS[Payer(sanction.on)] + text
-    elif sanction.party != "any":
-        text = ("对单位" if sanction.party == "organization" else "对个人") + text
+    text = with_mode_and_payer(sanction, text)
     if sanction.source is not None:
         text += f"（数额依据{cite(sanction.source)}）"
     return text

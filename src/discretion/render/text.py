@@ -32,17 +32,23 @@ def cite(citation: Citation) -> str:
     return citation.human()
 
 
-def sanction_text(sanction: SanctionOut) -> str:
-    text = sanction.label
-    if sanction.fine is not None:
-        words = Range(Decimal(sanction.fine.min), Decimal(sanction.fine.max)).human()
-        text = f"罚款{words}"
+def with_mode_and_payer(sanction: SanctionOut, text: str) -> str:
+    """``text`` with 可以 for a may, and whom it falls on (对单位 / 对直接负责的主管人员…)."""
     if sanction.mode == "may":
         text = "可以" + text
     if sanction.on is not None:
         text = "对" + PAYER_LABELS[Payer(sanction.on)] + text
     elif sanction.party != "any":
         text = ("对单位" if sanction.party == "organization" else "对个人") + text
+    return text
+
+
+def sanction_text(sanction: SanctionOut) -> str:
+    text = sanction.label
+    if sanction.fine is not None:
+        words = Range(Decimal(sanction.fine.min), Decimal(sanction.fine.max)).human()
+        text = f"罚款{words}"
+    text = with_mode_and_payer(sanction, text)
     if sanction.basis:
         text += f"（{sanction.basis}）"
     return text
