@@ -70,11 +70,13 @@ def test_case_validators_are_the_ones_plain_view_checks() -> None:
     # would skip it.
     # _date, _flag, _item_form and _age refuse only what pydantic's core refuses in PlainCase
     # too (strict types, CaseDate), with messages; _date also reads full-width digits, which PlainCase
-    # leaves to Case.
+    # leaves to Case. _date, _flag, _choice and _involves read what an officer writes (2023年9月1日,
+    # 是/否, 轻微, 个人…) as the contract's values, which PlainCase refuses: Case reads them.
     assert set(Case.__pydantic_decorators__.field_validators) == {"_date", "_flag", "_item_form",
-                                                                  "_items", "_unique"}
+                                                                  "_items", "_unique", "_choice",
+                                                                  "_involves"}
     assert set(Case.__pydantic_decorators__.model_validators) == {"_consistent"}
-    assert set(Party.__pydantic_decorators__.field_validators) == {"_age"}
+    assert set(Party.__pydantic_decorators__.field_validators) == {"_age", "_choice"}
     assert set(Party.__pydantic_decorators__.model_validators) == {"_organization_has_no_age"}
     assert not PlainCase.__pydantic_decorators__.field_validators
     assert not PlainCase.__pydantic_decorators__.model_validators
@@ -114,12 +116,48 @@ def test_an_ordinary_case_takes_the_fast_path() -> None:
     {"occurred_on": "9999-12-31"}, {"occurred_on": dt.date(1, 1, 1)}, {"first_offense": "yes"},
     {"first_offense": 1}, {"no_fault_proven": None}, {"facts": {"a": None}},
     {"citation": {"law": "中华人民共和国行政处罚法", "article": True}, "item": None},
+    # what an officer writes: Case reads it as the contract's values
+    {"occurred_on": "2022年3月1日"}, {"occurred_on": "2022年03月01日"}, {"first_offense": "是"},
+    {"no_fault_proven": "否"}, {"harm": "轻微"}, {"correction": "逾期未改正"},
+    {"party": {"kind": "个人"}}, {"party": {"kind": "individual", "capacity": "完全"}},
+    {"involves": ["金融安全"]},
 ])
 def test_what_only_case_decides_is_left_to_case(change: dict[str, Any]) -> None:
     data: dict[str, Any] = {"item": "LS-SRHJ-0001", "party": {"kind": "individual"},
                             "occurred_on": "2022-03-01"}
     data.update(change)
     assert plain_view(data) is None
+
+
+OFFICER = {"item": "LS-SRHJ-0001", "party": {"kind": "单位", "capacity": "不能辨认或者控制"},
+           "occurred_on": "2022年3月1日", "ended_on": "２０２２年０３月０２日",
+           "discovered_on": " 2022年03月05日 ", "decided_on": "2022年4月1日",
+           "first_offense": "是", "no_fault_proven": "否", "harm": "没有", "correction": "拒不改正",
+           "involves": ["公民生命健康安全", "financial_security"], "facts": {"area": "45平方米"}}
+CONTRACT = {"item": "LS-SRHJ-0001", "party": {"kind": "organization", "capacity": "none"},
+            "occurred_on": "2022-03-01", "ended_on": "2022-03-02", "discovered_on": "2022-03-05",
+            "decided_on": "2022-04-01", "first_offense": True, "no_fault_proven": False,
+            "harm": "none", "correction": "refused",
+            "involves": ["life_health", "financial_security"], "facts": {"area": "45平方米"}}
+
+
+def test_case_reads_what_an_officer_writes_as_the_contract_s_values() -> None:
+    # the fast path leaves it to Case, which gives the fields of the same case in the
+    # contract's own forms (facts are read later, against the item: law/facts.py)
+    assert plain_view(OFFICER) is None
+    view = plain_view(CONTRACT)
+    assert view is not None
+    assert fields_of(CaseView(Case.model_validate(OFFICER))) == fields_of(view)
+
+
+@pytest.mark.parametrize(("field", "chinese", "value"), [
+    ("harm", "无", "none"), ("harm", "轻微", "minor"), ("harm", "一般", "ordinary"),
+    ("harm", "严重", "serious"), ("correction", "按期改正", "in_time"),
+    ("correction", "期限未届满", "pending"), ("correction", "逾期未改正", "overdue"),
+])
+def test_each_chinese_choice_is_its_contract_value(field: str, chinese: str, value: str) -> None:
+    assert getattr(case_of(**{field: chinese}), field) == value
+    assert case_of(party={"kind": "个人", "capacity": "尚未完全丧失"}).party.capacity == "partial"
 
 
 def test_blanks_around_a_date_are_stripped_on_both_paths() -> None:
@@ -132,11 +170,14 @@ def test_blanks_around_a_date_are_stripped_on_both_paths() -> None:
 # Mostly valid cases (so that both paths are taken often), with every odd input now and then.
 TEXT_DATES = st.sampled_from(["2022-03-01", " 2022-03-01", "２０２２-03-01", "2022-03-01T00:00:00",
                               "2023-01-01 ", "not a date", "2022-13-01", "0001-01-01",
-                              "9999-12-31", "1899-12-31", "2100-01-01", "20220301", "0", ""])
+                              "9999-12-31", "1899-12-31", "2100-01-01", "20220301", "0", "",
+                              "2022年3月1日", "2023年09月01日", "2022年2月30日", "2022年3月1号",
+                              "9999年1月1日", "2022 年 3 月 1 日"])
 # values of other types, where any field may get them
 ODD = st.sampled_from([True, False, 0, 1, -1, 1.0, 0.5, 1e28, 10**28, "true", "yes", "1", "0",
                        "1e28", "5 5", "1,0", "", dt.date(1, 1, 1), dt.date(9999, 12, 31),
-                       dt.datetime(2022, 3, 1), Decimal("35"), b"x", [], {}])
+                       dt.datetime(2022, 3, 1), Decimal("35"), b"x", [], {}, "是", "否", "轻微",
+                       "个人", "单位", "金融安全", "3.6万元", "45平方米"])
 EARLY = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2010, 12, 31))
 LATE = st.dates(min_value=dt.date(2011, 1, 1), max_value=dt.date(2030, 12, 31))
 ODD_DATE = TEXT_DATES | DATES | DATES.map(str) | ODD
@@ -154,10 +195,10 @@ def mostly(valid: list[Any], odd: list[Any]) -> st.SearchStrategy[Any]:
 
 BASE_CASES = st.fixed_dictionaries(
     {"party": st.fixed_dictionaries(
-        {"kind": mostly(["individual", "organization"], ["robot"])},
+        {"kind": mostly(["individual", "organization"], ["robot", "个人", "单位"])},
         optional={"age": st.one_of(st.integers(0, 120), st.integers(0, 120), st.none(),
                                    st.integers(-1, 200), ODD),
-                  "capacity": mostly(["full", "partial", "none"], ["?"]),
+                  "capacity": mostly(["full", "partial", "none"], ["?", "完全", "尚未完全丧失"]),
                   "name": st.text(max_size=4) | ODD}),
      "occurred_on": FIRST,
      "item": st.one_of(mostly(["LS-SRHJ-0001"], [" X ", "", None, 5]),
@@ -167,11 +208,11 @@ BASE_CASES = st.fixed_dictionaries(
                                           {"law": "中华人民共和国行政处罚法", "article": 30.0}]),
               "ended_on": st.none() | LATER, "discovered_on": st.none() | LATER,
               "decided_on": st.none() | LATER,
-              "first_offense": mostly([True, False, None], ["yes", 1]) | ODD,
-              "harm": mostly(["none", "minor", "ordinary", None], ["huge"]) | ODD,
-              "correction": mostly(["in_time", "overdue", None], ["later"]) | ODD,
-              "involves": st.none() | st.lists(mostly(["life_health"], [True, 1]), max_size=2)
-              | ODD,
+              "first_offense": mostly([True, False, None], ["yes", 1, "是", " 否 "]) | ODD,
+              "harm": mostly(["none", "minor", "ordinary", None], ["huge", "无", "严重"]) | ODD,
+              "correction": mostly(["in_time", "overdue", None], ["later", "按期改正"]) | ODD,
+              "involves": st.none() | st.lists(mostly(["life_health"], [True, 1, "金融安全"]),
+                                               max_size=2) | ODD,
               "no_fault_proven": st.booleans() | ODD,
               "circumstances": st.lists(mostly(["coerced", "eliminated_harm"], [" coerced"])
                                         | ODD, max_size=3),

@@ -264,9 +264,11 @@ def test_a_yaml_float_fact_is_read_as_the_decimal_written(engine: Engine, tmp_pa
     assert json.loads(out)["tier"] == json.loads(wanted)["tier"]
 
 
-@pytest.mark.parametrize("value", ["yes", "true", "True", "是", 1, 0, 1.0, "1", "", [True]])
+@pytest.mark.parametrize("value", ["yes", "true", "True", "对", "是的", "不是", "Y", 1, 0, 1.0, "1",
+                                   "", [True], ["是"]])
 @pytest.mark.parametrize("field", ["first_offense", "no_fault_proven"])
 def test_yes_no_fields_take_only_true_or_false(engine: Engine, field: str, value: object) -> None:
+    # true and false, and what an officer writes, 是 and 否 (tests/test_officer_inputs.py)
     message = refused(engine, case(**{field: value}), field)
     assert "true or false" in message and chinese(message)
 
@@ -430,6 +432,10 @@ SPECIAL: list[Any] = [
     "9999-12-31", "1970-01-01", "2022-02-29", "2022-03-01T00:00:00", "individual",
     "organization", "LS-SRHJ-0001", "LS-SRHJ-0099", "life_health", "coerced", "街道",
     "浙江省城市市容和环境卫生管理条例", "x" * 300,
+    # what an officer writes (tests/test_officer_inputs.py), in every field
+    "个人", "单位", "轻微", "无", "逾期未改正", "尚未完全丧失", "金融安全", "2022年3月1日",
+    "２０２２年０３月０１日", "2022年2月29日", "9999年1月1日", "3.6万元", "1.2亿元", "1.2345678万元",
+    "5.5平方米", "2件", "45立方米", "1e3万元", "-3平方米", ["金融安全"], ["个人"],
     dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date(2022, 3, 1), dt.date(1970, 1, 1),
     dt.datetime(2022, 3, 1), dt.datetime(9999, 12, 31, 23, 59), dt.time(12, 0),
     [], {}, [True], [0], ["coerced", "coerced"], {"kind": "individual"}, {"x": 1},

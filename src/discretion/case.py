@@ -13,6 +13,13 @@ types, :data:`CaseDate`), so that :data:`PlainCase` refuses what :class:`Case` r
 validators refuse the same values first, with messages that say what to write
 (:mod:`discretion.casefields`). Amounts and numbers in ``facts`` are checked against the
 item's declarations (:func:`discretion.law.facts.coerce_fact`).
+
+What an officer writes is read as well, by Case's validators alone (PlainCase refuses it, and
+the engine's fast path leaves such a case to Case): 是/否 for true/false, ``2023年9月1日`` (or
+``2023年09月01日``) for a day, and the Chinese names of the choices (个人/单位, 没有/无/轻微/
+一般/严重, 按期改正/期限未届满/逾期未改正/拒不改正, 完全/尚未完全丧失/不能辨认或者控制,
+公民生命健康安全/金融安全: :data:`discretion.casefields.CHOICES`). Each becomes the contract's
+own value, so a case written either way decides the same.
 """
 
 from __future__ import annotations
@@ -163,6 +170,11 @@ class Party(_Model):
         _refuse(casefields.age_problem(value))
         return value
 
+    @field_validator("kind", "capacity", mode="before")
+    @classmethod
+    def _choice(cls, value: object, info: ValidationInfo) -> object:
+        return casefields.choice_value(f"party.{info.field_name}", value)  # 个人 → individual
+
     @model_validator(mode="after")
     def _organization_has_no_age(self) -> Party:
         problem = casefields.party_problem(self.kind, self.age)
@@ -204,7 +216,7 @@ class Case(_Model):
             raise ValueError("occurred_on is required: the day of the act; "
                              "应填写违法行为发生日期，如 2022-03-01")
         _refuse(casefields.day_problem(value))
-        return value
+        return casefields.iso_day(value) if isinstance(value, str) else value  # 2023年9月1日
 
     @field_validator("first_offense", "no_fault_proven", mode="before")
     @classmethod
@@ -213,7 +225,17 @@ class Case(_Model):
             raise ValueError("null is not true or false: write false, or leave no_fault_proven "
                              "out (it is false unless proven); 应填写 true 或 false，未证明的可不填")
         _refuse(casefields.flag_problem(value))
-        return value
+        return casefields.flag_value(value)  # 是 → true
+
+    @field_validator("harm", "correction", mode="before")
+    @classmethod
+    def _choice(cls, value: object, info: ValidationInfo) -> object:
+        return casefields.choice_value(str(info.field_name), value)  # 轻微 → minor
+
+    @field_validator("involves", mode="before")
+    @classmethod
+    def _involves(cls, value: object) -> object:
+        return casefields.involves_value(value)  # 金融安全 → financial_security
 
     @field_validator("item", mode="before")
     @classmethod

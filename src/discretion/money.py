@@ -18,7 +18,7 @@ class MoneyError(ValueError):
     """An amount is not a valid sum in yuan."""
 
 
-def to_money(value: object) -> Decimal:
+def to_money(value: object, *, scaled: bool = False) -> Decimal:
     """Parse an amount in yuan exactly: an int, a Decimal, or text in the documented forms.
 
     Text is digits with an optional decimal point and at most two decimals (``1200``,
@@ -29,9 +29,15 @@ def to_money(value: object) -> Decimal:
     else is refused: exponents (``1e28``), blanks inside (``5 5``), ``+``, other scripts'
     digits. Floats are refused (they are not exact); so are amounts too large to hold to the
     fen. Every refusal is a :class:`MoneyError` whose message says what to write.
+
+    With ``scaled`` (what an officer writes in a case: :func:`discretion.law.facts.coerce_fact`)
+    the number may also be followed by ``万`` or ``亿`` (then an optional ``元``), read exactly:
+    ``3.6万元`` is 36000.00, ``1.2亿元`` is 120000000.00, ``0.00005万元`` is 0.50; an amount
+    that is finer than the fen once multiplied (``1.234567万元``, 12345.67 元, is read;
+    ``1.2345678万元`` is refused) is refused, never rounded.
     """
     if isinstance(value, bool):
-        raise MoneyError(f"{shown(value)} is not an amount: {_WRITE}")
+        raise MoneyError(f"{shown(value)} is not an amount: {_WRITE_SCALED if scaled else _WRITE}")
     if isinstance(value, float):
         raise MoneyError(f"{value!r} is a binary float: write the amount as a string, "
                          f"e.g. \"{value}\"; 金额请以文本填写，如\"1200.50\"")
@@ -43,16 +49,26 @@ def to_money(value: object) -> Decimal:
         text = normalize_digits(value).strip()
         if text.endswith("元"):
             text = text[:-1].rstrip()
+        if scaled and text.endswith(("万", "亿")):
+            return _scaled(value, text)
         if _AMOUNT.fullmatch(text) is None:
             if _OVER_FEN.fullmatch(text):
                 raise MoneyError(f"{shown(value)} has more than two decimals (the fen is the "
                                  "smallest unit); 金额最多保留两位小数（分）")
-            raise MoneyError(f"{shown(value)} is not an amount: {_WRITE}")
+            raise MoneyError(f"{shown(value)} is not an amount: "
+                             f"{_WRITE_SCALED if scaled else _WRITE}")
         amount = Decimal(text.replace(",", ""))
     else:
-        raise MoneyError(f"{shown(value)} is not an amount: {_WRITE}")
+        raise MoneyError(f"{shown(value)} is not an amount: {_WRITE_SCALED if scaled else _WRITE}")
     if not amount.is_finite():
-        raise MoneyError(f"{shown(value)} is not a finite amount: {_WRITE}")
+        raise MoneyError(f"{shown(value)} is not a finite amount: "
+                         f"{_WRITE_SCALED if scaled else _WRITE}")
+    return _to_fen(value, amount)
+
+
+def _to_fen(value: object, amount: Decimal) -> Decimal:
+    """A finite ``amount`` (read from ``value``) to the fen, or MoneyError: too large, or
+    finer than the fen."""
     if amount.adjusted() >= _MAX_DIGITS:
         raise MoneyError(f"{shown(value)} is too large an amount (more than {_MAX_DIGITS} digits); "
                          "金额过大，请核对")
@@ -60,6 +76,23 @@ def to_money(value: object) -> Decimal:
         raise MoneyError(f"{shown(value)} has more than two decimals (the fen is the smallest "
                          "unit); 金额最多保留两位小数（分）")
     return amount.quantize(FEN)
+
+
+def _scaled(value: object, text: str) -> Decimal:
+    """The amount of ``text`` (``value`` read, without its ``元``), which ends in 万 or 亿."""
+    shift = _SCALES[text[-1]]
+    number = text[:-1].rstrip()
+    if _SCALED_NUMBER.fullmatch(number) is None:
+        raise MoneyError(f"{shown(value)} is not an amount: {_WRITE_SCALED}")
+    sign, digits, exponent = Decimal(number.replace(",", "")).as_tuple()
+    assert isinstance(exponent, int)  # a finite number: digits with a decimal point
+    exponent += shift
+    amount = Decimal((sign, digits, exponent))  # times 10**shift, exactly
+    if amount.adjusted() < _MAX_DIGITS and exponent < -2 and amount != amount.quantize(FEN):
+        raise MoneyError(f"{shown(value)} is {amount:f} yuan, finer than the fen (the smallest "
+                         "unit): check the amount; 金额换算为元后最多保留两位小数（分），"
+                         f"{text}元即{amount:f}元，请核对")
+    return _to_fen(value, amount)
 
 
 # The documented forms of an amount as text (after normalize_digits): digits, or digits in
@@ -70,6 +103,13 @@ _AMOUNT = re.compile(_WHOLE + r"(?:\.[0-9]{1,2})?")
 _OVER_FEN = re.compile(_WHOLE + r"\.[0-9]{3,}")  # well formed, but finer than the fen
 _WRITE = ("write digits with at most two decimals, e.g. 1200.50 or 1,200.50 (thousands "
           "separators in groups of three); 金额应填写数字，最多两位小数，如 1200.50")
+_WRITE_SCALED = ("write digits with at most two decimals, e.g. 1200.50 or 1,200.50 (thousands "
+                 "separators in groups of three), or in 万元 or 亿元, e.g. 3.6万元; "
+                 "金额应填写数字，最多两位小数，如 1200.50、36000元、3.6万元")
+# An amount in 万 or 亿 (what an officer writes in a case): any number of decimals, as long as
+# the amount in yuan is exact to the fen (checked once multiplied)
+_SCALED_NUMBER = re.compile(_WHOLE + r"(?:\.[0-9]+)?")
+_SCALES: dict[str, int] = {"万": 4, "亿": 8}
 # Amounts up to 10**24 - 1 yuan: quantized to the fen they stay within the decimal context's
 # 28 digits (callers set their own, lower, limits).
 _MAX_DIGITS = 24

@@ -360,12 +360,14 @@ class Engine:
         if case.citation is not None:
             found = catalog.by_citation(case.citation)
             if not found:
-                raise CaseError(Problem("no benchmark item matches this citation", path="citation",
+                raise CaseError(Problem("no benchmark item matches this citation; "
+                                        "没有与该处罚依据对应的事项，请改填事项编号", path="citation",
                                         expected="a provision some catalog item cites",
                                         hint="search with `discretion search` and give item: ID"))
             if len(found) > 1:
                 raise CaseError(Problem(
-                    "the citation matches several items: " + ", ".join(found), path="citation",
+                    "the citation matches several items: " + ", ".join(found)
+                    + "; 该处罚依据对应多个事项，请写明款、项，或改填事项编号", path="citation",
                     hint="cite the paragraph and item (款/项), or give item: ID"))
             return [catalog.benchmarks[found[0]]]
         items: list[BenchmarkItem] = []
@@ -377,10 +379,12 @@ class Engine:
                 entry = catalog.lists.get(item_id)
                 if entry is not None:
                     problems.append(Problem(f"'{item_id}' is a {entry.kind.value} list entry, not a "
-                                            "benchmark", path=path, hint=f"give item: {entry.benchmark}"))
+                                            f"benchmark; “{item_id}”是清单条目，不是裁量基准事项，请填写其"
+                                            "对应的事项编号", path=path, hint=f"give item: {entry.benchmark}"))
                     continue
                 close = catalog.suggest(item_id)
-                problems.append(Problem(f"unknown item '{item_id}'", path=path,
+                problems.append(Problem(f"unknown item '{item_id}'; 目录中没有事项“{item_id}”，请核对事项编号"
+                                        "（可用 discretion search 查找）", path=path,
                                         expected="a benchmark id of the catalog",
                                         hint=("did you mean " + " or ".join(close) + "?") if close
                                         else "list ids with `discretion list`"))
@@ -1355,7 +1359,8 @@ def parse_case(case: Case | Mapping[str, Any]) -> Case:
         if isinstance(case, Case):
             return case
         if not isinstance(case, Mapping):
-            raise CaseError(Problem(f"a case is a mapping of fields, got {type(case).__name__}",
+            raise CaseError(Problem(f"a case is a mapping of fields, got {type(case).__name__}; "
+                                    "案件应为一组“名称: 值”",
                                     expected="an object such as {item: ..., party: {...}, occurred_on: ...}"))
         case = dict(case)  # any other mapping as a dict
     try:
@@ -1365,6 +1370,12 @@ def parse_case(case: Case | Mapping[str, Any]) -> Case:
 
 
 def case_problems(exc: ValidationError) -> list[Problem]:
+    """The problems of a case the contract refuses, each at its field path, with what was
+    expected and the fix; every message carries a Chinese line for the officer (pydantic's own
+    words, for a missing or unknown field or a value of the wrong type, get theirs from
+    :func:`discretion.casefields.chinese_line`)."""
+    from discretion import casefields  # imported here: this function is all of engine.py it needs
+
     problems: list[Problem] = []
     for error in exc.errors(include_url=False):
         loc = [part for part in error["loc"] if not (isinstance(part, str) and (
@@ -1374,6 +1385,7 @@ def case_problems(exc: ValidationError) -> list[Problem]:
             path += f"[{part}]" if isinstance(part, int) else ("." if path else "") + str(part)
         kind = error["type"]
         message = error["msg"].removeprefix("Value error, ")
+        context = error.get("ctx")
         expected = None
         hint = None
         if kind == "missing":
@@ -1381,10 +1393,16 @@ def case_problems(exc: ValidationError) -> list[Problem]:
             hint = f"add {path or 'it'}"
         elif kind == "extra_forbidden":
             message = "unknown field"
-            hint = "remove it; see docs/schema/case.schema.json for the fields"
+            hint = casefields.unknown_field_hint(path)
         elif kind in ("enum", "literal_error"):
-            expected = str(error.get("ctx", {}).get("expected", "")) or None
+            expected = str((context or {}).get("expected", "")) or None
+            bare = path.split("[")[0]
+            if expected and bare in casefields.CHOICES:
+                expected += " (or in Chinese: " + casefields.choices_chinese(bare) + ")"
             message = f"not an accepted value: {error.get('input')!r}"
+        if kind != "value_error" or not casefields.has_chinese(message):
+            # pydantic's own words (which may quote Chinese input) get their Chinese line
+            message += "; " + casefields.chinese_line(kind, path, context)
         problem = Problem(message, path=path or None, expected=expected, hint=hint)
         if problem not in problems:
             problems.append(problem)

@@ -103,10 +103,13 @@ def plain_view(data: dict[str, Any]) -> CaseView | None:
     forms of their values, checked by pydantic's core (a yes/no field takes only true/false, an
     age only an int, a date only a ``datetime.date`` or ``YYYY-MM-DD`` text from 1900 to 2099,
     a fact only true/false, an int, a Decimal or text). Case's validators refuse the same
-    values, with messages that say what to write, and change two kinds of input, both sent to
-    Case here: facts given as floats (Case makes them text), and dates written with full-width
-    digits (which PlainCase cannot parse). Their other checks are made by the same functions
-    (:func:`_passes_case_checks`). ``tests/test_caseview.py`` keeps the two paths in step.
+    values, with messages that say what to write, and change three kinds of input, all sent to
+    Case here: facts given as floats (Case makes them text), dates written with full-width
+    digits (which PlainCase cannot parse), and what an officer writes in Chinese (是/否, a day
+    as 2023年9月1日, the Chinese names of the choices: :data:`discretion.casefields.CHOICES`),
+    which PlainCase's strict types refuse and Case reads as the contract's own values. Their
+    other checks are made by the same functions (:func:`_passes_case_checks`).
+    ``tests/test_caseview.py`` keeps the two paths in step.
     """
     facts = data.get("facts")
     if isinstance(facts, dict):

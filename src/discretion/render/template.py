@@ -20,7 +20,7 @@ __all__ = ["case_template"]
 _FACT_EXAMPLE = {"number": '"0"', "integer": "0", "money": '"0.00"', "boolean": "false",
                  "text": '""'}
 _FACT_FORM = {"number": "数值，写成带引号的数字，如 \"12.5\"", "integer": "整数",
-              "money": "金额（元），写成带引号的数字，精确到分，如 \"1200.50\"",
+              "money": "金额（元），写成带引号的数字，精确到分，如 \"1200.50\" 或 \"3.6万元\"",
               "boolean": "true（是）或者 false（否）", "text": "文字"}
 
 
@@ -32,6 +32,8 @@ def case_template(catalog: Catalog, item: BenchmarkItem, today: dt.date | None =
         f"# 事项 {item.id}，处罚依据 {item.penalty.human()}",
         "# 填写本案已查明的情况；未查明的项目请删除该行（引擎不会推定，会列出需要查明的事实）。",
         "# 写完后运行：discretion check 本文件",
+        "# 取值可写英文，也可写中文：是/否，日期如 2024年1月1日，个人/单位，没有/轻微/一般/严重，"
+        "按期改正/期限未届满/逾期未改正/拒不改正；金额可写 3.6万元；数量可带本事项的单位，如 45平方米。",
         f"item: {item.id}    # 事项编号（不要修改）",
         "party:                  # 当事人",
         "  kind: individual      # 当事人：individual 个人 / organization 单位",
@@ -58,6 +60,8 @@ def case_template(catalog: Catalog, item: BenchmarkItem, today: dt.date | None =
         lines.append("facts:                  # 本事项的事实")
         for fact in item.facts:
             unit = f"，单位：{fact.unit}" if fact.unit else ""
+            if fact.unit and fact.type in ("number", "integer"):
+                unit += f"（可带单位，如 \"5{fact.unit}\"）"
             if fact.type == "enum":
                 assert fact.values
                 example, form = fact.values[0], "从以下取值中选一个：" + " / ".join(fact.values)
