@@ -167,7 +167,8 @@ def run_batch(engine: Engine, records: Iterable[Unparsed], out: ByteSink, *, ski
               progress: bool = False, total: int | None = None, jobs: int = 1,
               last_line: int | None = None, expect: str | None = None,
               begin: Callable[[], None] | None = None,
-              flushed: Callable[[int, str], None] | None = None) -> BatchStats:
+              flushed: Callable[[int, str], None] | None = None,
+              stream: bool = False) -> BatchStats:
     """Decide ``records`` into ``out`` (JSON Lines, a binary stream), skipping the first
     ``skip`` records, on ``jobs`` processes (1: this one).
 
@@ -177,7 +178,12 @@ def run_batch(engine: Engine, records: Iterable[Unparsed], out: ByteSink, *, ski
     raised before anything is written. ``begin`` is called once the skipped records are found
     to be those expected, before anything is written. ``flushed`` is called, each time ``out`` has been
     flushed, with the number of lines this run has written and the digest of the records
-    they are the output of (from the first, skipped ones included)."""
+    they are the output of (from the first, skipped ones included).
+
+    ``stream`` (``check --batch -``: standard input, which may be a pipe kept open between
+    records): each record is decided as soon as it is read and its line flushed at once, so a
+    program can write a case and read its answer before it writes the next. With ``jobs`` 1
+    only: several processes still take records a block at a time."""
     stats = BatchStats()
     bar = None
     if progress:
@@ -223,8 +229,11 @@ def run_batch(engine: Engine, records: Iterable[Unparsed], out: ByteSink, *, ski
 
     try:
         for line, error in map_ordered(engine, _decide_chunk, remaining(), jobs=jobs,
+                                       chunk=1 if stream and jobs <= 1 else None,
                                        affinity=ruleset_key(engine)):
             out.write(line)
+            if stream:
+                out.flush()  # the answer now (the sidecar, if any, is brought up to date below)
             if digest is not None:
                 digest.update(waiting.popleft())
             stats.records += 1

@@ -156,8 +156,19 @@ class Decision:
     # (left out of the JSON when there is none)
     conflict: Annotated[str | None, Field(exclude_if=_absent)] = None
 
-    def to_json(self, indent: int | None = 2) -> str:
-        """Deterministic JSON (same catalog and case give byte-identical output)."""
+    @property
+    def text(self) -> str:
+        """The decision in Chinese, worded as ``discretion check`` prints it (with its 说理),
+        for a case system to show as it is."""
+        from discretion.render.text import decision_text
+
+        return decision_text(self)
+
+    def to_json(self, indent: int | None = 2, *, text: bool = False) -> str:
+        """Deterministic JSON (same catalog and case give byte-identical output); with
+        ``text``, the same with a last key ``text`` (:attr:`text`)."""
+        if text:
+            return _dict_adapter().dump_json(self.to_dict(text=True), indent=indent).decode("utf-8")
         return _adapter().dump_json(self, indent=indent).decode("utf-8")
 
     def to_json_bytes(self) -> bytes:
@@ -165,9 +176,13 @@ class Decision:
         (what ``check --batch`` writes)."""
         return _adapter().dump_json(self)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The decision as JSON-compatible Python data."""
-        return _adapter().dump_python(self, mode="json")
+    def to_dict(self, *, text: bool = False) -> dict[str, Any]:
+        """The decision as JSON-compatible Python data; with ``text``, with a last key ``text``
+        too: the decision in Chinese (:attr:`text`), as ``check --json`` writes it."""
+        data = _adapter().dump_python(self, mode="json")
+        if text:
+            data["text"] = self.text
+        return data
 
 
 DECISION_KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Decision))
@@ -176,6 +191,11 @@ DECISION_KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Decisi
 @cache
 def _adapter() -> TypeAdapter[Decision]:
     return TypeAdapter(Decision)
+
+
+@cache
+def _dict_adapter() -> TypeAdapter[dict[str, Any]]:
+    return TypeAdapter(dict[str, Any])
 
 
 def decision_schema() -> dict[str, Any]:
