@@ -7,6 +7,9 @@
   only kinds its clause provides;
 - tier fines lie inside the statutory range, and the tiers of each party and clause cover the
   range without gaps or overlaps (adjacent tiers may share a boundary amount);
+- a list entry or ``supersedes`` naming a benchmark that did not load because its file does
+  not parse (or the item itself is invalid) is not reported again: the file's own error is the
+  one to fix (:class:`Unloaded`, filled by the loader);
 - no two tiers of an item can both hold for one case, unless the item says
   ``tier_priority: true`` (then the first that holds, in written order, applies, as the engine
   does anyway): the generated cases of :mod:`discretion.catalog.coverage` find the overlaps,
@@ -15,8 +18,12 @@
 
 from __future__ import annotations
 
+import difflib
 import itertools
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 from itertools import pairwise
 
@@ -46,23 +53,47 @@ ItemDocs = dict[str, tuple[Located, tuple[str | int, ...]]]
 PARTY_KINDS = ("individual", "organization")
 
 
-def validate_catalog(catalog: Catalog, docs: ItemDocs) -> list[Problem]:
+@dataclass
+class Unloaded:
+    """What the loader could not load, so that its consequences are not reported as errors of
+    their own: benchmark files that do not parse (by field code, the file's name) and items
+    that did not validate (by id). ``skipped`` counts, per field code, the checks left out."""
+
+    fields: set[str] = dc_field(default_factory=set)
+    ids: set[str] = dc_field(default_factory=set)
+    skipped: dict[str, int] = dc_field(default_factory=dict)
+
+    def covers(self, benchmark_id: str, field_code: str) -> bool:
+        """Whether ``benchmark_id`` (named from field ``field_code``) may be one of the
+        benchmarks that did not load."""
+        if benchmark_id in self.ids:
+            return True
+        parts = benchmark_id.split("-")
+        return field_code in self.fields or any(part in self.fields for part in parts[1:2])
+
+    def skip(self, field_code: str) -> None:
+        self.skipped[field_code] = self.skipped.get(field_code, 0) + 1
+
+
+def validate_catalog(catalog: Catalog, docs: ItemDocs, unloaded: Unloaded | None = None
+                     ) -> list[Problem]:
     problems: list[Problem] = []
+    unloaded = unloaded or Unloaded()
     compiled: list[str] = []  # benchmarks whose own checks passed: their conditions are parsed
     for item_id, item in catalog.benchmarks.items():
         doc, prefix = docs[item_id]
-        found = _check_benchmark(catalog, item, doc, prefix)
+        found = _check_benchmark(catalog, item, doc, prefix, unloaded)
         problems.extend(found)
         if not found:
             compiled.append(item_id)
     list_conditions: dict[str, Expr] = {}
     for item_id, entry in catalog.lists.items():
         doc, prefix = docs[item_id]
-        found, expr = _check_list(catalog, entry, doc, prefix)
+        found, expr = _check_list(catalog, entry, doc, prefix, unloaded)
         problems.extend(found)
         if expr is not None:
             list_conditions[item_id] = expr
-    if not problems:
+    if not problems and not unloaded.skipped:
         _attach_list_conditions(catalog, list_conditions)
     problems.extend(_check_tier_overlaps(catalog, docs, compiled))
     return problems
@@ -75,7 +106,9 @@ def compile_condition(text: str, vocab: Vocabulary, doc: Located,
         expr = parse_condition(text)
     except ConditionSyntaxError as exc:
         problems.append(doc.problem(path, f"condition does not parse: {exc.message}",
-                                    expected=exc.expected, hint=exc.hint, offset=exc.offset))
+                                    expected=exc.expected,
+                                    hint=_name_hint(text, exc.offset, vocab) or exc.hint,
+                                    offset=exc.offset))
         return None
     found = typecheck(expr, vocab)
     for problem in found:
@@ -84,8 +117,49 @@ def compile_condition(text: str, vocab: Vocabulary, doc: Located,
     return None if found else expr
 
 
+# How a case contract path is written as a condition name (the case fields a condition reads)
+_CASE_PATHS = {"party.kind": "party_kind", "party.age": "age", "party.capacity": "capacity"}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_DOTTED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _name_hint(text: str, offset: int, vocab: Vocabulary) -> str | None:
+    """A did-you-mean for a condition that does not parse because a name was written as the
+    case file writes it (``facts.item_count``, ``party.kind``) or by its Chinese label
+    (``物品件数 > 3``); None when the error is something else."""
+    for match in _DOTTED.finditer(text):
+        if not match.start() <= offset <= match.end():
+            continue
+        path = match.group(0)
+        name = _CASE_PATHS.get(path) or match.group(2)
+        if name in vocab.names and (match.group(1) in ("facts", "circumstances")
+                                    or path in _CASE_PATHS):
+            return (f"write the name alone: {name}, not {path} (a condition names facts, case "
+                    f"fields and circumstances without the case file's path)\n"
+                    f"    中文：条件中直接写名称 {name}，不写 {path}")
+    found = _CJK.match(text, offset)
+    if found is None:
+        return None
+    word = found.group(0)
+    labelled = {name: t.label for name, t in vocab.names.items() if t.label}
+    close = [name for name, label in labelled.items() if word in label or label in word]
+    if not close:
+        by_label = {label: name for name, label in labelled.items()}
+        close = [by_label[label] for label in difflib.get_close_matches(word, list(by_label),
+                                                                        n=3, cutoff=0.4)]
+    close.sort(key=lambda name: name not in vocab.declared)
+    if not close:
+        return ("conditions name facts by their name (letters, digits and _), not their "
+                "Chinese label; declare the fact under the item's facts\n"
+                f"    中文：条件中应写事实的名称（英文字母），不能写中文“{word}”")
+    shown = " or ".join(f"{name} ({labelled[name]})" for name in close[:3])
+    return (f"did you mean {shown}? Conditions name facts by their name, not their label\n"
+            f"    中文：条件中应写事实的名称，不能写中文“{word}”；是否应为 {close[0]}？")
+
+
 def _check_benchmark(catalog: Catalog, item: BenchmarkItem, doc: Located,
-                     prefix: tuple[str | int, ...]) -> list[Problem]:
+                     prefix: tuple[str | int, ...], unloaded: Unloaded | None = None
+                     ) -> list[Problem]:
     problems: list[Problem] = []
     if item.field not in catalog.fields:
         problems.append(doc.problem((*prefix, "field"), f"unknown field '{item.field}'",
@@ -102,6 +176,9 @@ def _check_benchmark(catalog: Catalog, item: BenchmarkItem, doc: Located,
     for index, old_id in enumerate(item.supersedes):
         old = catalog.benchmarks.get(old_id)
         path = (*prefix, "supersedes", index)
+        if old is None and unloaded is not None and unloaded.covers(old_id, item.field):
+            unloaded.skip(old_id.split("-")[1] if old_id.count("-") >= 2 else item.field)
+            continue  # its file does not parse: that error is reported, not this consequence
         if old is None:
             problems.append(doc.problem(path, f"supersedes unknown benchmark '{old_id}'",
                                         hint="name the id of the earlier version of the same act"))
@@ -114,7 +191,7 @@ def _check_benchmark(catalog: Catalog, item: BenchmarkItem, doc: Located,
         elif old.effective_to >= item.effective_from:
             problems.append(doc.problem(path, f"'{old_id}' is in force until {old.effective_to}, "
                                               f"not before this version starts on {item.effective_from}"))
-    vocab = vocabulary_for(item, catalog.manifest)
+    vocab = _vocabulary(item, catalog)
     facts = item_facts(item)
     # fines computed from facts
     layers: list[tuple[tuple[str | int, ...], list[Sanction]]] = [
@@ -342,13 +419,24 @@ def _num(value: Decimal) -> str:
     return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
 
 
+def _vocabulary(item: BenchmarkItem, catalog: Catalog) -> Vocabulary:
+    """The names the item's conditions may read, knowing which are the item's own facts (an
+    unknown name is answered with them)."""
+    vocab = vocabulary_for(item, catalog.manifest)
+    return Vocabulary(vocab.names, declared=tuple(f.name for f in item.facts))
+
+
 def _check_list(catalog: Catalog, entry: ListItem, doc: Located,
-                prefix: tuple[str | int, ...]) -> tuple[list[Problem], Expr | None]:
+                prefix: tuple[str | int, ...], unloaded: Unloaded | None = None
+                ) -> tuple[list[Problem], Expr | None]:
     problems: list[Problem] = []
     if entry.field not in catalog.fields:
         problems.append(doc.problem((*prefix, "field"), f"unknown field '{entry.field}'",
                                     expected="a code from fields.yaml: " + ", ".join(catalog.fields)))
     benchmark = catalog.benchmarks.get(entry.benchmark)
+    if benchmark is None and unloaded is not None and unloaded.covers(entry.benchmark, entry.field):
+        unloaded.skip(entry.field)  # its benchmark's file does not parse: reported there
+        return problems, None
     if benchmark is None:
         close = catalog.suggest(entry.benchmark)
         problems.append(doc.problem((*prefix, "benchmark"), f"unknown benchmark '{entry.benchmark}'",
@@ -358,7 +446,7 @@ def _check_list(catalog: Catalog, entry: ListItem, doc: Located,
         problems.append(doc.problem((*prefix, "field"),
                                     f"entry is in field {entry.field}, its benchmark in {benchmark.field}"))
     problems.extend(_check_list_basis(entry, benchmark, doc, prefix))
-    vocab = vocabulary_for(benchmark, catalog.manifest)
+    vocab = _vocabulary(benchmark, catalog)
     return problems, compile_condition(entry.when, vocab, doc, (*prefix, "when"), problems)
 
 

@@ -9,6 +9,7 @@ the catalog loader can turn it into file:line:column.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,18 +53,80 @@ class TypeProblem:
 
 @dataclass
 class Vocabulary:
-    """Names visible to a condition, with their types."""
+    """Names visible to a condition, with their types. ``declared`` lists the facts the item
+    itself declares (the rest are case fields and circumstance codes): an unknown name is
+    answered with the close names, and the item's own facts are always named."""
 
     names: Mapping[str, FactType] = field(default_factory=dict)
+    declared: tuple[str, ...] = ()
 
     def lookup(self, name: Name) -> FactType | TypeProblem:
         if name.name in self.names:
             return self.names[name.name]
-        close = difflib.get_close_matches(name.name, list(self.names), n=3, cutoff=0.6)
-        hint = ("did you mean " + " or ".join(close) + "?") if close else \
-            "declare it under the item's facts, or use a case field or circumstance code"
+        close = self.suggest(name.name)
+        own = [n for n in self.declared if n in self.names]
+        listed = " This item's facts: " + ", ".join(self._shown(n) for n in own) + "." if own \
+            else " This item declares no facts."
+        if close:
+            hint = ("did you mean " + " or ".join(self._shown(n) for n in close) + "?"
+                    + (listed if set(own) - set(close) else "")
+                    + "\n    中文：条件中的名称“" + name.name + "”未声明，是否应为 "
+                    + "、".join(close) + "？")
+        else:
+            hint = ("declare it under the item's facts (facts: [{name: " + name.name
+                    + ", type: ..., label: ...}]), or use a case field or circumstance code."
+                    + listed + "\n    中文：条件中的名称“" + name.name
+                    + "”未声明；请在本事项的 facts 中声明该事实，或者改用案件字段、情节代码")
         return TypeProblem(f"unknown name '{name.name}'", name.offset,
                            "a declared fact, a case field or a circumstance code", hint)
+
+    def suggest(self, unknown: str, n: int = 3) -> list[str]:
+        """The known names closest to ``unknown``, the item's own facts first: close spellings
+        (difflib), then names sharing a word (``items`` → ``item_count``), containing it or an
+        abbreviation of one of their words (``cnt`` → ``item_count``)."""
+        known = sorted(self.names, key=lambda k: (k not in self.declared, k))
+        lowered = {k.lower(): k for k in known}
+        close = [lowered[c] for c in difflib.get_close_matches(unknown.lower(), list(lowered),
+                                                                  n=n, cutoff=0.6)]
+        close.sort(key=lambda k: k not in self.declared)  # stable: difflib's order otherwise
+        if close:
+            return close[:n]
+        words = _words(unknown)
+        related = [k for k in known if _related(unknown.lower(), words, k)]
+        return related[:n]
+
+    def _shown(self, name: str) -> str:
+        label = self.names[name].label if name in self.names else ""
+        return f"{name} ({label})" if label else name
+
+
+def _words(name: str) -> list[str]:
+    """``numberOfItems`` / ``number_of_items`` → ``["number", "of", "items"]``, lower case."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return [w for w in re.split(r"[_\W]+", spaced.lower()) if w]
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def _related(unknown: str, words: list[str], known: str) -> bool:
+    theirs = _words(known)
+    if len(unknown) >= 3 and (unknown in known.lower() or known.lower() in unknown):
+        return True
+    stems = {_stem(w) for w in theirs if len(w) >= 3}
+    if any(_stem(w) in stems for w in words if len(w) >= 3):
+        return True
+    # a one-word abbreviation of one of its words: cnt → count, amt → amount
+    return len(words) == 1 and len(unknown) >= 3 and \
+        any(_abbreviates(unknown, t) for t in theirs if len(t) > len(unknown))
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    if short[0] != word[0]:
+        return False
+    rest = iter(word[1:])
+    return all(ch in rest for ch in short[1:])
 
 
 def typecheck(expr: Expr, vocabulary: Vocabulary) -> list[TypeProblem]:

@@ -23,11 +23,19 @@ def add_commands(sub: Any) -> None:
     export.add_argument("--out", required=True, metavar="PATH",
                         help="table file (xlsx/csv; csv also writes <PATH>-lists.csv) or a folder (pages)")
     export.add_argument("--agency", default="", metavar="TEXT", help="实施机关 column of the table")
+    export.add_argument("--template", metavar="DIR",
+                        help="markdown/html: a folder with page.html / page.md (string.Template, "
+                             "$title $body $style …) and style.css, to restyle the pages "
+                             "(docs/tables.md)")
     export.set_defaults(handler=cmd_export)
 
     imp = sub.add_parser("import", help="read a benchmark table (xlsx/csv) into a catalog folder")
     imp.add_argument("table", metavar="TABLE", help="an exported table, or an agency's 16-column table")
-    imp.add_argument("--out", required=True, metavar="DIR", help="catalog folder to write (new or empty)")
+    imp.add_argument("--out", required=True, metavar="DIR",
+                     help="catalog folder to write (new or empty; with --update, an existing catalog)")
+    imp.add_argument("--update", action="store_true",
+                     help="write over the catalog in --out, keeping the comments and layout of its "
+                          "YAML files (checked before anything is changed)")
     imp.add_argument("--manifest", metavar="FILE",
                      help="manifest.yaml to copy (needed when the table has no payload)")
     imp.add_argument("--fields", metavar="FILE",
@@ -49,8 +57,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     from discretion.catalog.catalog import Catalog
     from discretion.render.tables import export_pages, export_table
 
-    catalog = Catalog.load(args.catalog)
     out = Path(args.out)
+    template = Path(args.template) if args.template else None
+    if template is not None and args.format in TABLE_FORMATS:
+        raise _usage(f"--template is for --format markdown or html, not {args.format}")
+    if template is not None and not template.is_dir():
+        raise _usage(f"--template '{args.template}' is not a folder (it holds page.html, page.md, "
+                     "style.css)")
+    catalog = Catalog.load(args.catalog)
     if args.format in TABLE_FORMATS:
         if out.suffix.lower() != f".{args.format}":
             raise _usage(f"--out for --format {args.format} is a .{args.format} file, not '{args.out}'")
@@ -60,7 +74,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         if out.exists() and not out.is_dir():
             raise _usage(f"--out for --format {args.format} is a folder; '{args.out}' is a file")
-        written = export_pages(catalog, args.format, out)
+        written = export_pages(catalog, args.format, out, template_dir=template)
     for path in written:
         print(path)
     print(f"{len(catalog.benchmarks)} benchmark items, {len(catalog.lists)} list entries", file=sys.stderr)
@@ -82,9 +96,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = import_table(table, Path(args.out),
                           manifest_file=Path(args.manifest) if args.manifest else None,
                           fields_file=Path(args.fields) if args.fields else None,
-                          field_code=args.field, prefix=args.prefix)
+                          field_code=args.field, prefix=args.prefix, update=args.update)
     for warning in result.warnings:
         print("warning: " + warning.render(), file=sys.stderr)
+    for edit in result.edits:
+        print(f"edited: {edit.location()}: {edit.message}" + (f"\n    {edit.hint}" if edit.hint else ""),
+              file=sys.stderr)
+    if args.update:
+        for path in result.changed:
+            print(f"updated: {path}", file=sys.stderr)
+        print(f"{len(result.changed)} file{'s' if len(result.changed) != 1 else ''} updated, "
+              "comments kept; the other files are unchanged", file=sys.stderr)
     print(f"{result.out}: {result.benchmarks} benchmark items ({result.from_payload} from payload), "
           f"{result.lists} list entries, from {result.rows} rows")
     return EXIT_OK
