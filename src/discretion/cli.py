@@ -1,7 +1,11 @@
 """The ``discretion`` command: parse arguments, call the library, print; no tracebacks.
 
 Exit codes: 0 decided (or valid), 1 invalid case or catalog (a message names the place),
-2 usage error.
+2 usage error. ``--help`` shows them, with examples, for the command and for each subcommand
+(:data:`EXAMPLES`). A command that reads a catalog takes it as ``--catalog DIR``
+(:data:`CATALOG_ARGUMENTS` for the commands that also take it as an argument).
+``discretion completion bash|zsh|tcsh`` prints a completion script made from this parser by
+shtab.
 """
 
 from __future__ import annotations
@@ -29,8 +33,103 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # Modules that add their own subcommands: each defines ``add_commands(subparsers)`` and
 # registers handlers with ``parser.set_defaults(handler=function)``; a handler takes the parsed
 # arguments and returns the exit code (and may raise UsageError or DiscretionError).
-COMMAND_MODULES: list[str] = ["discretion.statutes.commands", "discretion.render.commands", "discretion.audit_commands"]
+COMMAND_MODULES: list[str] = ["discretion.statutes.commands", "discretion.render.commands", "discretion.audit_commands",
+                              "discretion.service.commands"]
 MAX_CASE_BYTES = 16 * 1024 * 1024
+SHELLS = ("bash", "zsh", "tcsh")  # `discretion completion SHELL` (shtab writes each)
+
+EXIT_CODES = """exit codes:
+  0  done: decided, valid, found, written
+  1  invalid input or catalog: the message names the file:line:column or the field path,
+     what was expected and the fix, with a line in Chinese (输入或者目录有误); no traceback{also}
+  2  usage: an unknown command or option, a missing or malformed argument (用法错误)"""
+
+MAIN_EPILOG = """examples:
+  discretion search 占道经营                        find an item by everyday words
+  discretion new LS-SRHJ-0007 --out case.yaml       a case file to fill in (Chinese comments)
+  discretion check case.yaml                        the decision, in Chinese
+  discretion check case.yaml --json                 the decision contract, with its text
+  discretion check --batch cases.jsonl --out decisions.jsonl
+  discretion validate --catalog my-catalog --json   check a catalog folder
+  eval "$(discretion completion bash)"              tab completion in this shell
+
+A command that reads a catalog takes it as --catalog DIR (default: $DISCRETION_CATALOG, else
+the bundled lishui-2022). `discretion COMMAND --help` shows each command's examples.
+
+""" + EXIT_CODES.format(also="")
+
+# Examples shown by `discretion COMMAND --help`, and what exit code 1 means there when it is
+# more than an invalid input. A command left out shows the exit codes alone.
+EXAMPLES: dict[str, tuple[str, str]] = {
+    "check": ("""\
+  discretion check examples/overdue-fine.yaml
+  discretion check case.yaml --on 2023-09-01 --format document
+  discretion check case.json --json         # the decision contract; "text": its Chinese wording
+  discretion check - --json < case.json
+  discretion check --batch cases.jsonl --out decisions.jsonl --jobs 0
+  discretion check --batch cases.csv --encoding gb18030 > decisions.jsonl
+  producer | discretion check --batch - | consumer   # each line answered as it is read""",
+              "also, with --batch, when a record could not be decided (its line says why)"),
+    "new": ("""\
+  discretion new LS-SRHJ-0007 --out case.yaml
+  discretion new LS-SRHJ-0007 --catalog my-catalog > case.yaml""",
+            "also for an unknown item, or an --out file that exists (never overwritten)"),
+    "search": ("""\
+  discretion search 占道经营
+  discretion search 乱扔 垃圾 --json
+  discretion search 《浙江省城市市容和环境卫生管理条例》第三十二条第一款第二项""",
+               "also when no item matches"),
+    "validate": ("""\
+  discretion validate
+  discretion validate --catalog my-catalog
+  discretion validate --catalog my-catalog --json   # {"ok": ..., "problems": [...]} on stdout""",
+                 ""),
+    "list": ("""\
+  discretion list --field SRHJ
+  discretion list --kind non_penalty --json""", ""),
+    "show": ("""\
+  discretion show LS-SRHJ-0001
+  discretion show LS-SRHJ-0001 --json""", "also for an unknown item (the message suggests ids)"),
+    "test": ("""\
+  discretion test examples/worked
+  discretion test my-cases/ --catalog my-catalog""", "also when a worked case fails"),
+    "coverage": ("""\
+  discretion coverage
+  discretion coverage --catalog my-catalog --out coverage.md""", ""),
+    "schema": ("""\
+  discretion schema --out docs/schema""", ""),
+    "completion": ("""\
+  eval "$(discretion completion bash)"              # this shell; or, for every new one:
+  discretion completion bash > ~/.local/share/bash-completion/completions/discretion
+  discretion completion zsh > ~/.zfunc/_discretion  # with fpath+=(~/.zfunc) before compinit
+  discretion completion tcsh > ~/.discretion.tcsh   # then: source ~/.discretion.tcsh""", ""),
+    "audit": ("""\
+  discretion audit decided.csv --out deviations.csv --summary summary.md --chart chart.png
+  discretion audit decided.jsonl --records records.jsonl --resume --jobs 0""",
+              "also when a record could not be audited"),
+    "extract": ("""\
+  discretion extract ../shared/laws/浙江地方性法规 --field SRHJ
+  discretion extract LAW.md --field SRHJ --prefix LS --out drafts""", ""),
+    "verify": ("""\
+  discretion verify --laws ../shared/laws
+  discretion verify --catalog my-catalog --laws ../shared/laws --strict""",
+               "also when a citation or a range disagrees with the statute"),
+    "export": ("""\
+  discretion export --format xlsx --out lishui.xlsx
+  discretion export --catalog my-catalog --format html --out site""", ""),
+    "import": ("""\
+  discretion import table.xlsx --out my-catalog
+  discretion import table.csv --out my-catalog --manifest manifest.yaml --field SRHJ""", ""),
+    "serve": ("""\
+  discretion serve                                  # http://127.0.0.1:8000/
+  discretion serve --host 0.0.0.0 --port 8080 --workers 4 --catalog my-catalog""",
+              "also when the address cannot be listened on, or the serve extra is missing"),
+}
+
+# Commands that also take the catalog as an argument (validate [DIR], verify [CATALOG]...):
+# the argument's destination; `--catalog DIR` is added to them and means the same.
+CATALOG_ARGUMENTS: dict[str, str] = {"validate": "dir", "coverage": "dir", "verify": "catalog",
+                                     "export": "catalog"}
 
 
 class UsageError(Exception):
@@ -40,21 +139,22 @@ class UsageError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="discretion",
-        description="行政处罚裁量：decide whether a violation goes unpunished (不予处罚) and which "
-                    "penalty the discretion benchmark (裁量基准) recommends, traced to statute.")
+        description="行政处罚裁量：decide whether a violation goes unpunished (不予处罚) and which\n"
+                    "penalty the discretion benchmark (裁量基准) recommends, traced to statute.",
+        epilog=MAIN_EPILOG, formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"discretion {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def with_catalog(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--catalog", metavar="DIR", help="catalog folder (default: the bundled lishui-2022)")
+        p.add_argument("--catalog", metavar="DIR", help=CATALOG_HELP)
 
     check = sub.add_parser("check", help="decide a case (YAML or JSON file, or - for stdin)")
     check.add_argument("case", metavar="CASE", nargs="?",
                        help="case file (.yaml/.yml/.json) or - for stdin")
     check.add_argument("--batch", metavar="CASES",
                        help="decide many cases: JSON Lines, CSV (.csv) or an Excel workbook "
-                            "(.xlsx, its first sheet), or - for stdin (JSON Lines); writes one "
-                            "JSON line per record")
+                            "(.xlsx, its first sheet), or - for stdin (JSON Lines, each line "
+                            "answered as it is read); writes one JSON line per record")
     check.add_argument("--out", metavar="FILE", help="with --batch: write here (default stdout)")
     check.add_argument("--resume", action="store_true",
                        help="with --batch --out: continue an interrupted run")
@@ -70,13 +170,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the decision date (YYYY-MM-DD) for cases that give no decided_on; "
                             "the decision states it (the clock is never read)")
     with_catalog(check)
-    check.add_argument("--json", action="store_true", help="print the decision contract as JSON")
+    check.add_argument("--json", action="store_true",
+                       help="print the decision contract as JSON, with its Chinese wording as "
+                            "\"text\"")
     check.add_argument("--format", choices=["text", "markdown", "json", "document"], default=None,
                        help="output format (default text; --json is --format json; document: "
                             "the wording of a 行政处罚决定审批表 draft, ready to paste)")
 
     validate = sub.add_parser("validate", help="load and check a catalog, reporting every problem")
-    validate.add_argument("dir", nargs="?", metavar="DIR", help="catalog folder (default: bundled)")
+    validate.add_argument("dir", nargs="?", metavar="DIR", help="the catalog folder, as --catalog")
+    validate.add_argument("--json", action="store_true",
+                          help="print the result as JSON on stdout: ok, the counts, and every "
+                               "problem with its file, line and column")
 
     lister = sub.add_parser("list", help="list catalog items")
     with_catalog(lister)
@@ -99,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     with_catalog(worked)
 
     coverage = sub.add_parser("coverage", help="write the per-field coverage table (Markdown)")
-    coverage.add_argument("dir", nargs="?", metavar="CATALOG", help="catalog folder (default: bundled)")
+    coverage.add_argument("dir", nargs="?", metavar="CATALOG", help="the catalog folder, as --catalog")
     coverage.add_argument("--out", metavar="FILE", help="write here (default stdout)")
 
     new = sub.add_parser("new", help="write a case file to fill in for an item (Chinese comments)")
@@ -110,11 +215,59 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="write the JSON Schemas of catalogs, cases, decisions")
     schema.add_argument("--out", default="docs/schema", metavar="DIR",
                         help="folder to write (default docs/schema)")
+    completion = sub.add_parser("completion", help="print a shell completion script (bash, zsh, "
+                                                   "tcsh)")
+    completion.add_argument("shell", choices=SHELLS, help="the shell to complete in")
     import importlib
 
     for module in COMMAND_MODULES:
         importlib.import_module(module).add_commands(sub)
+    _describe(sub)
     return parser
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's, but text already laid out in lines (examples, exit codes) is kept as it is;
+    a one-line description is still wrapped to the terminal."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+CATALOG_HELP = "catalog folder (default: $DISCRETION_CATALOG, else the bundled lishui-2022)"
+
+
+def _describe(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Every subcommand's --help: its summary, its examples and its exit codes; and ``--catalog
+    DIR`` on the commands that also take the catalog as an argument."""
+    summaries = {action.dest: action.help for action in sub._choices_actions}
+    for name, command in sub.choices.items():
+        examples, also = EXAMPLES.get(name, ("", ""))
+        command.formatter_class = HelpFormatter
+        if command.description is None and summaries.get(name):
+            command.description = summaries[name]
+        codes = EXIT_CODES.format(also=f";\n     {also}" if also else "")
+        command.epilog = (f"examples:\n{examples}\n\n" if examples else "") + codes
+        dest = CATALOG_ARGUMENTS.get(name)
+        if dest is not None and "--catalog" not in command._option_string_actions:
+            command.add_argument("--catalog", metavar="DIR", dest="catalog_option",
+                                 help=CATALOG_HELP)
+            command.set_defaults(catalog_argument=dest)
+
+
+def _catalog_option(args: argparse.Namespace) -> None:
+    """``--catalog DIR`` of a command that also takes the catalog as an argument: the same."""
+    dest = getattr(args, "catalog_argument", None)
+    option = getattr(args, "catalog_option", None)
+    if dest is None or option is None:
+        return
+    given = getattr(args, dest, None)
+    if given is not None and Path(given) != Path(option):
+        raise UsageError(f"the catalog is given twice ({given} and --catalog {option}): give it "
+                         f"once, as --catalog DIR（目录只需指定一次）")
+    setattr(args, dest, option)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,9 +281,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     flushing = False  # True once the command is done: an error then is standard output's
     try:
+        _catalog_option(args)
         handler = getattr(args, "handler", None) or {"check": cmd_check, "validate": cmd_validate, "list": cmd_list,
                    "show": cmd_show, "search": cmd_search, "new": cmd_new, "schema": cmd_schema, "test": cmd_test,
-                                                      "coverage": cmd_coverage}[args.command]
+                                                      "coverage": cmd_coverage,
+                                                      "completion": cmd_completion}[args.command]
         code: int = handler(args)
         flushing = True
         sys.stdout.flush()  # a full disk behind standard output is reported here, not at exit
@@ -351,7 +506,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                                     hint=p.hint) for p in exc.problems]
             raise
     if fmt == "json":
-        payload = [d.to_dict() for d in decisions]
+        payload = [d.to_dict(text=True) for d in decisions]
         print(json.dumps(payload if isinstance(value, list) else payload[0], ensure_ascii=False,
                          indent=2))
     elif fmt == "document":
@@ -364,11 +519,72 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    catalog = Catalog.load(args.dir, cache=False)  # always a full check
+    """Load a catalog with every check (never from the cache). With ``--json``, standard output
+    carries the result for a program: ``ok``, the catalog's identity and counts when it is
+    valid, and ``problems`` (each with its file, line and column) when it is not; the message
+    for a person still goes to standard error, and the exit code is the same."""
+    try:
+        catalog = Catalog.load(args.dir, cache=False)  # always a full check
+    except DiscretionError as exc:
+        if args.json:
+            from discretion.catalog.loader import default_catalog_path
+
+            root = Path(args.dir) if args.dir is not None else default_catalog_path()
+            _print_json({"catalog": str(root), "ok": False,
+                         "problems": [p.as_dict() for p in exc.problems]})
+        raise
     lists = {kind: sum(1 for e in catalog.lists.values() if e.kind is kind) for kind in ListKind}
+    if args.json:
+        manifest = catalog.manifest
+        _print_json({"catalog": str(catalog.root), "ok": True, "problems": [],
+                     "jurisdiction": manifest.jurisdiction, "code": manifest.code,
+                     "version": manifest.version, "official": manifest.official,
+                     "sha256": catalog.sha256, "fields": len(catalog.fields),
+                     "benchmarks": len(catalog.benchmarks),
+                     "lists": {kind.value: count for kind, count in lists.items()}})
+        return EXIT_OK
     print(f"{catalog.root}: ok — {len(catalog.fields)} fields, {len(catalog.benchmarks)} benchmark "
           f"items, " + ", ".join(f"{n} {k.value}" for k, n in lists.items()) +
           f"; sha256 {catalog.sha256}")
+    return EXIT_OK
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# What `completion` offers for a value, by its metavar: folders, or files; other values (ids,
+# words, numbers, dates) get nothing, and choices are completed by shtab itself.
+_FOLDER_METAVARS = {"DIR", "CATALOG"}
+_NOT_FILE_METAVARS = {"ITEM", "ID", "TEXT", "N", "DATE", "CODE", "PREFIX", "SHELL", "COMMAND"}
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    """A completion script for ``args.shell``, made by shtab from this parser, so that it knows
+    every command and option (those of the command modules too) and the choices of each."""
+    try:
+        import shtab
+    except ImportError:
+        raise DiscretionError(Problem(
+            "shell completion needs the shtab package, which is not installed",
+            expected="shtab (a dependency of discretion)",
+            hint="pip install shtab; 请先安装 shtab 软件包")) from None
+    parser = build_parser()
+    parsers = [parser]
+    while parsers:
+        current = parsers.pop()
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+                continue
+            metavar = action.metavar if isinstance(action.metavar, str) else None
+            if action.nargs == 0 or action.choices is not None or metavar is None:
+                continue
+            if metavar in _FOLDER_METAVARS:
+                action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]
+            elif metavar not in _NOT_FILE_METAVARS:
+                action.complete = shtab.FILE  # type: ignore[attr-defined]
+    print(shtab.complete(parser, shell=args.shell), end="")
     return EXIT_OK
 
 
@@ -516,7 +732,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             stats = run_batch(engine, records, output.sink, skip=output.skip,
                               last_line=output.last_line, expect=output.expect,
                               begin=output.begin, flushed=output.flushed, progress=progress,
-                              jobs=jobs_for(args.jobs))
+                              jobs=jobs_for(args.jobs), stream=args.batch == "-")
         output.finish()
     except OutputRefused as exc:  # --resume: the input's records disagree with the output
         raise UsageError(f"cannot resume {args.out}: {exc}; nothing was written: resume with "

@@ -18,9 +18,11 @@ decision can name exactly the catalog content it was made with.
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import os
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -46,25 +48,41 @@ from discretion.yamlpos import (
     too_large_problem,
 )
 
+if TYPE_CHECKING:
+    from discretion.catalog.validate import Unloaded
+
 ALL_KEYS = known_keys(Manifest, Fields, BenchmarkItem, ListItem) | {"items"}
 DEFAULT_CATALOG_NAME = "lishui-2022"
 M = TypeVar("M", bound=BaseModel)
 
 
 def default_catalog_path() -> Path:
-    """The bundled catalog: ``$DISCRETION_CATALOG``, else ``catalogs/lishui-2022`` of the project."""
+    """The catalog read when none is given (``Catalog.load()``, a command without ``--catalog``):
+
+    - ``$DISCRETION_CATALOG``, when set;
+    - in a source checkout (an editable install included), ``catalogs/lishui-2022`` at the
+      project's root, the catalog's one source;
+    - in an installed wheel, the copy the package carries as data
+      (``discretion/data/catalogs/lishui-2022``, put there by setup.py), found through
+      :mod:`importlib.resources`.
+    """
     env = os.environ.get("DISCRETION_CATALOG")
     if env:
         return Path(env)
     here = Path(__file__).resolve()
-    candidates = [
-        here.parent.parent / "data" / "catalogs" / DEFAULT_CATALOG_NAME,  # installed wheel
-        here.parents[3] / "catalogs" / DEFAULT_CATALOG_NAME,  # source checkout / editable
-    ]
-    for candidate in candidates:
-        if (candidate / "manifest.yaml").is_file():
-            return candidate
-    return candidates[-1]
+    if len(here.parents) > 3:
+        root = here.parents[3]  # <root>/src/discretion/catalog/loader.py
+        if here.parents[2] == root / "src" and (root / "pyproject.toml").is_file():
+            return root / "catalogs" / DEFAULT_CATALOG_NAME
+    return _packaged_catalog()
+
+
+def _packaged_catalog() -> Path:
+    """The bundled catalog as package data: a folder of the installed package. (Imported from an
+    archive instead, which the package's namespace subpackages do not allow anyway, the path
+    names the place in the archive, and loading it says it is not a folder.)"""
+    resource = importlib.resources.files("discretion") / "data" / "catalogs" / DEFAULT_CATALOG_NAME
+    return resource if isinstance(resource, Path) else Path(str(resource))
 
 
 class _Collector:
@@ -86,7 +104,7 @@ class _Collector:
         try:
             doc = load_yaml_file(path, self.display(path))
         except YamlError as exc:
-            self.problems.extend(exc.problems)
+            self.problems.extend(_with_chinese(p) for p in exc.problems)
             return None
         self.docs[self.rel(path)] = doc
         return doc
@@ -98,6 +116,24 @@ class _Collector:
         except ValidationError as exc:
             self.problems.extend(located_problems(exc, doc, prefix, value, ALL_KEYS))
             return None
+
+
+def _with_chinese(problem: Problem) -> Problem:
+    """A file that does not load says so in Chinese too (the officers' line)."""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in problem.hint or ""):
+        return problem  # it has its Chinese line already
+    words = "该文件不是有效的YAML（多为缩进、引号或者冒号有误），请按提示的行列修改后重新校验"
+    if not problem.message.startswith("malformed YAML"):
+        words = "该文件内容有误，请按提示的位置修改后重新校验"
+    return replace(problem, hint=(problem.hint + "\n    " if problem.hint else "") + "中文：" + words)
+
+
+def _with_skipped(problem: Problem, count: int) -> Problem:
+    """The error of a benchmark file that does not load, saying which checks it holds back."""
+    note = (f"{count} check{'s' if count != 1 else ''} of other files that name its items "
+            f"(list entries, supersedes) {'are' if count != 1 else 'is'} left until it loads; "
+            f"引用本文件事项的其他{count}处（清单条目等）待本文件修正后再校验")
+    return replace(problem, hint=(problem.hint + "\n    " if problem.hint else "") + note)
 
 
 CATALOG_SUFFIX = ".yaml"
@@ -232,7 +268,7 @@ def load_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     if not root.is_dir():
         raise CatalogError(Problem(f"catalog folder not found: {root}", file=str(root),
                                    expected="a folder with manifest.yaml and fields.yaml",
-                                   hint="pass --catalog DIR, or set DISCRETION_CATALOG"))
+                                   hint="pass --catalog DIR, or set DISCRETION_CATALOG; 找不到裁量基准目录，请用 --catalog 指定"))
     files = catalog_files(root)
     if cache:
         from discretion.catalog.cache import read_cached, write_cached
@@ -252,14 +288,20 @@ def _load_uncached(root: Path, files: list[Path]) -> Catalog:
     col = _Collector(root)
     manifest = _load_manifest(col, root)
     fields = _load_fields(col, root)
-    benchmarks, lists, sources, item_docs = _load_items(col, root, files)
+    from discretion.catalog.validate import Unloaded, validate_catalog
+
+    unloaded = Unloaded()
+    benchmarks, lists, sources, item_docs = _load_items(col, root, files, unloaded)
     if manifest is None or fields is None:
         raise CatalogError(col.problems)
     catalog = Catalog(root=root, manifest=manifest, fields=fields, benchmarks=benchmarks,
                       lists=lists, sha256=content_hash(root, files), sources=sources)
-    from discretion.catalog.validate import validate_catalog
-
-    col.problems.extend(validate_catalog(catalog, item_docs))
+    col.problems.extend(validate_catalog(catalog, item_docs, unloaded))
+    for code, count in unloaded.skipped.items():  # said once, on the file that holds them back
+        where = col.display(root / "benchmarks" / f"{code}.yaml")
+        first = next((i for i, p in enumerate(col.problems) if p.file == where), None)
+        if first is not None:
+            col.problems[first] = _with_skipped(col.problems[first], count)
     if col.problems:
         raise CatalogError(col.problems)
     return catalog
@@ -301,8 +343,11 @@ def _load_fields(col: _Collector, root: Path) -> dict[str, Field_] | None:
 ItemDocs = dict[str, tuple[Located, tuple[str | int, ...]]]
 
 
-def _load_items(col: _Collector, root: Path, catalog: list[Path]
+def _load_items(col: _Collector, root: Path, catalog: list[Path], unloaded: Unloaded | None = None
                 ) -> tuple[dict[str, BenchmarkItem], dict[str, ListItem], dict[str, Source], ItemDocs]:
+    """The items of the catalog's item files. A benchmark file that does not load, and a
+    benchmark item that does not validate, are noted in ``unloaded``: what names them
+    elsewhere is then not reported again (:mod:`discretion.catalog.validate`)."""
     benchmarks: dict[str, BenchmarkItem] = {}
     lists: dict[str, ListItem] = {}
     sources: dict[str, Source] = {}
@@ -320,11 +365,15 @@ def _load_items(col: _Collector, root: Path, catalog: list[Path]
     for path, kind in files:
         doc = col.load(path)
         if doc is None:
+            if kind is None and unloaded is not None:
+                unloaded.fields.add(path.stem)
             continue
         value = doc.value
         if not isinstance(value, dict) or not isinstance(value.get("items"), list):
             col.problems.append(doc.problem((), "an item file is a mapping with 'items:' (a list)",
                                             expected="field: CODE\\nitems: [...]"))
+            if kind is None and unloaded is not None:
+                unloaded.fields.add(path.stem)
             continue
         unknown = set(value) - {"field", "kind", "items"}
         for key in sorted(unknown):
@@ -351,6 +400,12 @@ def _load_items(col: _Collector, root: Path, catalog: list[Path]
             else:
                 model = col.model(ListItem, data, doc, prefix)
             if model is None:
+                if kind is None and unloaded is not None:
+                    raw_id = data.get("id")
+                    if isinstance(raw_id, str):
+                        unloaded.ids.add(raw_id.strip())
+                    else:  # which item it was is not known: any of its file's field
+                        unloaded.fields.add(str(data.get("field") or path.stem))
                 continue
             line, _ = doc.position(prefix)
             source = Source(col.rel(path), line)
