@@ -106,3 +106,13 @@ def test_document_says_whether_the_item_is_on_the_list(capsys: pytest.CaptureFix
     code, out, _ = run(capsys, "check", str(ROOT / "examples" / "overdue-fine.yaml"),
                        "--format", "document")
     assert code == 0 and "不予处罚事项清单" in out and "罚款人民币" in out
+
+
+def test_show_words_amounts_with_labels_and_units(capsys: pytest.CaptureFixture[str]) -> None:
+    """``show`` prints the statute's words and the facts' Chinese labels, never internal names:
+    每平方米 (not 每area_m2), 违法所得百分之十以上百分之五十以下 (not illegal_income的0.1至0.5倍)."""
+    code, out, _ = run(capsys, "show", "LS-TD-0002")
+    assert code == 0 and "非法占用土地面积每平方米" in out and "每area_m2" not in out
+    code, out, _ = run(capsys, "show", "LS-TD-0001")
+    assert code == 0 and "违法所得百分之十以上百分之五十以下" in out
+    assert "illegal_income的" not in out and "每单位" not in out
