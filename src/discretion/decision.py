@@ -199,5 +199,11 @@ def _dict_adapter() -> TypeAdapter[dict[str, Any]]:
 
 
 def decision_schema() -> dict[str, Any]:
-    """The JSON Schema of the decision contract."""
-    return _adapter().json_schema(mode="serialization")
+    """The JSON Schema of the decision contract, with ``text`` (present in ``check --json``,
+    the HTTP service and ``to_dict(text=True)``; not in batch lines)."""
+    schema = _adapter().json_schema(mode="serialization")
+    schema.setdefault("properties", {})["text"] = {
+        "type": "string", "title": "Text",
+        "description": "The decision worded in Chinese as `discretion check` prints it; in "
+                       "check --json, the HTTP service and to_dict(text=True), not in batch lines"}
+    return schema
