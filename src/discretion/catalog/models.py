@@ -317,6 +317,15 @@ class Statutory(Strict):
     serious: SeriousRange | None = None
     substitute_performance: bool = Field(default=False, description="代为改正/代为设置, costs borne by the party")
 
+    def every_sanction(self) -> list[Sanction]:
+        """Every sanction the clause names, in every layer (base, stages, 情节严重)."""
+        found = list(self.sanctions)
+        for stage in self.stages:
+            found += stage.sanctions
+        if self.serious is not None:
+            found += self.serious.sanctions
+        return found
+
     @property
     def serious_when(self) -> str | None:
         """The condition for 情节严重, where the clause reads it (a serious range, or 拒不改正或者

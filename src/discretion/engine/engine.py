@@ -99,6 +99,12 @@ _CORRECTION_STATUS_PENDING: Final = CorrectionStatus.pending
 _CORRECTION_STATUS_REFUSED: Final = CorrectionStatus.refused
 # the correction statuses that meet a clause's condition (逾期不改正的 includes one who refused)
 _ART58_CODES: Final = frozenset(code for _, code, _ in law.ART58_ITEMS)
+
+
+def _art58_codes(case: CaseView) -> frozenset[str]:
+    """The case's circumstance codes that establish a condition of Art. 58 ¶1."""
+    return _ART58_CODES.intersection(case.circumstances) if case.circumstances else frozenset()
+
 _ART33_MAY_OPTION: Final = OptionOut(
     outcome="not_penalized", basis=apl(33, 1),
     reason="初次违法且危害后果轻微并及时改正的，可以不予行政处罚（法律赋予的选择，不以不予处罚清单为限）")
@@ -935,7 +941,7 @@ class Engine:
             return
         # No amount reads a fact: the penalty depends only on these, and is kept in the plan.
         party = str(case.party.kind)
-        review = _ART58_CODES.intersection(case.circumstances) if case.circumstances else None
+        review = _art58_codes(case)
         key = ("penalty", party, draft.stage, draft.serious, tier_index, direction,
                bool(draft.tiers_possible), bool(draft.missing), review)
         cached = plan.memo.get(key)
@@ -1025,7 +1031,7 @@ class Engine:
             basis = plan.memo[("basis",)] = Ground(citation=item.penalty, reason=f"处罚依据：{item.clause}")
         draft.grounds.append(basis)  # type: ignore[arg-type]
         income = income if isinstance(income, Decimal) else None
-        review = _ART58_CODES.intersection(case.circumstances) if case.circumstances else frozenset()
+        review = _art58_codes(case)
         key = ("procedure", frozenset(kinds), draft.max_fine, party, income, review)
         procedure = self._procedures.get(key)
         if procedure is None:
@@ -1200,9 +1206,9 @@ class Engine:
             return
         draft.recommended.extend(added)
         kinds = {SanctionKind(r.kind) for r in draft.recommended}
-        codes = _ART58_CODES.intersection(case.circumstances)
+        codes = _art58_codes(case)
         flags = law.procedure_flags(kinds, draft.max_fine, case.party.kind.value,
-                                    self.catalog.manifest, None, frozenset(codes))
+                                    self.catalog.manifest, None, codes)
         draft.procedure = Procedure(summary_allowed=flags.summary_allowed,
                                     hearing_right=flags.hearing_right,
                                     legal_review=flags.legal_review,

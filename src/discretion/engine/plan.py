@@ -69,11 +69,7 @@ def build_plan(catalog: Catalog, item: BenchmarkItem) -> ItemPlan:
             for serious in (False, True):
                 sanctions[(party, stage, serious)] = tuple(
                     party_sanctions(item.statutory, party, serious, stage))
-    every = list(item.statutory.sanctions)
-    for layer in item.statutory.stages:
-        every += layer.sanctions
-    if item.statutory.serious is not None:
-        every += item.statutory.serious.sanctions
+    every = item.statutory.every_sanction()
     value_free = not any(s.kind is _SANCTION_KIND_FINE and (s.base or s.per) for s in every)
     entries = catalog.lists_for(item.id)
     base = [i for i, t in enumerate(item.tiers) if t.uses == "base"]

@@ -16,6 +16,7 @@ from discretion.case import Capacity, Harm, PartyKind
 from discretion.catalog.models import BenchmarkItem, Citation, Manifest, SanctionKind
 from discretion.law.caseview import CaseView
 from discretion.law.citations import apl
+from discretion.numerals import format_chinese_integer
 
 # Enum members the rules compare with, as module constants: in Python 3.11 reading
 # `Enum.member` goes through EnumType.__getattr__'s slot (~60 ns); a Final constant of a
@@ -257,7 +258,7 @@ def procedure_flags(kinds: set[SanctionKind], max_fine: object, party_kind: str,
     for number, code, words in ART58_ITEMS:
         if number == 2 and not hearing:
             continue  # no hearing can be held: (2) cannot apply
-        text = f"第五十八条第一款第（{_CN_DIGITS[number]}）项：{words}"
+        text = f"第五十八条第一款第（{format_chinese_integer(number)}）项：{words}"
         (established if code in circumstances else open_).append(text)
     review = bool(established)
     if review:
@@ -268,5 +269,3 @@ def procedure_flags(kinds: set[SanctionKind], max_fine: object, party_kind: str,
     return ProcedureFlags(summary, hearing, review, tuple(reasons),
                           () if review or summary else tuple(open_))
 
-
-_CN_DIGITS = {1: "一", 2: "二", 3: "三"}

@@ -17,6 +17,7 @@ from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import LIST_LABELS, ListKind
 from discretion.decision import Decision, SanctionOut
 from discretion.money import Range
+from discretion.numerals import format_chinese_integer
 from discretion.render.text import (
     ADJUSTMENT_LABELS,
     OPTION_LABELS,
@@ -27,7 +28,6 @@ from discretion.render.text import (
 
 __all__ = ["decision_document"]
 
-_NUMBERS = "一二三四五六七八九十"
 _ID = re.compile(r"[A-Z]{2,}(?:-[A-Z]+)*-\d{3,}")
 
 
@@ -126,7 +126,7 @@ def decision_document(decision: Decision, catalog: Catalog) -> str:
 
     lines = [heading, ""]
     for number, (title, body) in enumerate(sections):
-        lines.append(f"{_NUMBERS[number]}、{title}")
+        lines.append(f"{format_chinese_integer(number + 1)}、{title}")
         lines += [f"    {_plain(line)}" for line in body]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

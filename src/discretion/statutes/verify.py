@@ -324,16 +324,6 @@ def _merge(intro: ClauseParse, own: ClauseParse) -> ClauseParse:
                        [*intro.notes, *own.notes], own.sure_labels | intro.sure_labels)
 
 
-def _every_sanction(item: BenchmarkItem) -> list[Sanction]:
-    st = item.statutory
-    found = list(st.sanctions)
-    for stage in st.stages:
-        found += stage.sanctions
-    if st.serious is not None:
-        found += st.serious.sanctions
-    return found
-
-
 def _paragraph_number(text: str) -> int:
     """The number of ``本条第…款`` (0, no paragraph, when the numeral is malformed)."""
     try:
@@ -464,7 +454,7 @@ class _Verifier:
             self.mismatch(item, f"provenance file '{item.provenance.file}' not found under {laws_root}")
         for cited in item.violated:
             self.cited(item, cited)
-        for sanction in _every_sanction(item):
+        for sanction in item.statutory.every_sanction():
             if sanction.source is not None:  # the regulation that sets the amount must exist
                 self.cited(item, sanction.source)
         found = self.cited(item, item.penalty)
