@@ -205,6 +205,11 @@ class Case(_Model):
                     "financial_security (金融安全); [] when established that it involves "
                     "neither; omitted when not established")
     facts: dict[Text, CaseFactValue] = Field(default_factory=dict)
+    tier: Text | None = Field(
+        default=None,
+        description="The tier (裁量阶次) the officer found, by its name in the item (e.g. 一般): "
+                    "used instead of the tiers' conditions; the law applies on top as for a "
+                    "computed tier")
     reference: Text | None = Field(default=None, description="The caller's case number, echoed back")
 
     @field_validator("occurred_on", "ended_on", "discovered_on", "decided_on", mode="before")

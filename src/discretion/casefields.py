@@ -76,7 +76,7 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "decided_on": "作出处罚决定的日期", "first_offense": "是否初次违法", "harm": "危害后果",
     "correction": "改正情况", "no_fault_proven": "是否有证据足以证明没有主观过错",
     "circumstances": "法定情节", "involves": "是否涉及生命健康安全、金融安全", "facts": "事实",
-    "reference": "案件编号",
+    "tier": "裁量阶次", "reference": "案件编号",
 }
 
 

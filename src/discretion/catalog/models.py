@@ -385,7 +385,9 @@ class Tier(Strict):
     """A tier (违法程度) of a benchmark: its circumstances and recommended sanctions."""
 
     level: str = Field(min_length=1, description="Tier label, e.g. 轻微 / 一般 / 较重 / 严重")
-    when: str | None = Field(default=None, description="Condition; 'otherwise' = no other tier matched")
+    when: str | None = Field(default=None, description="Condition; 'otherwise' = no other tier "
+                             "matched; absent: the officer finds the tier (a case's tier) from "
+                             "its description")
     description: str | None = Field(default=None, description="违法情形 in words")
     fine: TierFine | list[TierFine] | None = None
     sanctions: list[SanctionKind] = Field(default_factory=list,

@@ -227,8 +227,13 @@ def _check_benchmark(catalog: Catalog, item: BenchmarkItem, doc: Located,
     otherwise = 0
     for index, tier in enumerate(item.tiers):
         path = (*prefix, "tiers", index)
-        if tier.when is None:
+        if tier.when is None:  # the officer finds it (a case's tier) from its circumstances
             tiers.append(None)
+            if not tier.description:
+                problems.append(doc.problem(path, f"tier '{tier.level}' has no when and no description: "
+                                            "an officer finds such a tier from the circumstances "
+                                            "its description writes",
+                                            hint="write description (违法情形), or a when condition"))
         elif tier.when.strip() == OTHERWISE:
             otherwise += 1
             tiers.append(OTHERWISE)
@@ -250,6 +255,12 @@ def _check_benchmark(catalog: Catalog, item: BenchmarkItem, doc: Located,
         if tier.fines and SanctionKind.fine not in kinds:
             problems.append(doc.problem((*path, "fine"), "the clause has no fine",
                                         hint="remove fine from this tier"))
+    levels = [tier.level for tier in item.tiers]
+    for index, level in enumerate(levels):
+        if level in levels[:index]:
+            problems.append(doc.problem((*prefix, "tiers", index, "level"),
+                                        f"two tiers are named '{level}': a case names its tier by name",
+                                        hint="give each tier its own name; 各裁量阶次名称不得重复"))
     serious = None
     if item.statutory.serious_when is not None:
         serious = compile_condition(item.statutory.serious_when, vocab, doc,
@@ -335,10 +346,13 @@ def _check_tier_overlaps(catalog: Catalog, docs: ItemDocs, compiled: list[str]) 
         if item.tier_priority:
             continue
         conds = catalog.conditions[item_id].tiers
-        conditioned = [t.uses for t, c in zip(item.tiers, conds, strict=True) if c != OTHERWISE]
+        conditioned = [t.uses for t, c in zip(item.tiers, conds, strict=True)
+                       if c != OTHERWISE and c is not None]
         if all(conditioned.count(uses) < 2 for uses in set(conditioned)):
             continue  # no two tiers of one range that could both hold
         _, pairs = tier_reach(catalog, item)
+        # a tier without a condition is found by the officer: it overlaps nothing
+        pairs = [(a, b) for a, b in pairs if conds[a] is not None and conds[b] is not None]
         if not pairs:
             continue
         doc, prefix = docs[item_id]

@@ -119,6 +119,24 @@ _GATE_WORDS: Final = {
 }
 
 
+def _officer_tier(item: BenchmarkItem, level: str) -> int:
+    """The index of the item's tier named ``level`` (the case's ``tier``); a case error naming
+    the item's tiers otherwise."""
+    for index, tier in enumerate(item.tiers):
+        if tier.level == level:
+            return index
+    levels = [t.level for t in item.tiers]
+    if not levels:
+        raise CaseError(Problem(
+            f"{item.id} has no tiers, so the case cannot name tier '{level}'; "
+            f"事项{item.id}没有裁量阶次，请删除 tier", path="tier",
+            expected="no tier for this item", hint="leave tier out: the statutory range applies"))
+    raise CaseError(Problem(
+        f"{item.id} has no tier '{level}'; 事项{item.id}没有“{level}”这一裁量阶次，可选："
+        + "、".join(levels), path="tier", expected="one of: " + ", ".join(levels),
+        hint="write the tier's name as the item gives it (discretion show " + item.id + ")"))
+
+
 def _gate_words(when: AppliesWhen) -> str:
     return _GATE_WORDS[when]
 _HARM_MINOR: Final = Harm.minor
@@ -288,6 +306,11 @@ class Engine:
             envs.append(env)
         if problems:
             raise CaseError(problems)
+        if case.tier is not None and len(items) > 1:
+            raise CaseError(Problem(
+                "tier names the tier of one item, and this case names several; 裁量阶次只能对应一个"
+                "事项，请分别就每个事项作出决定", path="tier", expected="one item with tier",
+                hint="decide each item as its own case, each with its tier"))
         if len(items) == 1:
             plan = self._plan(items[0])
             return self._finish(case, plan, self._decide(case, plan, envs[0], choices[0]))
@@ -586,6 +609,8 @@ class Engine:
                 version: VersionChoice | None = None) -> _Draft:
         draft = _Draft()
         item = plan.item
+        # the tier the officer found: checked first, whatever ends the case
+        found_tier = None if case.tier is None else _officer_tier(item, case.tier)
         # the day the decision is dated: the case's, else one the caller supplied; the clock
         # is never read, and a date no one gave is never assumed
         day = case.decided_on or self.today
@@ -638,9 +663,11 @@ class Engine:
             return draft
         matched = self._match(item, env, draft)
         values = matched[0]
-        if opens is None and not self._serious_opens(case, plan, values, env, draft):
+        if opens is None and not self._serious_opens(case, plan, values, env, draft, found_tier):
             return draft
-        if matched[2] is not None:  # the same classes of facts choose the same tier
+        if found_tier is not None:
+            tier_index = self._officer_tier_step(plan, found_tier, values, draft)
+        elif matched[2] is not None:  # the same classes of facts choose the same tier
             tier_index, draft.tier, steps, draft.serious = matched[2]
             draft.trace.extend(steps)
         else:
@@ -760,10 +787,13 @@ class Engine:
         draft.step("clause", f"未出现“{words}”情形：只责令改正，不予罚款", item.penalty)
 
     def _serious_opens(self, case: CaseView, plan: ItemPlan, values: Mapping[str, Tri], env: Env,
-                       draft: _Draft) -> bool:
-        """…或者情节严重的，处…: the correction status did not open the clause; 情节严重 may."""
+                       draft: _Draft, found_tier: int | None = None) -> bool:
+        """…或者情节严重的，处…: the correction status did not open the clause; 情节严重 may (by
+        the facts, or by the officer's finding of a 情节严重 tier)."""
         item = plan.item
         serious = values.get("serious", UNKNOWN)
+        if found_tier is not None and item.tiers[found_tier].uses == "serious":
+            serious = True
         if serious is True:
             draft.step("clause", f"情节严重：符合“{_gate_words(item.statutory.applies_when)}”",
                        item.penalty)
@@ -813,6 +843,7 @@ class Engine:
         possible: list[int] = []
         chosen: int | None = None
         otherwise: int | None = None
+        prose = False  # a tier the officer finds from its described circumstances
         for index, tier in enumerate(item.tiers):
             if tier.uses != uses:
                 continue
@@ -820,7 +851,11 @@ class Engine:
             if cond == OTHERWISE:
                 otherwise = index
                 continue
-            value: Tri = True if cond is None else values[f"tier:{index}"]
+            if cond is None:
+                possible.append(index)
+                prose = True
+                continue
+            value: Tri = values[f"tier:{index}"]
             if value is True:
                 possible.append(index)
                 chosen = index
@@ -831,10 +866,19 @@ class Engine:
         if chosen is None and otherwise is not None:
             possible.append(otherwise)
             chosen = otherwise
+        if prose and len(possible) == 1:
+            chosen = possible[0]  # the only tier there is: nothing for the officer to choose
         if len(possible) > 1:
             possible.sort()
             draft.tiers_possible = [item.tiers[i].level for i in possible]
-            draft.step("tier", "档次取决于未查明的事实：" + "、".join(draft.tiers_possible))
+            if prose:
+                draft.need("tier", "裁量阶次", "enum")
+                draft.step("tier", "裁量阶次由执法人员依违法情形认定（填写 tier）：" + "；".join(
+                    f"{item.tiers[i].level}" + (f"（{item.tiers[i].description}）"
+                                                if item.tiers[i].description else "")
+                    for i in possible))
+            else:
+                draft.step("tier", "档次取决于未查明的事实：" + "、".join(draft.tiers_possible))
             self._possible_range(item, env, possible, draft)
             return None
         if chosen is None:
@@ -851,6 +895,28 @@ class Engine:
         draft.tier, step = cached  # type: ignore[misc]
         draft.trace.append(step)  # type: ignore[has-type]
         return chosen
+
+    def _officer_tier_step(self, plan: ItemPlan, index: int, values: Mapping[str, Tri],
+                           draft: _Draft) -> int:
+        """The tier the officer found (the case's ``tier``), in place of the tiers' conditions;
+        a 情节严重 tier is the officer's finding of 情节严重. The facts may not contradict it."""
+        item = plan.item
+        tier = item.tiers[index]
+        serious = tier.uses == "serious"
+        if not serious and item.statutory.serious is not None and values.get("serious") is True:
+            raise CaseError(Problem(
+                f"{item.id}: the facts make the case 情节严重, but tier '{tier.level}' is a tier "
+                "without 情节严重; 案件事实构成情节严重，所填裁量阶次不适用于情节严重的情形",
+                path="tier", expected="one of: " + ", ".join(
+                    t.level for t in item.tiers if t.uses == "serious"),
+                hint="give a 情节严重 tier, or correct the facts"))
+        draft.serious = serious
+        if serious:
+            draft.step("serious", "情节严重：执法人员认定的裁量阶次适用情节严重的处罚幅度", item.penalty)
+        draft.tier = TierOut(index=index, level=tier.level, description=tier.description)
+        draft.step("tier", f"违法程度：{tier.level}（执法人员认定" +
+                   (f"：{tier.description}）" if tier.description else "）"))
+        return index
 
     def _need_names(self, item: BenchmarkItem, rule: str, env: Env, draft: _Draft) -> None:
         expr = self._item_rules(item)[rule]

@@ -69,6 +69,7 @@ class CaseView:
     circumstances: Final[list[str]]
     involves: Final[list[Involvement] | None]
     facts: Final[dict[str, FactValue]]
+    tier: Final[str | None]
     reference: Final[str | None]
 
     def __init__(self, case: BaseModel) -> None:
@@ -87,6 +88,7 @@ class CaseView:
         self.circumstances = fields["circumstances"]
         self.involves = fields["involves"]
         self.facts = fields["facts"]
+        self.tier = fields["tier"]
         self.reference = fields["reference"]
 
     @property
