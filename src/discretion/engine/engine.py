@@ -665,6 +665,7 @@ class Engine:
         values = matched[0]
         if opens is None and not self._serious_opens(case, plan, values, env, draft, found_tier):
             return draft
+        tier_index: int | None
         if found_tier is not None:
             tier_index = self._officer_tier_step(plan, found_tier, values, draft)
         elif matched[2] is not None:  # the same classes of facts choose the same tier
