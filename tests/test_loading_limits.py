@@ -25,9 +25,9 @@ import pytest
 import discretion.cli as cli
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.loader import catalog_files, content_hash
+from discretion.catalog.yamlpos import MAX_ALIAS_VALUES, MAX_BYTES, YamlError, read_file_bytes
 from discretion.cli import main
 from discretion.errors import CatalogError
-from discretion.yamlpos import MAX_ALIAS_VALUES, MAX_BYTES, YamlError, read_file_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "catalogs" / "mini"

@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from discretion import Engine
-from discretion.audit import synthetic_decided, write_decided
 from discretion.cli import main
-from discretion.parallel import SPILL, jobs_for, map_ordered, split_block, worker_engine
-from discretion.records import Record, item_key
+from discretion.io.records import Record, item_key
+from discretion.runs.audit import synthetic_decided, write_decided
+from discretion.runs.parallel import SPILL, jobs_for, map_ordered, split_block, worker_engine
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from discretion import Catalog, Engine
-from discretion.audit import AuditStats, summary_markdown, synthetic_decided, write_decided
 from discretion.cli import main
-from discretion.partition import (
+from discretion.runs.audit import AuditStats, summary_markdown, synthetic_decided, write_decided
+from discretion.runs.partition import (
     AuditPart,
     audit_part,
     csv_header,

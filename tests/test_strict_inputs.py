@@ -29,8 +29,8 @@ from discretion import CaseError, Catalog, Engine
 from discretion.case import Case, Citation, Party
 from discretion.catalog.models import FactDecl
 from discretion.cli import main
-from discretion.columns import bool_cell, int_cell
-from discretion.compiled import MODULES
+from discretion.engine.compiled import MODULES
+from discretion.io.columns import bool_cell, int_cell
 from discretion.law.caseview import plain_view
 from discretion.law.facts import coerce_fact
 from discretion.money import MoneyError, to_money

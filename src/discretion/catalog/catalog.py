@@ -21,7 +21,7 @@ from discretion.catalog.models import (
 )
 from discretion.conditions.ast import Expr
 from discretion.errors import CatalogError, Problem
-from discretion.lawnames import normalize_law_name
+from discretion.statutes.lawnames import normalize_law_name
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -25,8 +25,6 @@ from typing import Any, Final, Literal
 
 from pydantic import ValidationError
 
-from discretion import collector
-from discretion.blocks import chunks
 from discretion.case import Case, CorrectionStatus, Harm, named_item
 from discretion.catalog.catalog import OTHERWISE, Catalog
 from discretion.catalog.models import (
@@ -66,6 +64,8 @@ from discretion.decision import (
     TierOut,
     TraceStep,
 )
+from discretion.engine import collector
+from discretion.engine.blocks import chunks
 from discretion.engine.durable import RuleHost
 from discretion.engine.plan import ItemPlan, build_plan
 from discretion.errors import CaseError, Problem

@@ -59,6 +59,7 @@ from discretion.catalog.models import (
     Tier,
     TierFine,
 )
+from discretion.catalog.yamlpos import YamlError, load_yaml
 from discretion.errors import CatalogError, DiscretionError, Problem
 from discretion.law.ranges import (
     band_name,
@@ -72,7 +73,6 @@ from discretion.law.sanctions import STAGES, StageName, stage_words
 from discretion.money import Range, fmt_yuan
 from discretion.numerals import parse_amount, parse_chinese_integer
 from discretion.render.text import cite
-from discretion.yamlpos import YamlError, load_yaml
 
 __all__ = [
     "COLUMNS",

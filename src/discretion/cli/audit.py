@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from discretion.textlines import ENCODINGS
+from discretion.io.textlines import ENCODINGS
 
 EXIT_OK, EXIT_INVALID = 0, 1
 CHART_FORMATS = (".png", ".svg")
@@ -59,8 +59,12 @@ def _usage(message: str) -> Exception:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from discretion import collector
-    from discretion.audit import (
+    from discretion.catalog.catalog import Catalog
+    from discretion.cli import check_input_content, check_input_path
+    from discretion.engine import collector
+    from discretion.engine.engine import Engine
+    from discretion.io.inputs import scanned_input
+    from discretion.runs.audit import (
         Auditor,
         Resumed,
         ResumeMismatch,
@@ -69,11 +73,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         run_audit,
         summary_markdown,
     )
-    from discretion.catalog.catalog import Catalog
-    from discretion.cli import check_input_content, check_input_path
-    from discretion.engine.engine import Engine
-    from discretion.inputs import scanned_input
-    from discretion.parallel import jobs_for
+    from discretion.runs.parallel import jobs_for
 
     check_input_path(args.decided, "decided-cases")
     if args.chart and Path(args.chart).suffix.lower() not in CHART_FORMATS:

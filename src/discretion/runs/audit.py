@@ -6,7 +6,7 @@ and ``decided.fine`` (yuan, a decimal string; empty when no fine). The engine de
 again and :class:`Auditor` compares, giving zero or more :class:`Deviation` rows per record, or
 one ``invalid_record`` row when the record cannot be audited at all. See ``docs/audit.md``.
 
-Streaming: records are read in chunks (``discretion.parallel``: a few thousand in one
+Streaming: records are read in chunks (``discretion.runs.parallel``: a few thousand in one
 process), audited grouped by item (each item's rules and tables stay hot) and written in
 input order; only counters are kept (:class:`AuditStats`), so memory does not grow with the
 input.
@@ -33,11 +33,11 @@ from discretion.catalog.models import BenchmarkItem, Citation
 from discretion.decision import Decision, SanctionOut
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError
+from discretion.io.records import Record, Unparsed, map_by_item, parsed, ruleset_key
 from discretion.money import MoneyError, fmt, to_money
-from discretion.parallel import map_ordered, worker_engine
-from discretion.records import Record, Unparsed, map_by_item, parsed, ruleset_key
 from discretion.render.tables import csv_cell
 from discretion.render.text import cite
+from discretion.runs.parallel import map_ordered, worker_engine
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -483,7 +483,7 @@ def run_audit(auditor: Auditor, records: Iterable[Unparsed], out: IO[str], *,
     Crash safety: a records line is written only after the deviation rows of its record have
     been flushed, so the records file never gets ahead of the CSV (:func:`resume_audit` cuts
     the CSV back to the rows of the records kept). ``jobs``: audit on that many processes
-    (:mod:`discretion.parallel`); the output is the same, in the same order."""
+    (:mod:`discretion.runs.parallel`); the output is the same, in the same order."""
     writer = csv.writer(out, lineterminator="\n")
     if header:
         writer.writerow(CSV_HEADER)
@@ -555,7 +555,7 @@ def resume_audit(auditor: Auditor, records_path: Path, csv_path: Path | None) ->
     (the records to skip) and rebuild their counts into ``auditor.stats`` (so the summary covers
     the whole input); cut the deviations CSV (``csv_path``, None for stdout) back to its header
     and the rows of those records. Raises ValueError when the files do not fit together."""
-    from discretion.batch import completed_lines
+    from discretion.runs.batch import completed_lines
 
     resumed = Resumed(skip=completed_lines(records_path))
     if resumed.skip:
@@ -866,10 +866,10 @@ def write_decided(cases: Iterable[dict[str, Any]], out: IO[str], csv_format: boo
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m discretion.audit synth --catalog DIR --count N --seed S OUT.csv|.jsonl``."""
+    """``python -m discretion.runs.audit synth --catalog DIR --count N --seed S OUT.csv|.jsonl``."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m discretion.audit",
+    parser = argparse.ArgumentParser(prog="python -m discretion.runs.audit",
                                      description="write synthetic decided cases for measurements")
     sub = parser.add_subparsers(dest="command", required=True)
     synth = sub.add_parser("synth")

@@ -21,20 +21,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from discretion import __version__, collector
+from discretion import __version__
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import BenchmarkItem, ListKind
+from discretion.catalog.yamlpos import YamlError, load_yaml
+from discretion.engine import collector
 from discretion.errors import DiscretionError, Problem
-from discretion.textlines import ENCODINGS
-from discretion.yamlpos import YamlError, load_yaml
+from discretion.io.textlines import ENCODINGS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 # Modules that add their own subcommands: each defines ``add_commands(subparsers)`` and
 # registers handlers with ``parser.set_defaults(handler=function)``; a handler takes the parsed
 # arguments and returns the exit code (and may raise UsageError or DiscretionError).
-COMMAND_MODULES: list[str] = ["discretion.statutes.commands", "discretion.render.commands", "discretion.audit_commands",
-                              "discretion.service.commands"]
+COMMAND_MODULES: list[str] = ["discretion.cli.statutes", "discretion.cli.tables", "discretion.cli.audit",
+                              "discretion.cli.serve"]
 MAX_CASE_BYTES = 16 * 1024 * 1024
 SHELLS = ("bash", "zsh", "tcsh")  # `discretion completion SHELL` (shtab writes each)
 
@@ -407,9 +408,9 @@ def check_input_path(path: str, what: str) -> None:
 def check_input_content(path: str, encoding: str, *, audit: bool = False) -> None:
     """Before anything is written: a usage error for ``--encoding`` on a workbook, and the
     input error of a file that is not what it is named or whose header no record can be read
-    from (:func:`discretion.columns.check_header`)."""
-    from discretion.columns import check_header
-    from discretion.inputs import input_kind
+    from (:func:`discretion.io.columns.check_header`)."""
+    from discretion.io.columns import check_header
+    from discretion.io.inputs import input_kind
 
     if input_kind(path) == "xlsx" and encoding != "auto":
         raise UsageError("--encoding is for text input: a workbook has none")
@@ -426,7 +427,7 @@ def read_case_document(source: str) -> tuple[Any, str]:
         data = sys.stdin.buffer.read(MAX_CASE_BYTES + 1)
         name = "<stdin>"
     else:
-        from discretion.yamlpos import read_file_bytes
+        from discretion.catalog.yamlpos import read_file_bytes
 
         path = Path(source)
         if not path.exists() and not path.is_symlink():
@@ -660,7 +661,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     """Ranked results, best first, each with why it matched; no match exits 1."""
-    from discretion.search import search_hits
+    from discretion.catalog.search import search_hits
 
     catalog = _catalog(args.catalog)
     text = " ".join(args.text)
@@ -683,7 +684,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from discretion.schema import export_schemas
+    from discretion.render.schemas import export_schemas
 
     for path in export_schemas(Path(args.out)):
         print(path)
@@ -692,7 +693,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_test(args: argparse.Namespace) -> int:
     from discretion.engine.engine import Engine
-    from discretion.worked import report, run_worked
+    from discretion.testing.worked import report, run_worked
 
     files: list[Path] = []
     for raw in args.paths:
@@ -709,10 +710,10 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from discretion.batch import OutputRefused, open_output, run_batch
     from discretion.engine.engine import Engine
-    from discretion.inputs import scanned_input
-    from discretion.parallel import jobs_for
+    from discretion.io.inputs import scanned_input
+    from discretion.runs.batch import OutputRefused, open_output, run_batch
+    from discretion.runs.parallel import jobs_for
 
     check_input_path(args.batch, "batch")
     check_input_content(args.batch, args.encoding)

@@ -144,7 +144,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                "access_log": args.access_log}
     quiet_upgrade_offers()
     if args.workers == 1:
-        from discretion import collector
+        from discretion.engine import collector
 
         app = create_app(catalog)
         collector.freeze_loaded()
