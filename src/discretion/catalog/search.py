@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from discretion.catalog.catalog import Catalog
+from discretion.catalog.lawnames import normalize_law_name
 from discretion.catalog.models import BenchmarkItem, Citation, ListItem
 from discretion.numerals import parse_chinese_integer
-from discretion.statutes.lawnames import normalize_law_name
 
 _CITATION = re.compile(
     r"《?(?P<law>[^》第\s]+?)》?\s*第(?P<article>[零〇一二两三四五六七八九十百千\d]+)条"

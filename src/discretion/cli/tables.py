@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK = 0
+from discretion.cli.common import EXIT_OK, UsageError
+
 TABLE_FORMATS = ("xlsx", "csv")
 PAGE_FORMATS = ("markdown", "html")
 
@@ -47,11 +48,6 @@ def add_commands(sub: Any) -> None:
     imp.set_defaults(handler=cmd_import)
 
 
-def _usage(message: str) -> Exception:
-    from discretion.cli import UsageError
-
-    return UsageError(message)
-
 
 def cmd_export(args: argparse.Namespace) -> int:
     from discretion.catalog.catalog import Catalog
@@ -60,20 +56,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     template = Path(args.template) if args.template else None
     if template is not None and args.format in TABLE_FORMATS:
-        raise _usage(f"--template is for --format markdown or html, not {args.format}")
+        raise UsageError(f"--template is for --format markdown or html, not {args.format}")
     if template is not None and not template.is_dir():
-        raise _usage(f"--template '{args.template}' is not a folder (it holds page.html, page.md, "
+        raise UsageError(f"--template '{args.template}' is not a folder (it holds page.html, page.md, "
                      "style.css)")
     catalog = Catalog.load(args.catalog)
     if args.format in TABLE_FORMATS:
         if out.suffix.lower() != f".{args.format}":
-            raise _usage(f"--out for --format {args.format} is a .{args.format} file, not '{args.out}'")
+            raise UsageError(f"--out for --format {args.format} is a .{args.format} file, not '{args.out}'")
         if out.is_dir():
-            raise _usage(f"--out '{args.out}' is a folder")
+            raise UsageError(f"--out '{args.out}' is a folder")
         written = export_table(catalog, args.format, out, agency=args.agency)
     else:
         if out.exists() and not out.is_dir():
-            raise _usage(f"--out for --format {args.format} is a folder; '{args.out}' is a file")
+            raise UsageError(f"--out for --format {args.format} is a folder; '{args.out}' is a file")
         written = export_pages(catalog, args.format, out, template_dir=template)
     for path in written:
         print(path)
@@ -86,13 +82,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     table = Path(args.table)
     if not table.is_file():
-        raise _usage(f"table file not found: {args.table}")
+        raise UsageError(f"table file not found: {args.table}")
     if not re.fullmatch(r"[A-Z][A-Z0-9]*", args.prefix):
-        raise _usage(f"--prefix '{args.prefix}' must be capital letters and digits, e.g. LS")
+        raise UsageError(f"--prefix '{args.prefix}' must be capital letters and digits, e.g. LS")
     for option in ("manifest", "fields"):
         value = getattr(args, option)
         if value is not None and not Path(value).is_file():
-            raise _usage(f"--{option} file not found: {value}")
+            raise UsageError(f"--{option} file not found: {value}")
     result = import_table(table, Path(args.out),
                           manifest_file=Path(args.manifest) if args.manifest else None,
                           fields_file=Path(args.fields) if args.fields else None,

@@ -42,8 +42,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from discretion.catalog.lawnames import normalize_law_name
 from discretion.numerals import format_chinese_integer, parse_chinese_integer
-from discretion.statutes.lawnames import normalize_law_name
 
 __all__ = [
     "Article",
