@@ -15,7 +15,8 @@ from discretion.catalog.catalog import Catalog
 from discretion.cli import main
 from discretion.engine.engine import Engine
 from discretion.io.records import read_csv, read_jsonl
-from discretion.runs.audit import KINDS, Auditor, synthetic_decided, write_decided
+from discretion.runs.audit import KINDS, Auditor
+from discretion.testing.synthetic import synthetic_decided, write_decided
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "catalogs" / "mini"

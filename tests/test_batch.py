@@ -50,8 +50,8 @@ def test_batch_grouped_by_item_writes_what_each_record_gives_alone(tmp_path: Pat
 
     from discretion import Engine
     from discretion.io.records import Record
-    from discretion.runs.audit import synthetic_decided
     from discretion.runs.batch import decide_line
+    from discretion.testing.synthetic import synthetic_decided
 
     engine = Engine(today=dt.date(2023, 1, 1))
     cases: list[object] = [{k: v for k, v in d.items() if k != "decided"}
@@ -224,7 +224,7 @@ def test_decision_json_bytes_are_the_compact_json_encoded() -> None:
     import datetime as dt
 
     from discretion import Engine
-    from discretion.runs.audit import synthetic_decided
+    from discretion.testing.synthetic import synthetic_decided
 
     engine = Engine(today=dt.date(2023, 1, 1))
     cases = [{k: v for k, v in d.items() if k != "decided"}

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from discretion import Engine
 from discretion.cli import main
 from discretion.io.records import Record, item_key
-from discretion.runs.audit import synthetic_decided, write_decided
 from discretion.runs.parallel import SPILL, jobs_for, map_ordered, split_block, worker_engine
+from discretion.testing.synthetic import synthetic_decided, write_decided
 
 
 @pytest.fixture(scope="module")

@@ -60,15 +60,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from discretion.engine import collector
     from discretion.engine.engine import Engine
     from discretion.io.inputs import scanned_input
-    from discretion.runs.audit import (
-        Auditor,
-        Resumed,
-        ResumeMismatch,
-        draw_chart,
-        resume_audit,
-        run_audit,
-        summary_markdown,
-    )
+    from discretion.runs.audit import Auditor, Resumed, ResumeMismatch, resume_audit, run_audit
+    from discretion.runs.audit_report import draw_chart, summary_markdown
     from discretion.runs.parallel import jobs_for
 
     check_input_path(args.decided, "decided-cases")

@@ -99,7 +99,7 @@ def audit_part(lines: Iterable[str], *, first_line: int = 1,
 
 def join_audits(parts: Iterable[AuditPart], out: IO[bytes] | None = None) -> AuditStats:
     """The counters of a whole audit from its parts, given in input order, for
-    :func:`~discretion.runs.audit.summary_markdown` and :func:`~discretion.runs.audit.draw_chart`.
+    :func:`~discretion.runs.audit_report.summary_markdown` and :func:`~discretion.runs.audit_report.draw_chart`.
     With ``out``, also writes the whole deviations CSV there, as ``discretion audit --out``
     does (BOM, header, then each part's rows). Raises ``ValueError`` when the parts were
     audited with different catalogs."""
