@@ -115,15 +115,16 @@ def throughput(count: int) -> dict[str, float]:
     # The same rulesets as the engine's: its groups of items (engine.prepare() built them),
     # each rule also requiring c_item, with no-op actions.
     engine.prepare()
-    groups = engine._group_members
+    matcher = engine._matcher  # the engine's own rules and rulesets
+    groups = matcher.group_members()
     host.register_rulesets({
-        f"g{group}": group_definition({m: engine._item_rules(catalog.benchmarks[m]) for m in members},
+        f"g{group}": group_definition({m: matcher.rules(catalog.benchmarks[m]) for m in members},
                                       lambda _rule: (lambda c: None))
         for group, members in groups.items()})
     for number, data in enumerate(cases):
         case = CaseView(parse_case(data))
         item = catalog.benchmarks[case.item_ids[0]]
-        names = engine._classes[item.id].names  # the names the rules read, as the engine sends them
+        names = matcher.names_read(item)  # the names the rules read, as the engine sends them
         env, _ = build_env(case, item, catalog.manifest)
         fact = {fact_key(k): to_json_value(v) for k, v in env.values.items()
                 if v is not None and k in names}

@@ -13,6 +13,7 @@ and shared between decisions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Final
 
 from discretion.catalog.catalog import Catalog
@@ -24,11 +25,21 @@ from discretion.catalog.models import (
     SanctionKind,
 )
 from discretion.catalog.vocabulary import item_facts
-from discretion.decision import Ground, TraceStep
+from discretion.decision import (
+    FollowUpOut,
+    Ground,
+    Outcome,
+    Procedure,
+    SanctionOut,
+    TierOut,
+    TraceStep,
+)
+from discretion.law import apl as law
 from discretion.law.facts import EnvShape, env_shape
 from discretion.law.ranges import party_sanctions
-from discretion.law.sanctions import STAGES
+from discretion.law.sanctions import STAGES, StageName
 from discretion.law.versions import versions_of
+from discretion.money import Range
 
 # Enum members the rules compare with, as module constants: in Python 3.11 reading
 # `Enum.member` goes through EnumType.__getattr__'s slot (~60 ns); a Final constant of a
@@ -36,6 +47,21 @@ from discretion.law.versions import versions_of
 _SANCTION_KIND_FINE: Final = SanctionKind.fine
 
 PARTY_KINDS = ("individual", "organization")
+
+# What a penalty kept in the plan depends on (engine/penalty.py, items whose amounts read no
+# fact): party kind, stage, 情节严重, tier index, direction of the adjustments, whether the
+# tier is still open, whether facts are missing, the case's Art. 58 codes.
+PenaltyKey = tuple[str, StageName, bool, int | None, str | None, bool, bool, frozenset[str]]
+# What that penalty adds to a draft: the recommended sanctions, the party's own highest fine,
+# outcome, mandatory, procedure flags, and the grounds and trace steps it appended.
+PenaltyParts = tuple[tuple[SanctionOut, ...], Decimal | None, Outcome | None, bool | None,
+                     Procedure | None, tuple[Ground, ...], tuple[TraceStep, ...]]
+# Where a recommended fine sits: party kind, stage, 情节严重, the fine's index among the
+# statutory sanctions of those three, tier index, direction of the adjustments.
+FineKey = tuple[str, StageName, bool, int, int | None, str | None]
+# The fine's recommended bounds in its own unit, and, when its amount reads no fact, the fine
+# itself: (the highest amount in yuan, the sanction for the decision, its trace step).
+FineParts = tuple[Range, tuple[Decimal, SanctionOut, TraceStep] | None]
 
 
 @dataclass(slots=True)
@@ -56,9 +82,29 @@ class ItemPlan:
     # the provisions that set amounts the penalty clause does not (实施条例), as grounds
     sources: tuple[Ground, ...] = ()
     units: dict[str, str | None] = field(default_factory=dict)  # each fact's unit (平方米…)
-    # parts of decisions that read only the catalog and a few case values, filled on first
-    # use by the Engine: (what, the values it reads...) -> the shared result
-    memo: dict[tuple[object, ...], object] = field(default_factory=dict)
+
+    # Parts of decisions that read only the catalog and a few case values, filled on first use
+    # by the Engine and shared by every decision that needs them (records are frozen).
+    # party kind -> the statutory sanctions for the decision, every layer (value_free only)
+    statutory: dict[str, tuple[SanctionOut, ...]] = field(default_factory=dict)
+    # (party kind, layer of the clause, index in the layer) -> one statutory sanction whose
+    # amount reads no fact, for the decision
+    statutory_layers: dict[tuple[str, int, int], SanctionOut] = field(default_factory=dict)
+    # tier index -> the decision's tier and its trace step, for a tier its conditions chose
+    tier_out: dict[int, tuple[TierOut, TraceStep]] = field(default_factory=dict)
+    # list entry id -> the mitigation or lighter ground the entry gives
+    list_grounds: dict[str, law.Ground] = field(default_factory=dict)
+    # (party kind, stage, 情节严重, index in those sanctions) -> a recommended sanction other
+    # than a fine or confiscation, for the decision
+    recommended: dict[tuple[str, StageName, bool, int], SanctionOut] = field(default_factory=dict)
+    # where a fine sits and the direction -> its bounds, and the fine when no fact is read
+    fines: dict[FineKey, FineParts] = field(default_factory=dict)
+    # what the whole penalty depends on -> what it adds to a draft (value_free items only)
+    penalties: dict[PenaltyKey, PenaltyParts] = field(default_factory=dict)
+    # the ground naming the penalty clause (处罚依据), once the item has penalised a case
+    basis: Ground | None = None
+    # follow-up code -> the follow-up measure for the decision, in the item's words
+    follow: dict[str, FollowUpOut] = field(default_factory=dict)
 
 
 def build_plan(catalog: Catalog, item: BenchmarkItem) -> ItemPlan:
@@ -91,4 +137,5 @@ def build_plan(catalog: Catalog, item: BenchmarkItem) -> ItemPlan:
     )
 
 
-__all__ = ["PARTY_KINDS", "ItemPlan", "build_plan"]
+__all__ = ["PARTY_KINDS", "FineKey", "FineParts", "ItemPlan", "PenaltyKey", "PenaltyParts",
+           "build_plan"]

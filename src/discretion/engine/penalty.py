@@ -1,0 +1,375 @@
+"""The recommended sanctions of a case that is penalised: the tier's band moved by the
+adjustment grounds (lighter, mitigated, heavier, and how opposite grounds compose), never above
+the statutory maximum, in yuan; Art. 28 confiscation; the procedure flags (Arts. 51, 58, 63);
+and the statutory sanctions as the decision lists them.
+
+:class:`Penalty` is the layer of the engine that does this (a plain subclass of
+:class:`~discretion.engine.state.EngineState`, whose caches it reads; see there). What reads
+only the catalog and a few case values is kept in the item's plan (engine/plan.py).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Final, Literal
+
+from discretion.catalog.models import (
+    SANCTION_LABELS,
+    Band,
+    BenchmarkItem,
+    Mode,
+    Payer,
+    Sanction,
+    SanctionKind,
+    Tier,
+    TierFine,
+)
+from discretion.decision import (
+    Adjustment,
+    Ground,
+    Money,
+    OptionOut,
+    Procedure,
+    SanctionOut,
+    TraceStep,
+)
+from discretion.engine.plan import FineKey, ItemPlan, PenaltyKey
+from discretion.engine.state import EngineState
+from discretion.engine.trace import Draft, cited, fine_out, payer_of
+from discretion.law import apl as law
+from discretion.law.caseview import CaseView
+from discretion.law.citations import apl
+from discretion.law.facts import Env
+from discretion.law.ranges import (
+    multiples_words,
+    policy_band,
+    statutory_bounds,
+    tier_bounds,
+    tier_fine_for,
+    to_yuan,
+)
+from discretion.money import Range, fmt_yuan
+
+# Enum members compared with, as module constants: in Python 3.11 reading `Enum.member` goes
+# through EnumType.__getattr__'s slot (~60 ns); a Final constant of a compiled module is read
+# directly.
+_BAND_HEAVIER: Final = Band.heavier
+_BAND_LIGHTER: Final = Band.lighter
+_MODE_SHALL: Final = Mode.shall
+_PAYER_PARTY: Final = Payer.party
+_SANCTION_KIND_CONFISCATE_INCOME: Final = SanctionKind.confiscate_income
+_SANCTION_KIND_FINE: Final = SanctionKind.fine
+_ART58_CODES: Final = frozenset(code for _, code, _ in law.ART58_ITEMS)
+
+PROCEDURE_CACHE_SIZE = 20_000  # procedure flags kept, by sanctions, amounts and party
+
+
+def art58_codes(case: CaseView) -> frozenset[str]:
+    """The case's circumstance codes that establish a condition of Art. 58 ¶1."""
+    return _ART58_CODES.intersection(case.circumstances) if case.circumstances else frozenset()
+
+
+class Penalty(EngineState):
+    """The recommended sanctions (see the module docstring)."""
+
+    def _penalize(self, case: CaseView, plan: ItemPlan, env: Env, tier_index: int | None,
+                  grounds: list[law.Ground], draft: Draft) -> None:
+        """The penalty of a case the clause reaches: ``grounds`` composed into a direction,
+        then :meth:`_penalty`, whose result is kept in the plan when no amount reads a fact."""
+        direction = self._compose(grounds, draft) if grounds else None
+        income = env.values.get("illegal_income")
+        if not plan.value_free or (isinstance(income, Decimal) and income > 0):
+            self._penalty(case, plan, env, tier_index, direction, draft)
+            return
+        # No amount reads a fact: the penalty depends only on these, and is kept in the plan.
+        party = str(case.party.kind)
+        review = art58_codes(case)
+        key: PenaltyKey = (party, draft.stage, draft.serious, tier_index, direction,
+                           bool(draft.tiers_possible), bool(draft.missing), review)
+        cached = plan.penalties.get(key)
+        if cached is None:
+            grounds_before, trace_before = len(draft.grounds), len(draft.trace)
+            self._penalty(case, plan, env, tier_index, direction, draft)
+            plan.penalties[key] = (
+                tuple(draft.recommended), draft.max_fine, draft.outcome, draft.mandatory,
+                draft.procedure, tuple(draft.grounds[grounds_before:]),
+                tuple(draft.trace[trace_before:]))
+            return
+        recommended, draft.max_fine, draft.outcome, draft.mandatory, draft.procedure, \
+            added_grounds, added_steps = cached
+        draft.recommended = list(recommended)
+        draft.grounds.extend(added_grounds)
+        draft.trace.extend(added_steps)
+
+    def _compose(self, grounds: list[law.Ground], draft: Draft) -> str | None:
+        """:func:`_direction` of ``grounds``, its adjustments and trace steps added to
+        ``draft``; kept by the grounds' identities (they are shared, long-lived objects)."""
+        key = tuple(map(id, grounds))
+        found = self._directions.get(key)
+        if found is None or any(a is not b for a, b in zip(found[0], grounds, strict=True)):
+            scratch = Draft()
+            direction = _direction(grounds, scratch)
+            if len(self._directions) >= PROCEDURE_CACHE_SIZE:
+                self._directions.clear()
+            found = self._directions[key] = (tuple(grounds), tuple(scratch.adjustments),
+                                             tuple(scratch.trace), direction, scratch.conflict,
+                                             tuple(scratch.options))
+        draft.adjustments.extend(found[1])
+        draft.trace.extend(found[2])
+        draft.conflict = found[4]
+        draft.options.extend(found[5])
+        return found[3]
+
+    def _penalty(self, case: CaseView, plan: ItemPlan, env: Env, tier_index: int | None,
+                 direction: str | None, draft: Draft) -> None:
+        """The recommended sanctions of the tier moved by ``direction``, Art. 28 and the
+        procedure flags (Arts. 51, 58, 63)."""
+        item = plan.item
+        party = str(case.party.kind)
+        tier = item.tiers[tier_index] if tier_index is not None else None
+        # 情节严重 decides the clause's sanctions whether or not a tier describes it
+        serious = draft.serious
+        stage = draft.stage
+        sanctions = plan.sanctions[(party, stage, serious)]
+        recommended: list[SanctionOut] = []
+        kinds: set[SanctionKind] = set()
+        for number, sanction in enumerate(sanctions):
+            if sanction.kind is _SANCTION_KIND_FINE:
+                out = self._recommend_fine(plan, (party, stage, serious, number, tier_index, direction),
+                                           sanction, tier, party, env, direction, draft)
+                if out is not None:
+                    recommended.append(out)
+                    kinds.add(sanction.kind)
+            elif sanction.kind is _SANCTION_KIND_CONFISCATE_INCOME:
+                continue  # Art. 28 below
+            elif tier is None or sanction.kind in tier.sanctions or sanction.mode is _MODE_SHALL:
+                out = plan.recommended.get((party, stage, serious, number))
+                if out is None:
+                    out = plan.recommended[(party, stage, serious, number)] = \
+                        self._sanction_out(sanction, item, env, None)
+                recommended.append(out)
+                kinds.add(sanction.kind)
+        income = env.values.get("illegal_income")
+        if isinstance(income, Decimal) and income > 0:
+            recommended.append(SanctionOut(kind=_SANCTION_KIND_CONFISCATE_INCOME.value,
+                                           label=SANCTION_LABELS[_SANCTION_KIND_CONFISCATE_INCOME],
+                                           basis=f"没收违法所得{fmt_yuan(income)}（《行政处罚法》第二十八条第二款）"))
+            kinds.add(_SANCTION_KIND_CONFISCATE_INCOME)
+            draft.step("art28", f"有违法所得{fmt_yuan(income)}，予以没收", apl(28, 2))
+        draft.recommended = recommended
+        if draft.missing:
+            return
+        if not recommended:
+            # e.g. fines only 造成严重后果的 and no illegal income: nothing to impose but the order
+            draft.outcome = "correction_only"
+            draft.grounds.append(Ground(citation=item.penalty,
+                                        reason="本案情形下该条款没有应当给予的行政处罚，依法责令改正"))
+            draft.step("penalty", "本案情形下没有应当给予的行政处罚：只责令改正", item.penalty)
+            return
+        draft.outcome = "penalized"
+        draft.mandatory = None
+        basis = plan.basis
+        if basis is None:
+            basis = plan.basis = Ground(citation=item.penalty, reason=f"处罚依据：{item.clause}")
+        draft.grounds.append(basis)
+        income = income if isinstance(income, Decimal) else None
+        review = art58_codes(case)
+        flags_key = (frozenset(kinds), draft.max_fine, party, income, review)
+        procedure = self._procedures.get(flags_key)
+        if procedure is None:
+            flags = law.procedure_flags(kinds, draft.max_fine, party, self.catalog.manifest, income,
+                                        review)
+            procedure = (Procedure(summary_allowed=flags.summary_allowed, hearing_right=flags.hearing_right,
+                                   legal_review=flags.legal_review,
+                                   legal_review_if=list(flags.legal_review_if)),
+                         tuple(TraceStep(rule="procedure", detail=reason) for reason in flags.reasons))
+            if len(self._procedures) >= PROCEDURE_CACHE_SIZE:
+                self._procedures.clear()
+            self._procedures[flags_key] = procedure
+        draft.procedure = procedure[0]
+        draft.trace.extend(procedure[1])
+
+    def _recommend_fine(self, plan: ItemPlan, key: FineKey, sanction: Sanction,
+                        tier: Tier | None, party: str, env: Env, direction: str | None,
+                        draft: Draft) -> SanctionOut | None:
+        """The recommended fine: the tier's band moved by ``direction``, in yuan. The band
+        reads only the catalog; it and, when the amount reads no fact, the whole result are
+        kept in the plan under ``key`` (where the fine sits, and ``direction``)."""
+        cached = plan.fines.get(key)
+        if cached is None:
+            bounds = self._fine_bounds(sanction, tier, party, direction)
+            cached = (bounds, None)
+            if not (sanction.base or sanction.per):
+                result = to_yuan(sanction, bounds, env.values, env.labels, plan.units)
+                assert result.range is not None
+                out, step = fine_out(sanction, result)
+                cached = (bounds, (result.range.high, out, step))
+            plan.fines[key] = cached
+        bounds, fixed = cached
+        own = sanction.on is _PAYER_PARTY  # the party's own fine sets the procedure (Arts. 51, 63)
+        if fixed is not None:
+            if own:
+                draft.max_fine = fixed[0]
+            if draft.tiers_possible:
+                return None
+            draft.trace.append(fixed[2])
+            return fixed[1]
+        result = to_yuan(sanction, bounds, env.values, env.labels, plan.units)
+        if result.range is None:
+            assert result.missing is not None
+            draft.need(env.paths.get(result.missing, f"facts.{result.missing}"),
+                       env.labels.get(result.missing, result.missing),
+                       env.types.get(result.missing, "money"))
+            draft.step("fine", f"罚款以{env.labels.get(result.missing, result.missing)}计算，须查明")
+            return None
+        if own:
+            draft.max_fine = result.range.high
+        if draft.tiers_possible:
+            return None
+        out, step = fine_out(sanction, result)
+        draft.trace.append(step)
+        return out
+
+    def _fine_bounds(self, sanction: Sanction, tier: Tier | None, party: str,
+                     direction: str | None) -> Range:
+        """The recommended bounds of a fine for ``party`` (its kind) in the fine's own unit
+        (catalog and policy only)."""
+        policy = self.catalog.manifest.policy
+        whole = self._band(sanction, None)
+        bounds = whole
+        if tier is not None:
+            tier_fine = tier_fine_for(tier, party)
+            if tier_fine is not None:
+                bounds = self._tier_bounds(tier_fine, sanction)
+        if direction == "lighter":
+            lower = self._band(sanction, _BAND_LIGHTER)
+            bounds = Range(min(bounds.low, lower.low), min(bounds.high, lower.high)) \
+                if bounds.low <= lower.high else lower
+        elif direction == "heavier":
+            upper = self._band(sanction, _BAND_HEAVIER)
+            bounds = Range(max(bounds.low, upper.low), max(bounds.high, upper.high))
+        elif direction == "mitigated":
+            if whole.low > 0:
+                bounds = Range((whole.low * policy.mitigation_floor).quantize(Decimal("0.01")),
+                               whole.low)
+            else:
+                bounds = self._band(sanction, _BAND_LIGHTER)
+        return whole.clamp(bounds) if direction != "mitigated" else bounds
+
+    def _tier_bounds(self, fine: TierFine, sanction: Sanction) -> Range:
+        """:func:`tier_bounds`, its policy band kept (:meth:`_band`)."""
+        if fine.band is not None:
+            return self._band(sanction, fine.band)
+        return tier_bounds(fine, sanction, self.catalog.manifest.policy)
+
+    def _band(self, sanction: Sanction, band: Band | None) -> Range:
+        """A policy band of a statutory fine (``None``: its whole statutory range), kept by the
+        sanction's identity: the tiers and adjustments of an item share the three bands."""
+        key = (id(sanction), band)
+        found = self._bands.get(key)
+        if found is None or found[0] is not sanction:
+            bounds = statutory_bounds(sanction) if band is None else \
+                policy_band(sanction, band, self.catalog.manifest.policy)
+            found = self._bands[key] = (sanction, bounds)
+        return found[1]
+
+    def _sanction_out(self, sanction: Sanction, item: BenchmarkItem, env: Env, bounds: Range | None,
+                      prefix: str = "") -> SanctionOut:
+        """A statutory sanction for the decision; ``prefix`` names the layer of the clause it
+        belongs to (逾期未改正的 / 拒不改正的 / 情节严重的)."""
+        fine = None
+        basis = None
+        if sanction.kind is _SANCTION_KIND_FINE:
+            result = to_yuan(sanction, bounds or self._band(sanction, None), env.values, env.labels,
+                             self._plan(item).units)
+            if result.range is not None:
+                fine = Money(**result.range.as_dict())
+                basis = result.basis
+            else:
+                whole = self._band(sanction, None)
+                name = result.missing or ""
+                label = env.labels.get(name, name)
+                if sanction.base:
+                    basis = f"{label}的{multiples_words(whole.low, whole.high)}"
+                else:
+                    unit = self._plan(item).units.get(name) or "个"
+                    basis = f"按{label}每{unit}{fmt_yuan(whole.low)}至{fmt_yuan(whole.high)}"
+        if prefix:
+            basis = (prefix + "：" + basis) if basis else prefix
+        return SanctionOut(kind=sanction.kind.value, label=sanction.shown_label,
+                           mode=sanction.mode.value, party=sanction.party.value, fine=fine,
+                           basis=basis, on=payer_of(sanction), source=sanction.source)
+
+
+def _direction(grounds: list[law.Ground], draft: Draft) -> str | None:
+    """How lighter, mitigated and heavier grounds compose (docs/legal-model.md, "Opposite
+    grounds"): a mitigation ground applies alone; grounds in one direction apply; grounds in
+    both directions: a "may" (可以) ground never cancels a "shall" (应当) one, so where only
+    one side has a shall ground, that side applies; where both sides are may, or both have a
+    shall ground, they offset and the tier's own band stands — and where both are shall, the
+    decision names the conflict for the officer to weigh and reason (it is never silent).
+    Each ground is listed as an adjustment either way."""
+    down = [g for g in grounds if g.kind in ("lighter", "lighter_or_mitigated", "mitigated")]
+    up = [g for g in grounds if g.kind == "heavier"]
+    for ground in grounds:
+        kind: Literal["lighter", "mitigated", "heavier"] = \
+            "heavier" if ground.kind == "heavier" else \
+            ("mitigated" if ground.kind == "mitigated" else "lighter")
+        draft.adjustments.append(Adjustment(kind=kind, mandatory=ground.mandatory, basis=ground.citation,
+                                            reason=ground.reason))
+        draft.step("adjust", f"{'应当' if ground.mandatory else '可以'}"
+                             f"{ {'heavier': '从重', 'mitigated': '减轻', 'lighter': '从轻'}[kind]}：{ground.reason}",
+                   ground.citation)
+    if down and up:
+        shall_down = any(g.mandatory for g in down)
+        shall_up = any(g.mandatory for g in up)
+        if shall_down and shall_up:
+            draft.conflict = ("应当从轻（减轻）与应当从重的情节并存：" + cited(down) + "与" + cited(up) +
+                              "均为法定“应当”，法律未规定优先顺序，本基准不以其一抵销另一，暂按所在档次裁量；"
+                              "执法人员应当综合考量两类情节，在处罚决定中说明理由")
+            draft.step("conflict", draft.conflict)
+            return None
+        if shall_down != shall_up:
+            side = down if shall_down else up
+            words = "从轻（减轻）" if shall_down else "从重"
+            draft.step("adjust", f"应当{words}的情节（{cited([g for g in side if g.mandatory])}）"
+                                 "不因相反方向的“可以”情节而抵销")
+            if shall_up:
+                return "heavier"
+            if any(g.kind == "mitigated" for g in down):
+                return "mitigated"  # a shall ground among them: no "unadjusted" option
+            _mitigation_options(down, draft)
+            return "lighter"
+        draft.step("adjust", "可以从轻（减轻）与可以从重情节并存，相互抵销，按所在档次裁量")
+        return None
+    if any(g.kind == "mitigated" for g in down):
+        _mitigation_options(down, draft, mitigated=True)
+        return "mitigated"
+    if down:
+        _mitigation_options(down, draft)
+        return "lighter"
+    if up:
+        return "heavier"
+    return None
+
+
+def _mitigation_options(down: list[law.Ground], draft: Draft, mitigated: bool = False) -> None:
+    """The law's other choices where grounds lighten: 从轻或者减轻 recommends 从轻, and 减轻 is
+    the other; where every ground is a "may", not lightening stays lawful too."""
+    if not any(g.mandatory for g in down):
+        draft.options.append(OptionOut(
+            outcome="unadjusted", basis=down[0].citation,
+            reason="从轻（减轻）的情节都是“可以”：也可以不从轻、减轻，按所在档次裁量"))
+    if mitigated:
+        return
+    for ground in down:
+        if ground.kind == "lighter_or_mitigated":
+            draft.options.append(OptionOut(
+                outcome="mitigated", basis=ground.citation,
+                reason=f"{'应当' if ground.mandatory else '可以'}从轻或者减轻：也可以减轻处罚"
+                       "（在法定最低额以下裁量）"))
+
+
+
+
+__all__ = ["PROCEDURE_CACHE_SIZE", "Penalty", "art58_codes"]

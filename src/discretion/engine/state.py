@@ -1,0 +1,62 @@
+"""The state an :class:`~discretion.engine.engine.Engine` keeps, declared once for its parts.
+
+The engine is one class built in layers, each a module with one job: :class:`EngineState`
+(here: the catalog, the item plans and the caches), ``Penalty`` (engine/penalty.py: the
+recommended sanctions), ``Steps`` (engine/steps.py: the legal steps, in order) and ``Engine``
+(engine/engine.py: the public API, the items and versions of a case). Each layer is a plain
+subclass of the one before, so mypy checks every attribute a layer reads against the
+declarations here, and mypyc compiles the chain as native classes (single inheritance).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from discretion.catalog.catalog import Catalog
+from discretion.catalog.models import Band, BenchmarkItem, Sanction
+from discretion.catalog.vocabulary import circumstance_codes
+from discretion.decision import Adjustment, CatalogRef, OptionOut, Procedure, TraceStep
+from discretion.engine.matcher import Matcher
+from discretion.engine.plan import ItemPlan, build_plan
+from discretion.law import apl as law
+from discretion.money import Range
+
+# A composed list of adjustment grounds (engine/penalty.py ``_compose``): the grounds
+# themselves (their identities are the key, so the entry keeps them alive), the adjustments
+# and trace steps they add, the direction, the conflict named for the officer, the options.
+Composed = tuple[tuple[law.Ground, ...], tuple[Adjustment, ...], tuple[TraceStep, ...], str | None,
+                 str | None, tuple[OptionOut, ...]]
+
+
+class EngineState:
+    """What the parts of the engine share: the catalog, the day used for a case without a
+    decision date, the rule matcher, the item plans and the caches of results that depend on
+    a few case values. Every cache is filled by whole entries (safe between threads)."""
+
+    def __init__(self, catalog: Catalog, today: dt.date | None) -> None:
+        self.catalog = catalog
+        self.today = today
+        self._matcher = Matcher(catalog)  # the items' rules, rulesets and their results
+        self._plans: dict[str, ItemPlan] = {}  # item id -> what reads only the catalog
+        # procedure flags and their trace steps, by sanction kinds, amounts, party and codes
+        self._procedures: dict[tuple[object, ...], tuple[Procedure, tuple[TraceStep, ...]]] = {}
+        # Art. 32 and 49 grounds by the case's circumstances; how a list of grounds composes
+        # (grounds are shared objects, so the key is their identities; the entry keeps them)
+        self._circumstance_grounds: dict[frozenset[str], tuple[law.Ground, ...]] = {}
+        self._directions: dict[tuple[int, ...], Composed] = {}
+        self._codes = frozenset(circumstance_codes(catalog.manifest))  # every accepted code
+        # statutory ranges and policy bands of fines, by the sanction (kept alive by the entry)
+        self._bands: dict[tuple[int, Band | None], tuple[Sanction, Range]] = {}
+        self._ref = CatalogRef(jurisdiction=catalog.manifest.jurisdiction,
+                               version=catalog.manifest.version, sha256=catalog.sha256,
+                               official=catalog.manifest.official)
+
+    def _plan(self, item: BenchmarkItem) -> ItemPlan:
+        """The item's plan, built on first use (and again for another object of the same id)."""
+        plan = self._plans.get(item.id)
+        if plan is None or plan.item is not item:
+            plan = self._plans[item.id] = build_plan(self.catalog, item)
+        return plan
+
+
+__all__ = ["Composed", "EngineState"]
