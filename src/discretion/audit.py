@@ -36,8 +36,8 @@ from discretion.errors import DiscretionError
 from discretion.money import MoneyError, fmt, to_money
 from discretion.parallel import map_ordered, worker_engine
 from discretion.records import Record, Unparsed, map_by_item, parsed, ruleset_key
-from discretion.render.tables import csv_cell
 from discretion.render.text import cite
+from discretion.tables.columns import csv_cell
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
