@@ -5,7 +5,7 @@ Everything else about the package is declared in pyproject.toml. A default build
 setuptools and wheel, and writes nothing into src/.
 
 ``DISCRETION_MYPYC=1 pip wheel .`` builds a wheel whose per-case modules (``MODULES`` in
-src/discretion/compiled.py) are C extensions compiled by mypyc: they decide a case in about two
+src/discretion/engine/compiled.py) are C extensions compiled by mypyc: they decide a case in about two
 thirds of the time, with the same decisions (bench/README.md). The build then asks for mypy
 (which brings mypyc; pinned, so a release is always compiled the same way) and pydantic (mypyc
 type-checks the modules against the models) in its isolated environment. With
@@ -96,7 +96,7 @@ def extensions() -> list:
                          + " ".join(repr(r) for r in MYPYC_REQUIRES)) from None
     if "dist_info" in sys.argv:  # the metadata, which is the same compiled or not
         return []
-    modules: tuple[str, ...] = runpy.run_path(str(ROOT / "src" / "discretion" / "compiled.py"))["MODULES"]
+    modules: tuple[str, ...] = runpy.run_path(str(ROOT / "src" / "discretion" / "engine" / "compiled.py"))["MODULES"]
     # Relative paths: mypycify names the modules after them, and reads [tool.mypy].
     os.chdir(ROOT)
     return mypycify([f"src/discretion/{module}" for module in modules], opt_level="3")

@@ -66,7 +66,7 @@ def cold_start(runs: int) -> dict[str, float]:
 
 
 def generate_cases(engine: Any, count: int, seed: int = 20221) -> list[dict[str, Any]]:
-    from discretion.audit import random_facts
+    from discretion.testing.synthetic import random_facts
 
     rng = random.Random(seed)
     items = sorted(engine.catalog.benchmarks.values(), key=lambda i: i.id)

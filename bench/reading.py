@@ -3,10 +3,10 @@
     python -m bench.reading DECIDED.csv
 
 reads every row of a CSV file through ``csv.reader`` twice, interleaved: as the commands read
-it (bytes split at line ends and decoded line by line, :mod:`discretion.textlines`) and through
+it (bytes split at line ends and decoded line by line, :mod:`discretion.io.textlines`) and through
 a plain text stream (the baseline), and prints both times and their ratio. With a second file,
 an ``.xlsx`` workbook holding the same rows, it also times reading the workbook
-(:mod:`discretion.workbook`) against the CSV.
+(:mod:`discretion.io.workbook`) against the CSV.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ def timed(read: Callable[[], int], runs: int) -> tuple[float, int]:
 
 
 def main() -> None:
-    from discretion.textlines import open_lines
-    from discretion.workbook import workbook_records
+    from discretion.io.textlines import open_lines
+    from discretion.io.workbook import workbook_records
 
     parser = argparse.ArgumentParser(prog="python -m bench.reading")
     parser.add_argument("csv", help="a CSV input")

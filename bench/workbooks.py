@@ -7,10 +7,10 @@ Everything is measured in one run, on files the bench writes itself (a fixed see
 as ratios against the CSV read in the same run, interleaved (the machines are shared and noisy):
 
 - **case records** (``check --batch`` / ``audit`` input): the same rows as CSV read through
-  ``csv.reader`` over :func:`discretion.textlines.open_lines` (the baseline, as the commands
-  read it); as .xlsx through :func:`discretion.workbook.workbook_records` (openpyxl, read-only,
+  ``csv.reader`` over :func:`discretion.io.textlines.open_lines` (the baseline, as the commands
+  read it); as .xlsx through :func:`discretion.io.workbook.workbook_records` (openpyxl, read-only,
   streaming); and as .xlsx through python-calamine (when it can be imported), each cell made
-  the same text :func:`discretion.workbook.cell_text` makes, and checked to give exactly the
+  the same text :func:`discretion.io.workbook.cell_text` makes, and checked to give exactly the
   rows openpyxl gives;
 - **the benchmark table** (``discretion import``): the bundled catalog exported as CSV and as
   .xlsx, read through :func:`discretion.tables.reader.read_tables` (openpyxl, the whole
@@ -60,7 +60,7 @@ def case_rows(count: int, seed: int = 20) -> list[list[Any]]:
 def write_cases(folder: Path, rows: list[list[Any]]) -> tuple[Path, Path]:
     from openpyxl import Workbook
 
-    from discretion.workbook import cell_text
+    from discretion.io.workbook import cell_text
 
     csv_path, xlsx_path = folder / "cases.csv", folder / "cases.xlsx"
     with csv_path.open("w", encoding="utf-8", newline="") as handle:
@@ -91,14 +91,14 @@ def write_table(folder: Path) -> tuple[Path, Path]:
 
 
 def read_csv_records(path: str) -> int:
-    from discretion.textlines import open_lines
+    from discretion.io.textlines import open_lines
 
     with open_lines(path) as lines:
         return sum(1 for _ in csv.reader(lines))
 
 
 def read_openpyxl_records(path: str) -> int:
-    from discretion.workbook import workbook_records
+    from discretion.io.workbook import workbook_records
 
     with workbook_records(path) as records:
         return 1 + sum(1 for _ in records)
@@ -106,10 +106,10 @@ def read_openpyxl_records(path: str) -> int:
 
 def calamine_rows(path: str) -> Iterator[list[str]]:
     """The rows of the first sheet through python-calamine, cells as ``cell_text`` makes them,
-    empty rows skipped and trailing empty cells dropped (as :mod:`discretion.workbook` does)."""
+    empty rows skipped and trailing empty cells dropped (as :mod:`discretion.io.workbook` does)."""
     from python_calamine import CalamineWorkbook
 
-    from discretion.workbook import cell_text
+    from discretion.io.workbook import cell_text
 
     book = CalamineWorkbook.from_path(path)
     try:
@@ -198,7 +198,7 @@ def main() -> None:
         cases_csv, cases_xlsx = write_cases(folder, case_rows(args.rows))
         if have_calamine:
             same = list(calamine_rows(str(cases_xlsx)))
-            from discretion.workbook import workbook_records
+            from discretion.io.workbook import workbook_records
 
             with workbook_records(cases_xlsx) as records:
                 theirs = [list(r.cells) for r in records]

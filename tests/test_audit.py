@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from discretion.audit import KINDS, Auditor, synthetic_decided, write_decided
 from discretion.catalog.catalog import Catalog
 from discretion.cli import main
 from discretion.engine.engine import Engine
-from discretion.records import read_csv, read_jsonl
+from discretion.io.records import read_csv, read_jsonl
+from discretion.runs.audit import KINDS, Auditor
+from discretion.testing.synthetic import synthetic_decided, write_decided
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "catalogs" / "mini"
@@ -165,8 +166,8 @@ def test_synthetic_input_both_formats_agree(engine: Engine, ext: str) -> None:
 def test_chunks_grouped_by_item_report_each_record_as_alone(engine: Engine) -> None:
     """A chunk is audited grouped by item; each result is still its own record's, in input
     order (records of many items interleaved)."""
-    from discretion.audit import _audit_chunk
-    from discretion.parallel import map_ordered
+    from discretion.runs.audit import _audit_chunk
+    from discretion.runs.parallel import map_ordered
 
     names = {f.name for item in engine.catalog.benchmarks.values() for f in item.facts}
     buffer = io.StringIO()

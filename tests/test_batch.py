@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from discretion.batch import completed_lines
 from discretion.cli import main
+from discretion.runs.batch import completed_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = {"item": "LS-SRHJ-0001", "party": {"kind": "individual", "age": 35},
@@ -49,9 +49,9 @@ def test_batch_grouped_by_item_writes_what_each_record_gives_alone(tmp_path: Pat
     import datetime as dt
 
     from discretion import Engine
-    from discretion.audit import synthetic_decided
-    from discretion.batch import decide_line
-    from discretion.records import Record
+    from discretion.io.records import Record
+    from discretion.runs.batch import decide_line
+    from discretion.testing.synthetic import synthetic_decided
 
     engine = Engine(today=dt.date(2023, 1, 1))
     cases: list[object] = [{k: v for k, v in d.items() if k != "decided"}
@@ -174,7 +174,7 @@ def _read_whole(text: str, name: str) -> list[Any]:
     import csv
     import io
 
-    from discretion.records import Record, row_to_case
+    from discretion.io.records import Record, row_to_case
 
     records: list[Record] = []
     if name.endswith(".csv"):
@@ -207,7 +207,7 @@ def _read_whole(text: str, name: str) -> list[Any]:
 def test_records_scanned_then_parsed_are_the_records_read_whole(name: str, text: str) -> None:
     import io
 
-    from discretion.records import item_key, open_records, parsed, scan_records
+    from discretion.io.records import item_key, open_records, parsed, scan_records
 
     whole = _read_whole(text, name)
     assert list(open_records(io.StringIO(text), name)) == whole
@@ -224,7 +224,7 @@ def test_decision_json_bytes_are_the_compact_json_encoded() -> None:
     import datetime as dt
 
     from discretion import Engine
-    from discretion.audit import synthetic_decided
+    from discretion.testing.synthetic import synthetic_decided
 
     engine = Engine(today=dt.date(2023, 1, 1))
     cases = [{k: v for k, v in d.items() if k != "decided"}

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from discretion.batch import sidecar_path
 from discretion.cli import main
+from discretion.runs.batch import sidecar_path
 
 GOOD = {"item": "LS-SRHJ-0001", "party": {"kind": "individual", "age": 35},
         "occurred_on": "2022-03-01", "decided_on": "2022-05-01", "first_offense": True,
@@ -66,7 +66,7 @@ def test_a_deeply_nested_line_costs_one_error_record(tmp_path: Path, jobs: str,
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
-    from discretion.records import json_depth, parse_json_line
+    from discretion.io.records import json_depth, parse_json_line
 
     text = json.dumps(dict(GOOD, reference="[{" * 500 + '"\\"[['))
     assert json_depth(text) == 2  # the case, and its party and facts
@@ -360,7 +360,7 @@ def test_lines_past_the_limit_are_dropped_and_counted(lines: list[tuple[int, byt
     once past the limit (give or take one read), never held whole."""
     import io
 
-    from discretion.textlines import OverlongLine, raw_lines
+    from discretion.io.textlines import OverlongLine, raw_lines
 
     texts = [b"x" * length + end for length, end in lines]
     data = b"".join(texts)
@@ -374,7 +374,7 @@ def test_lines_past_the_limit_are_dropped_and_counted(lines: list[tuple[int, byt
 
 
 def test_a_jsonl_line_too_long_to_hold_costs_one_error_record(tmp_path: Path) -> None:
-    from discretion.textlines import CHUNK, MAX_LINE
+    from discretion.io.textlines import CHUNK, MAX_LINE
 
     cases = tmp_path / "cases.jsonl"
     long = '{"item": "LS-SRHJ-0001", "reference": "' + "x" * (MAX_LINE + CHUNK * 2) + '"}\r\n'
@@ -389,7 +389,7 @@ def test_a_jsonl_line_too_long_to_hold_costs_one_error_record(tmp_path: Path) ->
 
 def test_a_csv_line_too_long_to_hold_stops_the_run_naming_it(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from discretion.textlines import CHUNK, MAX_LINE
+    from discretion.io.textlines import CHUNK, MAX_LINE
 
     header = "reference,item,party.kind,occurred_on,decided_on\n"
     row = "R1,LS-SRHJ-0001,individual,2022-03-01,2022-05-01\n"

@@ -10,8 +10,8 @@ import pytest
 
 from discretion import Catalog
 from discretion.catalog.catalog import CitationIndex
+from discretion.catalog.lawnames import normalize_law_name
 from discretion.catalog.models import BenchmarkItem, Citation
-from discretion.lawnames import normalize_law_name
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "catalogs" / "mini"

@@ -25,10 +25,10 @@ import pytest
 
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import AppliesWhen, Sanction, Statutory
+from discretion.catalog.yamlpos import load_yaml_file
 from discretion.law.sanctions import compose
 from discretion.statutes import default_laws_root
 from discretion.statutes.verify import differences, verify_catalog
-from discretion.yamlpos import load_yaml_file
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "catalogs" / "lishui-2022"

@@ -11,11 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from discretion import DiscretionError
-from discretion.audit import write_decided
 from discretion.cli import main
-from discretion.columns import AUDIT_COLUMNS, REQUIRED, check_header, header_problems
-from discretion.partition import csv_header
-from discretion.records import CASE_COLUMNS
+from discretion.io.columns import AUDIT_COLUMNS, REQUIRED, check_header, header_problems
+from discretion.io.records import CASE_COLUMNS
+from discretion.runs.partition import csv_header
+from discretion.testing.synthetic import write_decided
 
 HEADER = "reference,item,party.kind,party.age,occurred_on,decided_on,first_offense,harm,correction,facts.item_count"
 ROW = "A1,LS-SRHJ-0001,individual,35,2022-03-01,2022-05-01,true,minor,overdue,5"
@@ -85,7 +85,7 @@ def test_the_audit_files_the_package_writes_pass_the_check() -> None:
     import datetime as dt
 
     from discretion import Engine
-    from discretion.audit import synthetic_decided
+    from discretion.testing.synthetic import synthetic_decided
 
     buffer = io.StringIO()
     engine = Engine(today=dt.date(2023, 1, 1))

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import discretion
-from discretion import compiled
 from discretion.catalog.loader import DEFAULT_CATALOG_NAME
+from discretion.engine import compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "src"
@@ -69,7 +69,7 @@ def run(code: str, sources: bool) -> subprocess.CompletedProcess[str]:
 
 def test_the_sources_run_pure_python() -> None:
     code = ("import sys, discretion\n"
-            "from discretion import compiled\n"
+            "from discretion.engine import compiled\n"
             "names = [compiled.module_name(m) for m in compiled.MODULES]\n"
             "for name in names: __import__(name)\n"
             "print(all(sys.modules[n].__file__.endswith('.py') for n in names),"
@@ -93,7 +93,8 @@ DECIDE = """
 import datetime as dt, json, sys
 sys.path.insert(0, ".")
 from bench.__main__ import generate_cases
-from discretion import Engine, compiled
+from discretion import Engine
+from discretion.engine import compiled
 from discretion.errors import DiscretionError
 engine = Engine(today=dt.date(2023, 1, 1))
 cases = generate_cases(engine, 3000, seed=5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from discretion.decision import DECISION_KEYS as KEYS
-from discretion.schema import render_schemas
+from discretion.render.schemas import render_schemas
 
 ROOT = Path(__file__).resolve().parents[1]
 

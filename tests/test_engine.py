@@ -237,7 +237,7 @@ def test_evaluate_many_keeps_order(engine: Engine) -> None:
 
 def _mixed_cases(engine: Engine) -> list[Any]:
     """Cases of many items in no order, with invalid ones among them."""
-    from discretion.audit import synthetic_decided
+    from discretion.testing.synthetic import synthetic_decided
 
     cases: list[Any] = [{k: v for k, v in d.items() if k != "decided"}
                         for d in synthetic_decided(engine, 60, seed=5)]
@@ -318,8 +318,9 @@ def test_decision_carries_catalog_hash(engine: Engine) -> None:
 def test_prepare_builds_every_group_and_changes_no_decision() -> None:
     """Engine.prepare() builds every item's plan and ruleset ahead of time (items share
     rulesets in groups); decisions are the same as from an engine that builds on first use."""
-    from discretion.audit import synthetic_decided
-    from discretion.engine.engine import GROUP_SIZE
+    from discretion.engine.matcher import GROUP_SIZE
+
+    from discretion.testing.synthetic import synthetic_decided
 
     catalog = Catalog.load(CATALOG)
     lazy = Engine(catalog, today=dt.date(2023, 1, 1))

@@ -19,7 +19,8 @@ import pytest
 import yaml
 
 from discretion import Catalog, Engine
-from discretion.cli import EXAMPLES, MAIN_EPILOG, build_parser, main
+from discretion.cli import build_parser, main
+from discretion.cli.help import EXAMPLES, MAIN_EPILOG
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "overdue-fine.yaml"
@@ -220,7 +221,7 @@ def test_help_shows_examples_and_exit_codes(capsys: pytest.CaptureFixture[str]) 
     (commands,) = [a for a in build_parser()._actions if a.dest == "command"]
     assert isinstance(commands.choices, dict)
     for name in commands.choices:
-        assert name in EXAMPLES, f"add the examples of `{name}` to discretion.cli.EXAMPLES"
+        assert name in EXAMPLES, f"add the examples of `{name}` to discretion.cli.help.EXAMPLES"
         code, out, _ = run(capsys, name, "--help")
         assert code == 0, name
         assert "examples:" in out and f"discretion {name}" in out, name

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-import discretion.cli as cli
+import discretion.cli.catalog as cli_catalog
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.loader import catalog_files, content_hash
+from discretion.catalog.yamlpos import MAX_ALIAS_VALUES, MAX_BYTES, YamlError, read_file_bytes
 from discretion.cli import main
 from discretion.errors import CatalogError
-from discretion.yamlpos import MAX_ALIAS_VALUES, MAX_BYTES, YamlError, read_file_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "catalogs" / "mini"
@@ -275,7 +275,7 @@ def test_a_missing_output_folder_is_a_user_error(
         target.write_text("x", encoding="utf-8")  # the real FileNotFoundError
         return 0
 
-    monkeypatch.setattr(cli, "cmd_coverage", writes_into_a_missing_folder)
+    monkeypatch.setattr(cli_catalog, "cmd_coverage", writes_into_a_missing_folder)
     code, _, err = run(capsys, "coverage", str(MINI), "--out", str(target))
     assert code == 1
     no_bug_report(err)
@@ -291,7 +291,7 @@ def test_no_permission_is_a_user_error(capsys: pytest.CaptureFixture[str], tmp_p
     def refused(args: object) -> int:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))
 
-    monkeypatch.setattr(cli, "cmd_coverage", refused)
+    monkeypatch.setattr(cli_catalog, "cmd_coverage", refused)
     code, _, err = run(capsys, "coverage", str(MINI), "--out", str(target))
     assert code == 1
     assert f"discretion: {target}: Permission denied [EACCES]" in err
@@ -303,7 +303,7 @@ def test_a_write_error_without_a_path_names_the_output_options(
     def disk_full_on_close(args: object) -> int:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # as close() raises it: no path
 
-    monkeypatch.setattr(cli, "cmd_coverage", disk_full_on_close)
+    monkeypatch.setattr(cli_catalog, "cmd_coverage", disk_full_on_close)
     code, _, err = run(capsys, "coverage", str(MINI), "--out", "report.md")
     assert code == 1
     assert "discretion: report.md: No space left on device [ENOSPC]" in err

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from discretion.catalog.catalog import Catalog
+from discretion.catalog.search import rank
 from discretion.cli import main
-from discretion.search import rank
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT / "catalogs" / "lishui-2022"

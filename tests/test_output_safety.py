@@ -322,11 +322,11 @@ def test_audit_summary_escapes_catalog_text(tmp_path: Path) -> None:
 @pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # DejaVu has no Chinese
 def test_audit_chart_draws_catalog_text_as_text(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import discretion.audit
+    import discretion.runs.audit_report
 
     root = _copy_catalog(tmp_path)
     _edit(root / "fields.yaml", lambda data: data["fields"][0].update(name=r"$\notacommand{x}$"))
-    monkeypatch.setattr(discretion.audit, "cjk_font", lambda: "DejaVu Sans")  # names are drawn
+    monkeypatch.setattr(discretion.runs.audit_report, "cjk_font", lambda: "DejaVu Sans")  # names are drawn
     source = _audit_input(tmp_path)
     chart = tmp_path / "chart.svg"
     assert main(["audit", str(source), "--catalog", str(root), "--out", str(tmp_path / "d.csv"),

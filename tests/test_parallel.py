@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from discretion import Engine
-from discretion.audit import synthetic_decided, write_decided
 from discretion.cli import main
-from discretion.parallel import SPILL, jobs_for, map_ordered, split_block, worker_engine
-from discretion.records import Record, item_key
+from discretion.io.records import Record, item_key
+from discretion.runs.parallel import SPILL, jobs_for, map_ordered, split_block, worker_engine
+from discretion.testing.synthetic import synthetic_decided, write_decided
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +152,7 @@ def test_item_key_is_the_item_or_citation_of_a_record() -> None:
 def test_ruleset_group_routes_the_items_of_one_ruleset_together(engine: Engine) -> None:
     """--jobs N routes records by the ruleset deciding their item, so that each worker builds
     only its own rulesets: consecutive ids share a group, unknown keys pass through."""
-    from discretion.engine.engine import GROUP_SIZE
+    from discretion.engine.matcher import GROUP_SIZE
 
     ids = sorted(engine.catalog.benchmarks)
     groups = [engine.ruleset_group(item_id) for item_id in ids]

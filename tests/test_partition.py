@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from discretion import Catalog, Engine
-from discretion.audit import AuditStats, summary_markdown, synthetic_decided, write_decided
 from discretion.cli import main
-from discretion.partition import (
+from discretion.runs.audit import AuditStats
+from discretion.runs.audit_report import summary_markdown
+from discretion.runs.partition import (
     AuditPart,
     audit_part,
     csv_header,
@@ -24,6 +25,7 @@ from discretion.partition import (
     first_lines,
     join_audits,
 )
+from discretion.testing.synthetic import synthetic_decided, write_decided
 
 GOOD = {"item": "LS-SRHJ-0001", "party": {"kind": "individual", "age": 35},
         "occurred_on": "2022-03-01", "decided_on": "2022-05-01", "first_offense": True,

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from discretion import CaseError, Catalog, Engine
+from discretion.catalog.yamlpos import YamlError, load_yaml
 from discretion.numerals import parse_chinese_integer
-from discretion.yamlpos import YamlError, load_yaml
 
 # Only these tests: HYPOTHESIS_PROFILE=long turns them into the documented long fuzz run.
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"

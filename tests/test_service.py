@@ -26,10 +26,10 @@ uvicorn = pytest.importorskip("uvicorn", reason="the serve extra is not installe
 
 from discretion.catalog.catalog import Catalog  # noqa: E402
 from discretion.cli import main  # noqa: E402
+from discretion.cli.serve import UVICORN_OPTIONS  # noqa: E402
 from discretion.engine.engine import Engine  # noqa: E402
 from discretion.render.document import decision_document  # noqa: E402
 from discretion.service.app import create_app  # noqa: E402
-from discretion.service.commands import UVICORN_OPTIONS  # noqa: E402
 from discretion.service.limits import Limits  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,8 +29,8 @@ from discretion import CaseError, Catalog, Engine
 from discretion.case import Case, Citation, Party
 from discretion.catalog.models import FactDecl
 from discretion.cli import main
-from discretion.columns import bool_cell, int_cell
-from discretion.compiled import MODULES
+from discretion.engine.compiled import MODULES
+from discretion.io.columns import bool_cell, int_cell
 from discretion.law.caseview import plain_view
 from discretion.law.facts import coerce_fact
 from discretion.money import MoneyError, to_money
@@ -419,7 +419,7 @@ FIELDS = ["item", "item[0]", "citation", "citation.law", "citation.article", "ci
           "occurred_on", "ended_on", "discovered_on", "decided_on", "first_offense", "harm",
           "correction", "no_fault_proven", "circumstances", "circumstances[0]", "involves",
           "involves[0]", "facts", "facts.item_count", "facts.area_m2", "facts.income",
-          "facts.repeated", "facts.place", "facts.remark", "facts.unknown", "reference"]
+          "facts.repeated", "facts.place", "facts.remark", "facts.unknown", "tier", "reference"]
 
 SPECIAL: list[Any] = [
     True, False, None, 0, 1, -1, 14, 150, 151, 2**53 + 1, 10**28, -(10**28), 10**400,

@@ -1,4 +1,4 @@
-"""Inputs read as UTF-8 or GB18030 lines, a bad byte named by its line (discretion.textlines)."""
+"""Inputs read as UTF-8 or GB18030 lines, a bad byte named by its line (discretion.io.textlines)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from discretion import DiscretionError
 from discretion.cli import main
-from discretion.textlines import decoded_lines, raw_lines
+from discretion.io.textlines import decoded_lines, raw_lines
 
 HEADER = "reference,item,party.kind,party.age,occurred_on,decided_on,first_offense,harm,correction,facts.item_count,备注"
 ROWS = [f"案{n},LS-SRHJ-0001,individual,{20 + n},2022-03-01,2022-05-01,{'是' if n % 2 else '否'},minor,"

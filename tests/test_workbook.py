@@ -1,5 +1,5 @@
 """Batch and audit inputs as .xlsx workbooks, and inputs refused for what they are
-(discretion.workbook, discretion.inputs)."""
+(discretion.io.workbook, discretion.io.inputs)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from discretion.cli import main
-from discretion.workbook import cell_text
+from discretion.io.workbook import cell_text
 
 HEADER = ["reference", "item", "party.kind", "party.age", "occurred_on", "decided_on",
           "first_offense", "harm", "correction", "facts.item_count", "decided.outcome",
@@ -230,7 +230,7 @@ def test_a_part_read_whole_is_bounded_and_the_streamed_sheet_is_not(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """Every part but the worksheets is read whole into memory: past MAX_PART it is refused,
     whatever its ratio; the worksheet, read as a stream, may be larger."""
-    from discretion import workbook as module
+    from discretion.io import workbook as module
 
     monkeypatch.setattr(module, "MAX_PART", 40_000)
     monkeypatch.setattr(module, "FLOOR", 40_000)

@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from discretion.errors import Problem
-from discretion.yamlpos import (
+from discretion.catalog.yamlpos import (
     MAX_ALIAS_VALUES,
     MAX_DEPTH,
     MAX_NODES,
@@ -17,6 +16,7 @@ from discretion.yamlpos import (
     load_yaml,
     load_yaml_file,
 )
+from discretion.errors import Problem
 
 DOC = """\
 # a comment
@@ -326,7 +326,7 @@ def test_problem_type():
 def test_plain_keys_are_names_never_booleans() -> None:
     """YAML 1.1 reads a plain on/off/yes/no as a boolean; as a mapping key it is the word (a
     sanction's `on: responsible` names whom it falls on)."""
-    from discretion.yamlpos import load_yaml
+    from discretion.catalog.yamlpos import load_yaml
 
     doc = load_yaml("sanction: {on: responsible, kind: fine}\nyes: 1\n'off': 2\n")
     assert doc.value == {"sanction": {"on": "responsible", "kind": "fine"}, "yes": 1, "off": 2}

@@ -82,18 +82,6 @@ class Involvement(StrEnum):
     financial_security = "financial_security"  # 涉及金融安全
 
 
-BUILTIN_CIRCUMSTANCES: dict[str, str] = {
-    "eliminated_harm": "主动消除或者减轻违法行为危害后果",
-    "coerced": "受他人胁迫或者诱骗实施违法行为",
-    "confessed_unknown": "主动供述行政机关尚未掌握的违法行为",
-    "meritorious": "配合行政机关查处违法行为有立功表现",
-    "emergency_measures": "违反突发事件应对措施",
-    # Art. 58 ¶1: what makes legal review (法制审核) required, where the case establishes it
-    "major_public_interest": "涉及重大公共利益",
-    "hearing_held": "经过听证程序",
-    "complex_case": "案件情况疑难复杂、涉及多个法律关系",
-}
-
 FactValue = bool | int | Decimal | str
 Text = Annotated[str, Strict()]  # text only (not bytes)
 

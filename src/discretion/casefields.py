@@ -3,7 +3,7 @@ found), the forms its values must have, and the checks its fields must pass toge
 
 One definition for :class:`~discretion.case.Case` (its methods and validators) and for the
 engine's compiled copy and fast path, :mod:`discretion.law.caseview`; compiled with the engine
-(:mod:`discretion.compiled`). Each check returns the problem's message, or None.
+(:mod:`discretion.engine.compiled`). Each check returns the problem's message, or None.
 
 Values are strict (docs/csv-columns.md, "Values are read strictly"): a value is read only in its
 documented form, never coerced into another meaning. ``true`` is not an age (it would be 1, and

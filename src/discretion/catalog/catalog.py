@@ -11,6 +11,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
+from discretion.catalog.lawnames import normalize_law_name
 from discretion.catalog.models import (
     BenchmarkItem,
     Citation,
@@ -21,7 +22,6 @@ from discretion.catalog.models import (
 )
 from discretion.conditions.ast import Expr
 from discretion.errors import CatalogError, Problem
-from discretion.lawnames import normalize_law_name
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -36,8 +36,7 @@ from discretion.catalog.models import (
     Manifest,
 )
 from discretion.catalog.positions import known_keys, located_problems
-from discretion.errors import CatalogError, Problem
-from discretion.yamlpos import (
+from discretion.catalog.yamlpos import (
     MAX_BYTES,
     Located,
     YamlError,
@@ -47,6 +46,7 @@ from discretion.yamlpos import (
     read_file_bytes,
     too_large_problem,
 )
+from discretion.errors import CatalogError, Problem
 
 if TYPE_CHECKING:
     from discretion.catalog.validate import Unloaded
@@ -198,7 +198,7 @@ def catalog_files(root: Path) -> list[Path]:
     every file that cannot be one: a ``.yml`` or ``.YAML`` file (the loader would not read it:
     rename it ``.yaml``), a ``.yaml`` path that is not a regular file (a folder, a device such
     as a link to ``/dev/zero``, a named pipe, a broken link), one larger than
-    :data:`~discretion.yamlpos.MAX_BYTES`, or a folder too large or too deep to be a catalog.
+    :data:`~discretion.catalog.yamlpos.MAX_BYTES`, or a folder too large or too deep to be a catalog.
     """
     files: list[Path] = []
     folders, found, problems = _walk(root)

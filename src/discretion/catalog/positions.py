@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from discretion.catalog.yamlpos import Located, PathKey
 from discretion.errors import Problem
-from discretion.yamlpos import Located, PathKey
 
 
 def known_keys(*models: type[BaseModel]) -> set[str]:

@@ -39,6 +39,7 @@ from discretion.catalog.models import (
     SanctionKind,
 )
 from discretion.catalog.vocabulary import item_facts, vocabulary_for
+from discretion.catalog.yamlpos import Located
 from discretion.conditions.ast import Expr, Value, names_in
 from discretion.conditions.interpret import evaluate
 from discretion.conditions.parser import ConditionSyntaxError, parse_condition
@@ -47,7 +48,6 @@ from discretion.errors import Problem
 from discretion.law.ranges import clause_sanctions, statutory_bounds, tier_bounds, tier_fine_for
 from discretion.law.sanctions import STAGES
 from discretion.money import Range
-from discretion.yamlpos import Located
 
 ItemDocs = dict[str, tuple[Located, tuple[str | int, ...]]]
 PARTY_KINDS = ("individual", "organization")

@@ -30,8 +30,8 @@ from discretion.catalog.models import (
     ListKind,
     Manifest,
 )
+from discretion.catalog.yamlpos import YamlError, load_yaml
 from discretion.errors import CatalogError, DiscretionError, Problem
-from discretion.yamlpos import YamlError, load_yaml
 
 __all__ = ["FILE_PART", "dump_yaml", "patched_text", "plain", "write_catalog"]
 

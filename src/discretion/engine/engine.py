@@ -25,8 +25,6 @@ from typing import Any, Final, Literal
 
 from pydantic import ValidationError
 
-from discretion import collector
-from discretion.blocks import chunks
 from discretion.case import Case, CorrectionStatus, Harm, named_item
 from discretion.catalog.catalog import OTHERWISE, Catalog
 from discretion.catalog.models import (
@@ -66,6 +64,8 @@ from discretion.decision import (
     TierOut,
     TraceStep,
 )
+from discretion.engine import collector
+from discretion.engine.blocks import chunks
 from discretion.engine.durable import RuleHost
 from discretion.engine.plan import ItemPlan, build_plan
 from discretion.errors import CaseError, Problem
@@ -665,6 +665,7 @@ class Engine:
         values = matched[0]
         if opens is None and not self._serious_opens(case, plan, values, env, draft, found_tier):
             return draft
+        tier_index: int | None
         if found_tier is not None:
             tier_index = self._officer_tier_step(plan, found_tier, values, draft)
         elif matched[2] is not None:  # the same classes of facts choose the same tier

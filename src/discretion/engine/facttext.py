@@ -9,7 +9,7 @@ Fact keys are prefixed (``f_`` for names, ``c_`` for control keys) so that no ca
 collide with durable-rules' own ``id``/``sid``.
 
 This module runs once for every fact asserted, so it is compiled with the engine
-(:mod:`discretion.compiled`); it does not import durable-rules, which only
+(:mod:`discretion.engine.compiled`); it does not import durable-rules, which only
 :mod:`discretion.engine.durable` does.
 """
 

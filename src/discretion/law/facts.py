@@ -11,10 +11,15 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from discretion.case import BUILTIN_CIRCUMSTANCES
 from discretion.casefields import FLAGS
 from discretion.catalog.models import BenchmarkItem, FactDecl, Manifest
-from discretion.catalog.vocabulary import BASE_NAMES, BASE_PATHS, circumstance_codes, item_facts
+from discretion.catalog.vocabulary import (
+    BASE_NAMES,
+    BASE_PATHS,
+    BUILTIN_CIRCUMSTANCES,
+    circumstance_codes,
+    item_facts,
+)
 from discretion.errors import Problem
 from discretion.law.caseview import CaseView
 from discretion.money import MoneyError, normalize_digits, shown, to_money

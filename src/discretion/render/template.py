@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from discretion.case import BUILTIN_CIRCUMSTANCES
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import BenchmarkItem
+from discretion.catalog.vocabulary import BUILTIN_CIRCUMSTANCES
 
 __all__ = ["case_template"]
 

@@ -10,7 +10,7 @@ reads the decision as the wording of a 行政处罚决定审批表 draft with it
 - :mod:`discretion.service.page` — the officer's page, rendered on the server (no script);
 - :mod:`discretion.service.form` — the case fields and an item's facts as a form;
 - :mod:`discretion.service.limits` — request body size, batch lines and time, bounded;
-- :mod:`discretion.service.commands` — the ``serve`` command (uvicorn, ``--workers N``).
+- :mod:`discretion.cli.serve` — the ``serve`` command (uvicorn, ``--workers N``).
 
 Its dependencies are the ``serve`` extra (``pip install 'discretion[serve]'``); nothing in this
 package's ``__init__`` or in ``commands`` imports them, so the command line works without it.

@@ -39,16 +39,17 @@ from pydantic import TypeAdapter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from discretion import __version__, collector
+from discretion import __version__
 from discretion.case import Case
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import BenchmarkItem, ListKind
+from discretion.catalog.search import search_hits
 from discretion.decision import Decision
+from discretion.engine import collector
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError, Problem
-from discretion.records import MAX_DEPTH, json_depth, parse_json_line
+from discretion.io.records import MAX_DEPTH, json_depth, parse_json_line
 from discretion.render.text import decision_text
-from discretion.search import search_hits
 from discretion.service.form import item_form
 from discretion.service.limits import DEFAULT_LIMITS, Limits
 from discretion.service.models import (
@@ -344,7 +345,7 @@ def create_app(catalog: Catalog | str | Path | None = None, *, limits: Limits = 
 def create_app_from_environment() -> FastAPI:
     """The application of one ``discretion serve`` worker: the catalog named by
     ``$DISCRETION_SERVE_CATALOG`` (else the bundled one). uvicorn calls it in each worker."""
-    from discretion.service.commands import quiet_upgrade_offers
+    from discretion.cli.serve import quiet_upgrade_offers
 
     app = create_app(os.environ.get(CATALOG_ENV) or None)
     quiet_upgrade_offers()

@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from discretion.case import BUILTIN_CIRCUMSTANCES
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import BenchmarkItem, FactDecl
+from discretion.catalog.vocabulary import BUILTIN_CIRCUMSTANCES
 
 __all__ = ["NEITHER", "FormField", "case_fields", "case_from_form", "fact_fields", "item_form"]
 

@@ -4,7 +4,7 @@ Rendered on the server from the templates beside this module (Jinja2, escaped by
 served with its style sheet by the package: no script, nothing fetched from the internet, so it
 works in any browser of an agency's network, with scripts off too.
 
-- ``GET /?q=占道经营`` — ranked search, with why each item matched (:mod:`discretion.search`);
+- ``GET /?q=占道经营`` — ranked search, with why each item matched (:mod:`discretion.catalog.search`);
 - ``GET /item/{id}`` — the case form for a benchmark item: the case fields and the item's facts
   with their Chinese labels (:mod:`discretion.service.form`); a list entry's address leads to its
   benchmark item;
@@ -27,11 +27,11 @@ from jinja2 import Environment, FileSystemLoader
 
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import LIST_LABELS, BenchmarkItem
+from discretion.catalog.search import search_hits
 from discretion.decision import Decision
 from discretion.errors import DiscretionError, Problem
 from discretion.render.document import decision_document
 from discretion.render.text import OUTCOME_LABELS, decision_text
-from discretion.search import search_hits
 from discretion.service.app import ApiError, ServiceApp, read_body
 from discretion.service.form import NEITHER, FormField, case_fields, case_from_form, fact_fields
 

@@ -48,11 +48,9 @@ The grammar (sentences split at ``；``/``。``, fragments at ``，``):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from discretion.catalog.models import (
-    SANCTION_LABELS,
     AppliesWhen,
     Correction,
     Effect,
@@ -66,7 +64,66 @@ from discretion.catalog.models import (
     Stage,
     Statutory,
 )
-from discretion.numerals import parse_amount, parse_multiple
+from discretion.numerals import parse_amount
+from discretion.statutes.clause_grammar import (
+    ABOVE,
+    ACTION,
+    ACTOR_PARTIES,
+    ACTOR_PARTY,
+    AMT,
+    BARE_SUBJECT,
+    BASE_FACTS,
+    CAP,
+    CONFISCATE,
+    CONSEQUENCE,
+    COUNT_AS,
+    DOCUMENT,
+    FALLBACK,
+    FINE_WORD,
+    FIXED_MULT,
+    FIXED_YUAN,
+    HAS_INCOME,
+    HAS_ITEMS,
+    ITEM_REF,
+    KIND_AFTER,
+    KIND_PATTERNS,
+    MAX_MULT,
+    MAX_YUAN,
+    MAY_BEFORE_PARTY,
+    OVERDUE,
+    PER,
+    PER_UNIT_FACTS,
+    PERSON_ROLE,
+    PERSONS_FIRST,
+    PRINCIPAL,
+    PRINCIPAL_ACTOR,
+    RANGE_MULT,
+    RANGE_YUAN,
+    REFERENCE,
+    REFUSED,
+    RESPONSIBLE,
+    SANCTION_WORDS,
+    SCOPE,
+    SERIOUS,
+    STAGE_OR_SERIOUS,
+    STOP_WORK,
+    SUBJECT,
+    WARNING_OR_FINE,
+    ClauseParse,
+    Found,
+    Scope,
+    Unparsed,
+    Variant,
+    correction_of,
+    fragments_of,
+    is_action,
+    labels_of,
+    mode_of,
+    multiple_of,
+    other_actor,
+    party_of,
+    split_sentences,
+)
 
 __all__ = [
     "BASE_FACTS",
@@ -78,372 +135,15 @@ __all__ = [
     "split_sentences",
 ]
 
-_NUM = r"[\d０-９.．零〇一二两三四五六七八九十百千万亿]+"
-_AMT = rf"{_NUM}元"
-_MULT = rf"(?:{_NUM}倍|等值|百分之{_NUM}|千分之{_NUM})"
-_CN_NUM = "零〇一二两三四五六七八九十百千"
-# The provisions a 违反… phrase names: 本条例第十二条第二款、第三款 / 前款第一项或者第二项.
-REFERENCE = (rf"(?:本条例|本法|本规定|本办法|本细则|本决定|本条|前款|前两款|前三款|前条|"
-             rf"第[{_CN_NUM}]+[条款项]|第[（(][{_CN_NUM}]+[）)]项|或者|和|、|及|以及|与)+")
 
-# Bases of multiple fines: the text before the multiple -> the standard money fact.
-BASE_FACTS: dict[str, str] = {
-    "违法所得": "illegal_income",
-    "违法收入": "illegal_income",
-    "货值金额": "goods_value",
-    "违法生产、销售的货值金额": "goods_value",
-    "违法生产、销售产品货值金额": "goods_value",
-    "违法生产、销售的产品货值金额": "goods_value",
-    "违法经营的货值金额": "goods_value",
-    "违法销售产品货值金额": "goods_value",
-    "违法销售的产品货值金额": "goods_value",
-    "违法销售的货值金额": "goods_value",
-}
-
-# Units of per-unit fines -> (fact name, fact type, label, unit).
-PER_UNIT_FACTS: dict[str, tuple[str, str, str, str]] = {
-    "平方米": ("area_m2", "number", "面积", "平方米"),
-    "立方米": ("volume_m3", "number", "体积", "立方米"),
-    "辆": ("vehicle_count", "integer", "车辆数", "辆"),
-    "辆机动车": ("vehicle_count", "integer", "车辆数", "辆"),
-    "辆车": ("vehicle_count", "integer", "车辆数", "辆"),
-    "日": ("days", "integer", "天数", "日"),
-    "天": ("days", "integer", "天数", "日"),
-    "株": ("tree_count", "integer", "株数", "株"),
-    "棵": ("tree_count", "integer", "株数", "株"),
-    "吨": ("weight_t", "number", "重量", "吨"),
-    "亩": ("area_mu", "number", "面积", "亩"),
-    "只": ("animal_count", "integer", "只数", "只"),
-    "头": ("animal_count", "integer", "头数", "头"),
-}
-_PER_UNITS = "|".join(sorted(PER_UNIT_FACTS, key=len, reverse=True))
-
-_RANGE_YUAN = re.compile(rf"(?P<lo>{_AMT})(?:以上|至|到)(?P<hi>{_AMT})(?:以下)?(?:的)?(?:罚款|标准处以罚款)")
-_MAX_YUAN = re.compile(rf"(?P<hi>{_AMT})以下(?:的)?罚款")
-_FIXED_YUAN = re.compile(rf"(?P<hi>{_AMT})(?:的)?罚款")
-_RANGE_MULT = re.compile(rf"(?P<lo>{_MULT})以上(?P<hi>{_MULT})以下(?:的)?罚款")
-_MAX_MULT = re.compile(rf"(?P<hi>{_MULT})以下(?:的)?罚款")
-_FIXED_MULT = re.compile(rf"(?P<hi>{_MULT})(?:的)?罚款")
-# 每平方米 / 每辆 / 每超养一只 (per unit over a limit: the fact counts the units over it)
-_PER = re.compile(rf"每(?:超养|超过|超出)?(?:一)?(?P<unit>{_PER_UNITS})")
-
-_OVERDUE = re.compile(r"^逾期(?:仍)?(?:不|未|拒不)[^，]*的$")
-_REFUSED = re.compile(r"^(?:仍然?)?拒不[^，]*的$")
-# 拒不改正或者情节严重的: both the refused stage and the serious range
-_STAGE_OR_SERIOUS = re.compile(
-    r"^(?P<stage>拒不[^，]*?|逾期(?:仍)?(?:不|未)[^，]*?)或者(?:情节严重|造成严重后果)的$")
-_SERIOUS = re.compile(r"^(?:情节严重|造成严重后果)的$")  # 造成严重后果的: the same alternative range
-_HAS_INCOME = re.compile(r"^有违法所得的$")
-_BASES = "|".join(sorted(map(re.escape, BASE_FACTS), key=len, reverse=True))
-# 没有违法所得的 / 没有违法所得或者违法所得不足一万元的 / 货值金额不足五千元的: the fallback range
-_FALLBACK = re.compile(
-    rf"^(?:(?:没有|无)(?P<b1>{_BASES})(?:的)?"
-    rf"(?:或者(?:{_BASES})不足(?P<t1>{_AMT})(?:的)?)?"
-    rf"|(?P<b2>{_BASES})不足(?P<t2>{_AMT})(?:的)?)$"
-)
-# 但最高不得超过十万元: a cap in yuan on the fine before it
-# 违法所得不足一万元的，按一万元计算: the multiple applies to the threshold amount
-_COUNT_AS = re.compile(rf"^按(?P<amount>{_AMT})计算$")
-_BARE_SUBJECT = re.compile(r"^(?:由[^，]*?)?对(?P<subject>[^，]+)$")
-_DOCUMENT = re.compile(r"(?:证|证书|执照|文件|证件)$")
-# 并处五千元以上五万元以下罚款；违法所得五万元以上的，并处违法所得一倍以上五倍以下罚款: the
-# multiple from the threshold on, the range before it below
-_ABOVE = re.compile(rf"^(?P<base>{_BASES})(?P<t>{_AMT})以上的$")
-_CAP = re.compile(rf"^(?:但)?(?:罚款)?(?:数额|金额)?(?:最高|最多)不得超过(?P<cap>{_AMT})$")
-# 对其直接负责的主管人员和其他直接责任人员 / 对企业主要负责人: the persons a sanction falls on
-_RESPONSIBLE = re.compile(r"直接负责的主管人员|直接责任人员|^(?:相关|有关)责任人(?:员)?$")
-# 直接负责的主管人员和其他直接责任人员三年内不得从事…: the persons named without 对
-_PERSONS_FIRST = re.compile(r"^(?:其|单位)?直接负责的主管人员和其他直接责任人员(?!的)")
-_PRINCIPAL = re.compile(r"主要负责人$")
-_PERSON_ROLE = re.compile(r"^(?:其|单位的?)?(?:法定代表人|主要负责人|@|(?:其他)?(?:直接)?责任人员|"
-                          r"直接负责的主管人员|(?:相关|有关)责任人员?)$")
-_PRINCIPAL_ACTOR = re.compile(r"^[^，]{0,20}?的主要负责人(?:未|不|有|违反|擅自)")
-_SCOPE = re.compile(rf"^(?:对)?违反(?P<ref>{REFERENCE})规定(?:的行为|的)?$")
-# 有前款第一项、第二项行为之一的: a scope for some items of the list the clause refers to
-_ITEM_REF = rf"(?:前款|本条第[{_CN_NUM}]+款)?第[{_CN_NUM}]+项(?:(?:、|或者|和)第[{_CN_NUM}]+项)*"
-_HAS_ITEMS = re.compile(rf"^有(?P<ref>{_ITEM_REF})(?:规定的)?行为之一的$")
-# 个人有前款规定行为之一的 / 单位有…的: the party the rest of the sentence is for
-_ACTOR_PARTY = re.compile(r"^(?P<who>个人|公民|自然人|单位)(?:有|违反|未|擅自|从事)[^，]*的$")
-_ACTOR_PARTIES = {"个人": PartyScope.individual, "公民": PartyScope.individual,
-                  "自然人": PartyScope.individual, "单位": PartyScope.organization}
-# consequences and degrees are conditions, never a group of violators
-_CONSEQUENCE = re.compile(r"造成|导致|情节|后果|损失|逾期|拒不|不改正|再次|多次|屡次|违法所得|货值")
-# the shortest common ending (with 的) for a condition to be the clause's act by another actor
-_SAME_ACT_TAIL = 6
-_SANCTION_WORDS = re.compile(r"(?<!处)处(?!置|理|分|所|于)|罚款|没收|吊销")
-_SUBJECT = re.compile(r"^(?:由[^，]*?)?(?:可以|可)?对(?P<subject>[^，]+?)(?=(?:可以|可|并|予以|给予|处|没收|吊销|暂扣|责令))")
-
-_WARNING_OR_FINE = re.compile(rf"处(?:以)?警告或者(?:处(?:以)?)?(?:{_AMT}(?:以上|至|到))?{_AMT}(?:以下)?(?:的)?罚款")
-_MAY_BEFORE_PARTY = re.compile(r"^(?:由[^，]*?)?(?:可以|可)(?:并)?对")
-
-# 责令停止使用 / 责令停止施工 / 责令暂停施工 / 责令停止产生职业病危害的作业 / 责令停止建设: as a
-# sanction of a later layer (逾期不改正的，责令停止使用; 拒不改正的，可以责令暂停施工; 情节严重的，责令
-# 停止…作业) the activity is stopped by the penalty (read as 责令停产停业, in the statute's
-# words); at the head of a clause (责令停止建设，限期改正，处…) it stops the violation, an order
-# like 责令停止违法行为. 责令暂停销售: a limit on the business (限制开展生产经营活动).
-_STOP_WORK = r"责令(?:其)?(?:停止使用|停止施工|暂停施工|停止建设|停止[^，；。]{1,12}?作业)"
-_PAUSE_SALES = r"责令(?:其)?暂停销售"
-_KIND_PATTERNS: tuple[tuple[SanctionKind, re.Pattern[str]], ...] = (
-    (SanctionKind.warning, re.compile(r"警告(?!标志|标识|牌)")),
-    (SanctionKind.public_criticism, re.compile(r"通报批评|予以通报(?!批评)")),
-    (SanctionKind.suspend_licence, re.compile(r"暂扣")),
-    (SanctionKind.revoke_licence, re.compile(r"吊销")),
-    (SanctionKind.downgrade_qualification, re.compile(r"降低资质等级")),
-    (SanctionKind.restrict_business, re.compile(r"限制开展生产经营活动|(?:责令(?:其)?|或者|^)限制生产")),
-    (SanctionKind.restrict_business, re.compile(_PAUSE_SALES)),
-    (SanctionKind.suspend_business,
-     re.compile(r"责令(?:其)?(?:停产停业|停业整顿|停止营业|停业|停产整顿|停产整治|停工整治|停工整顿)"
-                r"|停产停业|停业整顿|停产整治")),
-    (SanctionKind.close, re.compile(r"(?:责令|或者)(?:其)?(?:拆除或者)?关闭|予以关闭")),
-    (SanctionKind.bar_from_trade,
-     re.compile(r"(?:禁止|限制)[^，]{0,8}从业|年内不得(?:从事|担任)|暂停[^，]{0,14}执业活动")),
-    (SanctionKind.detention, re.compile(r"拘留")),
-)
-# the words of a kind after 直至 (降低资质等级，直至吊销资质证书)
-_KIND_AFTER: dict[SanctionKind, str] = {
-    SanctionKind.revoke_licence: "吊销", SanctionKind.close: "关闭",
-    SanctionKind.suspend_business: "停产|停业", SanctionKind.downgrade_qualification: "降低资质",
-}
-_CONFISCATE = re.compile(r"没收(?P<obj>[^，；。]*)|(?P<obj2>[^，；。]*)予以没收")
-_FINE_WORD = "罚款"
-_ACTION = re.compile(r"责令|(?<!处)处(?!置|理|分|所|于)|罚款|没收|吊销|暂扣|警告(?!标志|标识)|通报|拘留|代为|降低资质|从业|关闭|停产|停业|限制开展")
-
-
-@dataclass(frozen=True, slots=True)
-class Unparsed:
-    """A fragment of a clause that was not understood, and why."""
-
-    fragment: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.reason}: {self.fragment}"
-
-
-@dataclass(frozen=True)
-class Variant:
-    """One statutory range of a clause.
-
-    ``reference`` is the ``违反…`` text the range is for (None: the whole clause's violation);
-    ``subject`` the addressee when it is not a party kind (``户外广告设施的设置者``).
-    """
-
-    reference: str | None
-    subject: str | None
-    statutory: Statutory
-    text: str
-
-
-@dataclass
-class ClauseParse:
-    """The result of :func:`parse_clause`.
-
-    ``variants`` holds one statutory model per scope/subject of the clause (usually one);
-    ``statutory`` is the single variant's model, or None when the clause was not understood or
-    has several variants. ``unparsed`` lists every fragment not understood; ``notes`` are
-    remarks that do not stop the parse (e.g. the threshold of a fallback range).
-    """
-
-    text: str
-    reference: str | None = None
-    preamble: str = ""
-    variants: list[Variant] = field(default_factory=list)
-    unparsed: list[Unparsed] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    # the statute labels the parser read with certainty (a short, plain object: 没收犬只); others
-    # (long or compound wording) are given but may be worded otherwise in a catalog
-    sure_labels: set[str] = field(default_factory=set)
-
-    @property
-    def ok(self) -> bool:
-        return not self.unparsed and bool(self.variants)
-
-    @property
-    def statutory(self) -> Statutory | None:
-        if self.unparsed or len(self.variants) != 1:
-            return None
-        return self.variants[0].statutory
-
-
-# --- internal records -------------------------------------------------------------------------
-
-
-@dataclass
-class _Found:
-    kind: SanctionKind
-    mode: Mode
-    party: PartyScope
-    subject: str | None
-    condition: str
-    serious: bool
-    scope: int
-    text: str
-    min: Decimal | None = None
-    max: Decimal | None = None
-    base: str | None = None
-    per: str | None = None
-    fallback: FineRange | None = None
-    from_preamble: bool = False  # the party is the preamble's actor (个人有…的)
-    on: Payer = Payer.party
-    threshold: Decimal | None = None
-    cap: Decimal | None = None
-    label: str | None = None
-    alternative: bool = False  # one of 警告或者…罚款
-    twin: bool = False  # the 情节严重 copy of 拒不改正或者情节严重的，处…
-
-
-@dataclass
-class _Scope:
-    reference: str | None
-    correction: Correction | None = None
-    # the same act as the clause's violation by another actor (乘车人向车外抛撒物品的): the
-    # clause's own reference
-    same_act: bool = False
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a clause, split at ``；``, ``;`` and ``。``, punctuation dropped."""
-    return [s.strip() for s in re.split(r"[；;。]", text) if s.strip()]
-
-
-def _fragments(sentence: str) -> list[str]:
-    """Fragments at ``，``; a comma inside a parenthetical remark (``（包括…，下同）``) does not split."""
-    fragments: list[str] = []
-    current = ""
-    depth = 0
-    for char in sentence:
-        if char in "（(":
-            depth += 1
-        elif char in "）)":
-            depth = max(depth - 1, 0)
-        if char in "，," and depth == 0:
-            fragments.append(current)
-            current = ""
-        else:
-            current += char
-    fragments.append(current)
-    return [f.strip() for f in fragments if f.strip()]
-
-
-def _party_of(subject: str) -> PartyScope | None:
-    if "人员" in subject or "负责人" in subject:
-        return None
-    has_org = "单位" in subject or re.search(r"(?:企业|公司|组织|机构|法人)$", subject) is not None
-    has_ind = "个人" in subject or "公民" in subject or "自然人" in subject
-    if has_org and has_ind:
-        return PartyScope.any
-    if has_org:
-        return PartyScope.organization
-    if has_ind:
-        return PartyScope.individual
-    return None
-
-
-def _other_actor(fragment: str, preamble: list[str]) -> str | None:
-    """The actor of ``fragment`` when it is the clause's act done by another actor.
-
-    ``机动车行驶过程中驾驶人向车外抛撒物品的，…；乘车人向车外抛撒物品的，…`` → ``乘车人``: the
-    condition ends like the violation in the preamble (at least six characters, not a
-    consequence such as ``造成严重后果的``) and differs from it only in the actor before.
-    """
-    if not preamble:
-        return None
-    act = preamble[-1]
-    common = 0
-    while common < min(len(act), len(fragment)) and act[-1 - common] == fragment[-1 - common]:
-        common += 1
-    actor = fragment[: len(fragment) - common]
-    if common and fragment[-common] in "人者":  # 驾驶人… / 乘车人…: the actor's last character
-        actor += fragment[-common]
-        common -= 1
-    if common < _SAME_ACT_TAIL or not actor or not re.search(r"(?:人|者)$", actor):
-        return None
-    return actor
-
-
-def _correction_of(fragment: str) -> Correction | None:
-    if not re.search(r"责令|限期", fragment):
-        return None
-    if re.search(r"责令(?:其)?(?:立即|即时)", fragment):
-        return Correction.immediate
-    if re.search(r"限期", fragment):
-        return Correction.deadline
-    if re.search(r"责令(?:其|[^，]{1,4}人)?(?:改正|停止违法行为|纠正)", fragment):
-        return Correction.order
-    return None
-
-
-def _mode_of(fragment: str) -> Mode:
-    return Mode.may if re.search(r"可以|可处|可并处|并可|可按|可予", fragment) else Mode.shall
-
-
-def _multiple(text: str) -> Decimal:
-    return Decimal(1) if text == "等值" else parse_multiple(text.removesuffix("倍"))
-
-
-_SUSPEND_WORDS = re.compile(
-    r"(?:责令(?P<who>[^，；。]{0,10}?))?(?P<w>停产停业整顿|停业整顿|停产整顿|停产整治|停工整治|停工整顿|停产停业|停止营业|停业)"
-    r"(?P<t>(?:[\d０-９一二三四五六七八九十两]+(?:个月|日|天|年)(?:以上|至|到)?)*(?:以下)?)(?P<rest>[^，；。：:]*)")
-_OBJECT_END = r"[^，；。：:]*"
-_LABEL_SURE_LENGTH = 10  # an object of more characters is read, but not with certainty
-
-
-def _object_label(verb: str, obj: str) -> tuple[str, bool]:
-    """The label ``verb + obj`` and whether it is plain enough to be certain."""
-    obj = obj.strip().removeprefix("其")
-    sure = len(obj) <= _LABEL_SURE_LENGTH and not re.search(r"的|或者|以及|及|、|等", obj)
-    return verb + obj, sure
-
-
-def _labels(fragment: str) -> dict[SanctionKind, tuple[str, bool]]:
-    """The statute's own words for the sanctions of a fragment, where they differ from the
-    kind's default label (责令停业整顿一个月至六个月, 没收犬只, 吊销营业执照), and whether the parser
-    is certain of them."""
-    labels: dict[SanctionKind, tuple[str, bool]] = {}
-    if (suspend := _SUSPEND_WORDS.search(fragment)) is not None:
-        # 责令停工整治或者停业整治: the words are read, without certainty
-        # 责令改正或者限制生产、停产整治: the words after the last 、 name this measure
-        who = (suspend.group("who") or "").rsplit("、", 1)[-1].removeprefix("其")
-        labels[SanctionKind.suspend_business] = (
-            "责令" + who + suspend.group("w") + suspend.group("t") + suspend.group("rest"),
-            not suspend.group("rest") and not who)
-    for kind, verb in ((SanctionKind.revoke_licence, "吊销"), (SanctionKind.suspend_licence, "暂扣")):
-        if (found := re.search(rf"{verb}(?P<o>{_OBJECT_END})", fragment)) is not None and found.group("o"):
-            labels[kind] = _object_label(verb, found.group("o"))
-    if (closed := re.search(r"责令(?:其)?拆除或者关闭", fragment)) is not None:
-        labels[SanctionKind.close] = (closed.group(), False)
-    if (paused := re.search(r"责令(?:其)?暂停[^，]{0,14}执业活动", fragment)) is not None:
-        labels[SanctionKind.bar_from_trade] = (paused.group().replace("责令其", "责令"), True)
-    if (stopped := re.search(_STOP_WORK, fragment)) is not None \
-            and SanctionKind.suspend_business not in labels:
-        labels[SanctionKind.suspend_business] = (stopped.group().replace("责令其", "责令"), True)
-    if (paused := re.search(_PAUSE_SALES, fragment)) is not None:
-        labels[SanctionKind.restrict_business] = (paused.group().replace("责令其", "责令"), True)
-    if re.search(r"予以通报(?!批评)", fragment):
-        labels[SanctionKind.public_criticism] = ("予以通报", True)
-    if re.search(r"(?:责令(?:其)?|或者|^)限制生产", fragment):
-        labels[SanctionKind.restrict_business] = ("责令限制生产", True)
-    if (taken := re.search(rf"没收(?P<o>{_OBJECT_END})", fragment)) is not None:
-        obj = re.sub(r"^(?:其)?(?:违法所得|非法所得)(?:和|、|及|以及|并)?", "", taken.group("o"))
-        obj = re.sub(r"(?:和|、|及|以及|并)(?:违法所得|非法所得)$", "", obj)
-        if obj:
-            labels[SanctionKind.confiscate_property] = _object_label("没收", obj)
-    elif "予以没收" in fragment:
-        labels[SanctionKind.confiscate_property] = ("", False)
-    return {kind: (label, sure) for kind, (label, sure) in labels.items()
-            if label != SANCTION_LABELS[kind]}
-
-
-def _is_action(fragment: str) -> bool:
-    return bool(_ACTION.search(fragment)) and not fragment.endswith("的")
 
 
 class _ClauseParser:
     def __init__(self, text: str) -> None:
         self.text = text.strip()
         self.result = ClauseParse(self.text)
-        self.found: list[_Found] = []
-        self.scopes: list[_Scope] = [_Scope(None)]
+        self.found: list[Found] = []
+        self.scopes: list[Scope] = [Scope(None)]
         self.substitute = False
         self.pending_object: str | None = None
 
@@ -476,82 +176,82 @@ class _ClauseParser:
             sentence_start = len(self.found)
             # 拒不改正的，处…罚款；对其直接负责的主管人员…处…: a sentence that only names the persons
             # of the organisation continues the condition of the one before
-            first = _fragments(sentence)[0] if sentence else ""
+            first = fragments_of(sentence)[0] if sentence else ""
             if started and self.subject_of(first)[2] is not Payer.party:
                 condition, serious = last_condition, last_serious
             # 可以对个人并处…，对单位并处…: the modal before the first 对 governs the parallel 对 phrases
             shared_may = False
             among = False  # 其中，从事婚庆…服务的单位和个人…的，处…: a range for some of the violators
-            for fragment in _fragments(sentence):
+            for fragment in fragments_of(sentence):
                 if not started:
-                    if _is_action(fragment):
+                    if is_action(fragment):
                         started = True
                     else:
                         preamble.append(fragment)
-                        if len(preamble) == 1 and _PRINCIPAL_ACTOR.match(fragment):
+                        if len(preamble) == 1 and PRINCIPAL_ACTOR.match(fragment):
                             preamble_payer = payer = Payer.principal
-                        if (actor := _ACTOR_PARTY.match(fragment)) is not None:
-                            party = _ACTOR_PARTIES[actor.group("who")]
+                        if (actor := ACTOR_PARTY.match(fragment)) is not None:
+                            party = ACTOR_PARTIES[actor.group("who")]
                             preamble_party = party
                         continue
                 if fragment == "其中":
                     among = True
                     continue
-                scope = _SCOPE.match(fragment)
+                scope = SCOPE.match(fragment)
                 if scope is not None:
-                    self.scopes.append(_Scope(scope.group("ref")))
+                    self.scopes.append(Scope(scope.group("ref")))
                     party, subject, payer = PartyScope.any, None, Payer.party
                     continue
-                if fallback_next is not None and (counted := _COUNT_AS.match(fragment)) is not None:
+                if fallback_next is not None and (counted := COUNT_AS.match(fragment)) is not None:
                     self.count_as(fragment, fallback_next, counted.group("amount"))
                     fallback_next = None
                     continue
-                bare = _BARE_SUBJECT.match(fragment)
-                if bare is not None and not _ACTION.search(fragment) and not fragment.endswith("的"):
+                bare = BARE_SUBJECT.match(fragment)
+                if bare is not None and not ACTION.search(fragment) and not fragment.endswith("的"):
                     named = bare.group("subject")
-                    if _DOCUMENT.search(named):
+                    if DOCUMENT.search(named):
                         # 对原取得的营业性演出许可证、批准文件，予以吊销: the object of the next one
                         self.pending_object = named
                     else:
                         # 对广告经营者、广告发布者，由…没收广告费用，处…: the subject of the rest
                         party, subject, payer = self.subject_of(f"对{named}处")  # type: ignore[assignment]
                     continue
-                if (cap := _CAP.match(fragment)) is not None:
+                if (cap := CAP.match(fragment)) is not None:
                     self.cap(fragment, cap.group("cap"), self.found[sentence_start:])
                     continue
-                if fragment.endswith("的") and not _SANCTION_WORDS.search(fragment):
+                if fragment.endswith("的") and not SANCTION_WORDS.search(fragment):
                     shared_may = False
                     among, was_among = False, among
-                    if (both := _STAGE_OR_SERIOUS.match(fragment)) is not None:
+                    if (both := STAGE_OR_SERIOUS.match(fragment)) is not None:
                         condition = "refused" if both.group("stage").startswith("拒不") else "overdue"
                         also_serious = True
-                    elif _OVERDUE.match(fragment):
+                    elif OVERDUE.match(fragment):
                         condition = "overdue"
-                    elif _REFUSED.match(fragment):
+                    elif REFUSED.match(fragment):
                         condition = "refused"
-                    elif _SERIOUS.match(fragment):
+                    elif SERIOUS.match(fragment):
                         serious = True
-                    elif _HAS_INCOME.match(fragment):
+                    elif HAS_INCOME.match(fragment):
                         income_next = True
-                    elif (actor := _ACTOR_PARTY.match(fragment)) is not None:
-                        party, subject = _ACTOR_PARTIES[actor.group("who")], None
+                    elif (actor := ACTOR_PARTY.match(fragment)) is not None:
+                        party, subject = ACTOR_PARTIES[actor.group("who")], None
                         actor_split = True
-                    elif (items := _HAS_ITEMS.match(fragment)) is not None:
-                        self.scopes.append(_Scope(items.group("ref")))
+                    elif (items := HAS_ITEMS.match(fragment)) is not None:
+                        self.scopes.append(Scope(items.group("ref")))
                         party, subject = PartyScope.any, None
-                    elif (actor_name := _other_actor(fragment, preamble)) is not None:
-                        self.scopes.append(_Scope(None, same_act=True))
+                    elif (actor_name := other_actor(fragment, preamble)) is not None:
+                        self.scopes.append(Scope(None, same_act=True))
                         party, subject = PartyScope.any, actor_name
-                    elif was_among and not _CONSEQUENCE.search(fragment):
-                        self.scopes.append(_Scope(None, same_act=True))
+                    elif was_among and not CONSEQUENCE.search(fragment):
+                        self.scopes.append(Scope(None, same_act=True))
                         party, subject = PartyScope.any, fragment.removesuffix("的")
-                    elif (above := _ABOVE.match(fragment)) is not None:
+                    elif (above := ABOVE.match(fragment)) is not None:
                         try:
                             above_next = (fragment, BASE_FACTS[above.group("base")],
                                           parse_amount(above.group("t")))
                         except ValueError as exc:
                             self.problem(fragment, f"threshold not understood ({exc})")
-                    elif (fb := _FALLBACK.match(fragment)) is not None:
+                    elif (fb := FALLBACK.match(fragment)) is not None:
                         threshold = fb.group("t1") or fb.group("t2")
                         try:
                             amount = parse_amount(threshold) if threshold else None
@@ -567,7 +267,7 @@ class _ClauseParser:
                 if new_party is not None:
                     party, subject, payer = new_party, new_subject, new_payer
                 may = (shared_may and fragment.startswith("对")) or may_next
-                shared_may = may or _MAY_BEFORE_PARTY.match(fragment) is not None
+                shared_may = may or MAY_BEFORE_PARTY.match(fragment) is not None
                 before = len(self.found)
                 recorded = self.action(fragment, condition, serious, income_next, fallback_next,
                                        party, subject, payer, may=may,
@@ -576,7 +276,7 @@ class _ClauseParser:
                     self.above(above_next, self.found[before:])
                     above_next = None
                 # 并可以报经有批准权的人民政府批准，责令停业: the 可以 of a step before the sanction
-                may_next = not recorded and _mode_of(fragment) is Mode.may
+                may_next = not recorded and mode_of(fragment) is Mode.may
                 if also_serious:
                     twins = len(self.found)
                     self.action(fragment, "always", True, income_next, fallback_next,
@@ -593,7 +293,7 @@ class _ClauseParser:
                     found.party = PartyScope.any
         self.result.preamble = "，".join(preamble)
         ref = re.search(rf"违反(?P<ref>{REFERENCE})", self.result.preamble) \
-            or re.search(rf"^有(?P<ref>{_ITEM_REF})(?:规定的)?行为之一的$", self.result.preamble)
+            or re.search(rf"^有(?P<ref>{ITEM_REF})(?:规定的)?行为之一的$", self.result.preamble)
         self.result.reference = ref.group("ref") if ref else None
         self.scopes[0].reference = self.result.reference
         if not started:
@@ -605,15 +305,15 @@ class _ClauseParser:
 
     def subject_of(self, fragment: str) -> tuple[PartyScope | None, str | None, Payer]:
         """(party kind, other subject, payer) of a ``对…`` fragment; (None, None, party) without."""
-        if _PERSONS_FIRST.match(fragment):
+        if PERSONS_FIRST.match(fragment):
             return PartyScope.any, None, Payer.responsible
-        match = _SUBJECT.match(fragment)
+        match = SUBJECT.match(fragment)
         if match is None or "予以没收" in fragment:
             return None, None, Payer.party
         subject = match.group("subject")
         persons = re.sub(r"(?:其|单位)?直接负责的主管人员(?:和|、|以及|及)?(?:其他)?直接责任人员", "@", subject)
         parts = [part for part in re.split(r"、|和|或者|以及|及", persons) if part]
-        if len(parts) > 1 and all(_PERSON_ROLE.match(part) for part in parts) \
+        if len(parts) > 1 and all(PERSON_ROLE.match(part) for part in parts) \
                 and any(part == "@" or part.endswith("责任人员") for part in parts):
             # 对法定代表人、主要负责人、直接负责的主管人员和其他责任人员处…: the persons responsible
             # (the principal among them)
@@ -621,16 +321,16 @@ class _ClauseParser:
         if re.search(r"、|和|或者", persons) and ("@" in persons or "主要负责人" in persons):
             # 对生产经营单位的主要负责人、个人经营的投资人处…: several payers in one phrase
             return PartyScope.any, "unknown:" + subject, Payer.party
-        if _RESPONSIBLE.search(subject):
+        if RESPONSIBLE.search(subject):
             return PartyScope.any, None, Payer.responsible
-        if _PRINCIPAL.search(subject):
+        if PRINCIPAL.search(subject):
             return PartyScope.any, None, Payer.principal
-        party = _party_of(subject)
+        party = party_of(subject)
         if party is None:
             return PartyScope.any, subject, Payer.party
         return party, None, Payer.party
 
-    def above(self, condition: tuple[str, str, Decimal], new: list[_Found]) -> None:
+    def above(self, condition: tuple[str, str, Decimal], new: list[Found]) -> None:
         """``违法所得五万元以上的，并处违法所得一倍以上五倍以下罚款``: the multiple fine applies
         from the threshold on; the fixed range before it (same payer) is its fallback below."""
         text, base, threshold = condition
@@ -671,7 +371,7 @@ class _ClauseParser:
         previous.threshold = counted
         previous.text = f"{previous.text}，{text}，{fragment}"
 
-    def cap(self, fragment: str, amount: str, sentence: list[_Found]) -> None:
+    def cap(self, fragment: str, amount: str, sentence: list[Found]) -> None:
         """``但最高不得超过十万元``: the cap of the last fine of the sentence."""
         fines = [f for f in sentence if f.kind is SanctionKind.fine]
         if not fines:
@@ -694,7 +394,7 @@ class _ClauseParser:
             self.problem(fragment, "a sanction on several payers in one phrase "
                                    f"({subject.removeprefix('unknown:')})")
             return False
-        correction = _correction_of(fragment)
+        correction = correction_of(fragment)
         if correction is not None and condition.startswith("unknown:"):
             # 因泄漏…造成道路污染的，责令限期清理: the order is for a case not understood
             self.problem(condition.removeprefix("unknown:"), "condition not understood")
@@ -710,10 +410,10 @@ class _ClauseParser:
         if fallback_next is not None:
             text = fallback_next[0] + "，" + fragment
         kinds: list[SanctionKind] = []
-        for kind, pattern in _KIND_PATTERNS:
+        for kind, pattern in KIND_PATTERNS:
             if pattern.search(fragment):
                 kinds.append(kind)
-        for match in _CONFISCATE.finditer(fragment):
+        for match in CONFISCATE.finditer(fragment):
             obj = match.group("obj") if match.group("obj") is not None else match.group("obj2")
             parts = [p for p in re.split(r"和|、|及|以及|或者|并", obj or "") if p.strip()]
             if not parts:
@@ -723,11 +423,11 @@ class _ClauseParser:
                     kinds.append(SanctionKind.confiscate_income)
                 else:
                     kinds.append(SanctionKind.confiscate_property)
-        if (condition != "always" or serious) and re.search(_STOP_WORK, fragment) \
+        if (condition != "always" or serious) and re.search(STOP_WORK, fragment) \
                 and SanctionKind.suspend_business not in kinds:
             kinds.append(SanctionKind.suspend_business)
         kinds = list(dict.fromkeys(kinds))
-        fine = self.fine(fragment) if _FINE_WORD in fragment else None
+        fine = self.fine(fragment) if FINE_WORD in fragment else None
         if fine is not None:
             kinds.append(SanctionKind.fine)
         alternative = False
@@ -738,7 +438,7 @@ class _ClauseParser:
             kinds_alternative = True
             self.result.notes.append(f"alternative kinds read as each may: {fragment}")
         elif len(kinds) >= 2 and "或者" in fragment and not re.search(r"没收[^，]*或者", fragment):
-            if kinds != [SanctionKind.warning, SanctionKind.fine] or not _WARNING_OR_FINE.search(fragment):
+            if kinds != [SanctionKind.warning, SanctionKind.fine] or not WARNING_OR_FINE.search(fragment):
                 self.problem(fragment, "alternative sanctions (或者): the model has no choice between kinds")
                 return False
             # 处警告或者五十元罚款: either kind may be imposed (each is `may`; the tiers choose)
@@ -753,11 +453,11 @@ class _ClauseParser:
         if re.search(r"最高不得超过|最低不得少于|累计", fragment):
             self.problem(fragment, "a cap or floor on the fine is not modelled")
             return False
-        if fine is None and (re.search(_AMT, fragment) or "罚" in fragment) and not any(
+        if fine is None and (re.search(AMT, fragment) or "罚" in fragment) and not any(
                 u.fragment == fragment for u in self.result.unparsed):
             self.problem(fragment, "a money amount or fine that is not understood")
             return False
-        mode = Mode.may if may or alternative or kinds_alternative else _mode_of(fragment)
+        mode = Mode.may if may or alternative or kinds_alternative else mode_of(fragment)
         modes = {kind: mode for kind in kinds}
         layer = [f for f in self.found if f.condition == condition and f.serious == serious
                  and f.scope == scope and f.kind is not SanctionKind.fine]
@@ -772,9 +472,9 @@ class _ClauseParser:
             # whose last step is the most the authority may impose; the steps before it are imposed
             after = fragment.split("直至", 1)[1]
             for kind in kinds:
-                if kind in _KIND_AFTER and re.search(_KIND_AFTER[kind], after):
+                if kind in KIND_AFTER and re.search(KIND_AFTER[kind], after):
                     modes[kind] = Mode.may
-        if fine is None and _FINE_WORD in fragment and re.search(r"或者(?:处以|处)?罚款", fragment):
+        if fine is None and FINE_WORD in fragment and re.search(r"或者(?:处以|处)?罚款", fragment):
             # 给予警告或者处以罚款 (the fine's amount not understood): the kinds before it are one
             # of the alternatives
             modes = dict.fromkeys(kinds, Mode.may)
@@ -782,21 +482,21 @@ class _ClauseParser:
             # 责令其办理经营范围变更登记或者吊销其营业执照: a choice between an order that is not a
             # penalty and this sanction: it may be imposed
             before = fragment.split("或者", 1)[0]
-            if "责令" in before and not re.search(_STOP_WORK, before) \
-                    and not any(pattern.search(before) for _, pattern in _KIND_PATTERNS):
+            if "责令" in before and not re.search(STOP_WORK, before) \
+                    and not any(pattern.search(before) for _, pattern in KIND_PATTERNS):
                 modes[kinds[0]] = Mode.may
         if set(kinds) == {SanctionKind.restrict_business, SanctionKind.suspend_business}:
             # 责令限制生产、停产整治: either measure
             modes = dict.fromkeys(kinds, Mode.may)
-        labels = _labels(fragment)
+        labels = labels_of(fragment)
         if self.pending_object is not None and SanctionKind.revoke_licence in kinds:
             obj = self.pending_object.removeprefix("原取得的").removeprefix("其")
             labels[SanctionKind.revoke_licence] = ("吊销" + obj, False)
         self.pending_object = None
         for kind in kinds:
             on = payer if kind is SanctionKind.fine or payer is not Payer.principal \
-                or _SUBJECT.match(fragment) else Payer.party
-            record = _Found(kind, modes[kind], party, subject, condition, serious, scope, text,
+                or SUBJECT.match(fragment) else Payer.party
+            record = Found(kind, modes[kind], party, subject, condition, serious, scope, text,
                             from_preamble=from_preamble, on=on, alternative=alternative)
             if kind in labels:
                 label, sure = labels[kind]
@@ -814,7 +514,7 @@ class _ClauseParser:
             self.found.append(record)
         return bool(kinds)
 
-    def attach_fallback(self, record: _Found, base: str, threshold: Decimal | None) -> bool:
+    def attach_fallback(self, record: Found, base: str, threshold: Decimal | None) -> bool:
         """Attach ``record``'s range as the fallback (below ``threshold``) of the multiple fine
         of ``base`` before it, on the same payer."""
         for previous in reversed(self.found):
@@ -834,16 +534,16 @@ class _ClauseParser:
 
     def fine(self, fragment: str) -> tuple[Decimal | None, Decimal, str | None, str | None] | None:
         """(min, max, base, per) of the fine in ``fragment``; None (and a problem) if not understood."""
-        if fragment.count(_FINE_WORD) > 1:
+        if fragment.count(FINE_WORD) > 1:
             self.problem(fragment, "several fines in one fragment")
             return None
-        per_units = _PER.findall(fragment)
+        per_units = PER.findall(fragment)
         if len(per_units) > 1:
             self.problem(fragment, "a fine per several units (每…每…) is not modelled")
             return None
         per = PER_UNIT_FACTS[per_units[0]][0] if per_units else None
         try:
-            for pattern in (_RANGE_MULT, _MAX_MULT, _FIXED_MULT):
+            for pattern in (RANGE_MULT, MAX_MULT, FIXED_MULT):
                 match = pattern.search(fragment)
                 if match is None:
                     continue
@@ -854,23 +554,23 @@ class _ClauseParser:
                 if base is None:
                     self.problem(fragment, f"multiple of an unknown base '{base_text}'")
                     return None
-                low = _multiple(match.group("lo")) if "lo" in match.groupdict() else None
-                high = _multiple(match.group("hi"))
-                if pattern is _FIXED_MULT:
+                low = multiple_of(match.group("lo")) if "lo" in match.groupdict() else None
+                high = multiple_of(match.group("hi"))
+                if pattern is FIXED_MULT:
                     low = high
                 return low, high, base, None
-            for pattern in (_RANGE_YUAN, _MAX_YUAN, _FIXED_YUAN):
+            for pattern in (RANGE_YUAN, MAX_YUAN, FIXED_YUAN):
                 match = pattern.search(fragment)
                 if match is None:
                     continue
                 low = parse_amount(match.group("lo")) if "lo" in match.groupdict() else None
                 high = parse_amount(match.group("hi"))
-                if pattern is _FIXED_YUAN:
+                if pattern is FIXED_YUAN:
                     low = high
                 if per is None and re.search(r"每[^，]{0,6}(?:处|罚)", fragment):
                     self.problem(fragment, "a fine per an unknown unit")
                     return None
-                if per is None and re.search(rf"{_AMT}.*{_AMT}", fragment) and pattern is not _RANGE_YUAN:
+                if per is None and re.search(rf"{AMT}.*{AMT}", fragment) and pattern is not RANGE_YUAN:
                     self.problem(fragment, "several amounts around one fine")
                     return None
                 if low is not None and low > high:
@@ -886,14 +586,14 @@ class _ClauseParser:
     # --- assembly -----------------------------------------------------------------------
 
     def assemble(self) -> None:
-        by_scope: dict[int, list[_Found]] = {}
+        by_scope: dict[int, list[Found]] = {}
         for found in self.found:
             by_scope.setdefault(found.scope, []).append(found)
         for scope_index, in_scope in sorted(by_scope.items()):
             scope = self.scopes[scope_index]
             subjects = list(dict.fromkeys(f.subject for f in in_scope if f.subject is not None))
             shared = [f for f in in_scope if f.subject is None]
-            groups: list[tuple[str | None, list[_Found]]]
+            groups: list[tuple[str | None, list[Found]]]
             own = {s: [f for f in in_scope if f.subject == s] for s in subjects}
             if not subjects:
                 groups = [(None, shared)]
@@ -913,7 +613,7 @@ class _ClauseParser:
                     self.result.variants.append(variant)
 
     def variant(self, reference: str | None, subject: str | None, correction: Correction,
-                records: list[_Found]) -> Variant | None:
+                records: list[Found]) -> Variant | None:
         base = [r for r in records if not r.serious]
         serious = [r for r in records if r.serious]
         if not base:
@@ -967,7 +667,7 @@ class _ClauseParser:
         return Variant(reference, subject, statutory, text)
 
     @staticmethod
-    def sanction(record: _Found) -> Sanction:
+    def sanction(record: Found) -> Sanction:
         return Sanction(kind=record.kind, mode=record.mode, party=record.party, on=record.on,
                         min=record.min, max=record.max, base=record.base, per=record.per,
                         fallback=record.fallback, threshold=record.threshold, cap=record.cap,

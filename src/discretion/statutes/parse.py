@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from discretion.lawnames import normalize_law_name
+from discretion.catalog.lawnames import normalize_law_name
 from discretion.numerals import format_chinese_integer, parse_chinese_integer
 
 __all__ = [

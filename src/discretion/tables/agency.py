@@ -51,7 +51,6 @@ from discretion.errors import Problem
 from discretion.law.ranges import clause_sanctions, party_fine, statutory_bounds
 from discretion.law.sanctions import STAGES
 from discretion.money import Range, fmt_yuan
-from discretion.render.text import cite
 from discretion.statutes.clauses import ClauseParse, Variant, parse_clause
 from discretion.statutes.parse import LawLibrary, Paragraph, Statute, normalize_law_name
 from discretion.tables.cells import (
@@ -296,10 +295,10 @@ class ItemBuilder:
                 self.library.get(penalty.law)
             except KeyError as exc:
                 reason = str(exc).strip("'\"")
-            self.report(head, f"unknown citation {cite(penalty)}: {reason}", column,
+            self.report(head, f"unknown citation {penalty.human()}: {reason}", column,
                         expected="a law of the statute corpus (--laws DIR)",
                         hint="correct the law's name, or add the statute to the corpus"
-                             + _zh(f"处罚依据{cite(penalty)}在法规库中找不到，请核对法规名称"))
+                             + _zh(f"处罚依据{penalty.human()}在法规库中找不到，请核对法规名称"))
             return None
         provisions = [penalty, *(c for c in violated or [] if _same_law(c, penalty))]
         statutes = [self.library.load(v) for v in versions]
@@ -310,10 +309,10 @@ class ItemBuilder:
                 missing = _missing(latest, provision)
                 if missing:
                     where = column if provision is penalty else self.layout.violated
-                    self.report(head, f"unknown citation {cite(provision)}: {missing} in "
+                    self.report(head, f"unknown citation {provision.human()}: {missing} in "
                                 f"{latest.path}", where,
                                 hint="correct the article, paragraph or item"
-                                     + _zh(f"{cite(provision)}在法规文本中不存在，请核对条、款、项"))
+                                     + _zh(f"{provision.human()}在法规文本中不存在，请核对条、款、项"))
             return None
         statute = found[0]
         if text:
@@ -323,7 +322,7 @@ class ItemBuilder:
         assert paragraph is not None
         if text and text not in paragraph.full_text:
             self.report(head, f"the clause text after the citation is not the text of "
-                        f"{cite(penalty)} in {statute.path}", column,
+                        f"{penalty.human()} in {statute.path}", column,
                         expected=f"words of: {_short(paragraph.full_text)}",
                         hint="copy the clause from the statute, or give the citation only"
                              + _zh("处罚依据中的条文与法规原文不一致，请照录原文或只写条款"))
@@ -361,7 +360,7 @@ class ItemBuilder:
                         "taken as violated")
                 self.warnings.append(problem(
                     self.sheet, head, "the table has no 违反法律条款 and the clause names no "
-                    f"provision it enforces (违反本法规定, 前款规定): {cite(penalty)} itself is taken "
+                    f"provision it enforces (违反本法规定, 前款规定): {penalty.human()} itself is taken "
                     "as the violated provision", self.layout.violated))
         return _Clause(penalty, text, variant.statutory, violated, file, note)
 
@@ -490,7 +489,7 @@ class ItemBuilder:
             word = PARTY_LABELS.get(party, "")
             self.report(row, message, self.layout.amount,
                         expected="an amount inside the statutory range of the clause "
-                                 f"({cite(clause.penalty)})",
+                                 f"({clause.penalty.human()})",
                         hint="correct the amount to the clause's range"
                              + _zh(f"第{row.number}行裁量幅度{('（' + word + '）') if word else ''}"
                                    "超出法定处罚幅度，请按处罚依据更正"))

@@ -19,7 +19,6 @@ from pydantic import BaseModel
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import LIST_LABELS, BenchmarkItem, ListItem, Policy, Tier
 from discretion.errors import DiscretionError, Problem
-from discretion.render.text import cite
 from discretion.tables.cells import penalty_words, statutory_kinds, tier_fine_note
 from discretion.tables.columns import (
     COLUMNS,
@@ -54,8 +53,8 @@ def visible_row(item: BenchmarkItem, tier: Tier, field_name: str, policy: Policy
     return [
         "", field_name, item.power_code or "", item.title, "", item.title,
         agency, "行政处罚",
-        "；".join(cite(c) for c in item.violated),
-        f"{cite(item.penalty)}：{item.clause}",
+        "；".join(c.human() for c in item.violated),
+        f"{item.penalty.human()}：{item.clause}",
         tier.level, tier.description or "", item.subject or "",
         statutory_kinds(item, tier), penalty_words(item, tier, policy),
         "；".join(r for r in remark if r),
@@ -88,7 +87,7 @@ def visible_list_row(entry: ListItem, field_name: str) -> list[str]:
     """The readable columns of one list entry's row, 序号 left empty."""
     return [
         "", LIST_LABELS[entry.kind], field_name, entry.id, entry.title,
-        entry.benchmark, "；".join(cite(c) for c in entry.basis), entry.conditions_text or "",
+        entry.benchmark, "；".join(c.human() for c in entry.basis), entry.conditions_text or "",
         "应当" if entry.mandatory else "可以",
         "、".join(FOLLOW_UP_LABELS[f] for f in entry.follow_up),
         f"适用条件：{entry.when}",

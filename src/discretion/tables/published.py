@@ -21,7 +21,6 @@ from pathlib import Path
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import BenchmarkItem, Policy, Tier
 from discretion.errors import Problem
-from discretion.render.text import cite
 from discretion.tables.agency import ItemBuilder
 from discretion.tables.cells import penalty_words, reference_citations
 from discretion.tables.columns import (
@@ -137,9 +136,9 @@ def _cells(catalog: Catalog, item: BenchmarkItem, tier: Tier, number: int, polic
         "事项代码": item.power_code or "",
         "事项名称": item.title,
         # only where the clause does not name them: the import derives the others as before
-        "违反法律条款": "" if violated_in_clause else "；".join(cite(c) for c in item.violated),
+        "违反法律条款": "" if violated_in_clause else "；".join(c.human() for c in item.violated),
         "处罚对象": item.subject or "",
-        "处罚依据": f"{cite(item.penalty)}：{item.clause}",
+        "处罚依据": f"{item.penalty.human()}：{item.clause}",
         "裁量阶次": tier.level,
         "适用条件": tier.description or "",
         "裁量幅度": penalty_words(item, tier, policy, may=True),

@@ -15,7 +15,7 @@ needs them.
 A line longer than ``MAX_LINE`` bytes is not held in memory: its bytes are dropped as they are
 read, and in its place comes an :class:`OverlongLine` (and as text an :class:`OverlongText`)
 that says how long it was. For JSON Lines that line becomes one error record of the output
-(:func:`discretion.records.scan_jsonl`), and the run goes on; in CSV text, where it cannot be
+(:func:`discretion.io.records.scan_jsonl`), and the run goes on; in CSV text, where it cannot be
 told which rows the dropped bytes held, the line stops the run as an input error naming it.
 """
 

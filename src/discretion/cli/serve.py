@@ -18,6 +18,7 @@ import socket
 import sys
 from typing import Any
 
+from discretion.cli.common import EXIT_INVALID, EXIT_OK
 from discretion.errors import DiscretionError, Problem
 
 __all__ = ["add_commands"]
@@ -92,7 +93,7 @@ def _missing_extra(exc: ImportError) -> int:
           "extra\n    fix: pip install 'discretion[serve]' (from a clone: pip install -e "
           "'.[serve]')\n    缺少服务所需的软件包，请先安装：pip install 'discretion[serve]'",
           file=sys.stderr)
-    return 1
+    return EXIT_INVALID
 
 
 def _check_address(host: str, port: int) -> None:
@@ -144,7 +145,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                "access_log": args.access_log}
     quiet_upgrade_offers()
     if args.workers == 1:
-        from discretion import collector
+        from discretion.engine import collector
 
         app = create_app(catalog)
         collector.freeze_loaded()
@@ -153,4 +154,4 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ[CATALOG_ENV] = str(catalog.root)
         uvicorn.run("discretion.service.app:create_app_from_environment", factory=True,
                     workers=args.workers, **options)
-    return 0
+    return EXIT_OK

@@ -16,12 +16,12 @@ from __future__ import annotations
 # (compiled dataclasses keep only runtime classes as annotations, `type` for `str | None`,
 # from which pydantic cannot derive the decision's JSON Schema).
 MODULES: tuple[str, ...] = (
-    "blocks.py",
     "casefields.py",
-    "collector.py",
     "conditions/ast.py",
     "conditions/classes.py",
     "conditions/interpret.py",
+    "engine/blocks.py",
+    "engine/collector.py",
     "engine/engine.py",
     "engine/facttext.py",
     "engine/plan.py",

@@ -6,7 +6,7 @@ and ``decided.fine`` (yuan, a decimal string; empty when no fine). The engine de
 again and :class:`Auditor` compares, giving zero or more :class:`Deviation` rows per record, or
 one ``invalid_record`` row when the record cannot be audited at all. See ``docs/audit.md``.
 
-Streaming: records are read in chunks (``discretion.parallel``: a few thousand in one
+Streaming: records are read in chunks (``discretion.runs.parallel``: a few thousand in one
 process), audited grouped by item (each item's rules and tables stay hot) and written in
 input order; only counters are kept (:class:`AuditStats`), so memory does not grow with the
 input.
@@ -18,29 +18,24 @@ import csv
 import dataclasses
 import io
 import json
-import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from discretion.case import named_item
 from discretion.catalog.catalog import Catalog
-from discretion.catalog.models import BenchmarkItem, Citation
+from discretion.catalog.models import Citation
 from discretion.decision import Decision, SanctionOut
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError
+from discretion.io.records import Record, Unparsed, map_by_item, parsed, ruleset_key
 from discretion.money import MoneyError, fmt, to_money
-from discretion.parallel import map_ordered, worker_engine
-from discretion.records import Record, Unparsed, map_by_item, parsed, ruleset_key
-from discretion.render.text import cite
+from discretion.runs.parallel import map_ordered, worker_engine
 from discretion.tables.columns import csv_cell
-
-if TYPE_CHECKING:
-    from matplotlib.typing import RcKeyType
 
 OUTCOMES = ("not_penalized", "penalized", "correction_only")
 
@@ -190,7 +185,7 @@ class AuditResult:
         return json.dumps(self.as_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _span(sanctions: Iterable[SanctionOut]) -> tuple[Decimal, Decimal] | None:
+def span_of(sanctions: Iterable[SanctionOut]) -> tuple[Decimal, Decimal] | None:
     """The overall [min, max] of the fines among ``sanctions`` (None when none has an amount)."""
     lows: list[Decimal] = []
     highs: list[Decimal] = []
@@ -294,13 +289,13 @@ class Auditor:
                     + "；无法判断处理是否合法")
             return item_id, dev.field, dev.rows
         item = self.catalog.benchmarks.get(item_id)
-        penalty = cite(item.penalty) if item is not None else ""
+        penalty = item.penalty.human() if item is not None else ""
         if decision.outcome == "not_penalized":
             self._not_penalized(decision, dev)
         elif decision.outcome == "correction_only":
             if outcome == "penalized" and fine is not None and fine > 0:
                 reason = decision.grounds[-1].reason if decision.grounds else "不具备罚款条件"
-                basis = cite(decision.grounds[-1].citation) if decision.grounds else penalty
+                basis = decision.grounds[-1].citation.human() if decision.grounds else penalty
                 dev.add("fine_without_clause_condition", "correction_only",
                         f"penalized {fmt(fine)}", basis,
                         f"{reason}；但记录处以罚款{fmt(fine)}元")
@@ -312,7 +307,7 @@ class Auditor:
         if dev.outcome != "penalized" or not decision.mandatory:
             return  # a may-ground (可以不予处罚) leaves penalising lawful
         citation, reason = _deciding_ground(decision)
-        basis = cite(citation) if citation is not None else ""
+        basis = citation.human() if citation is not None else ""
         if citation is not None and citation.article == 36 and "行政处罚法" in citation.law:
             dev.add("limitation_ignored", "not_penalized", dev.actual_text(), basis,
                     f"{reason}，依法不再给予行政处罚；但记录给予了行政处罚")
@@ -337,7 +332,7 @@ class Auditor:
         else:
             fine = dev.fine
         actual = fmt(fine) if dev.fine is not None else "无罚款"
-        statutory = _span(self._statutory_for(decision))
+        statutory = span_of(self._statutory_for(decision))
         if statutory is None and not statutory_fines and fine > 0:
             dev.add("fine_above_statutory", "无罚款", actual, penalty,
                     f"法定处罚种类不含罚款；但记录处以罚款{actual}元")
@@ -352,7 +347,7 @@ class Auditor:
                 dev.add("fine_below_statutory", _range_text(statutory), actual, penalty,
                         f"罚款{actual}元低于法定最低额{fmt(low)}元，且没有减轻处罚情节")
                 return
-        recommended = _span(decision.recommended)
+        recommended = span_of(decision.recommended)
         tier = decision.tier.level if decision.tier is not None else "按法定幅度"
         if recommended is None:
             if fine > 0 and statutory_fines:
@@ -365,7 +360,7 @@ class Auditor:
                      if a.mandatory and a.kind in ("lighter", "mitigated")]
         heavier = any(a.kind == "heavier" for a in decision.adjustments)
         if fine > high and mandatory and not heavier:
-            basis = "；".join(dict.fromkeys(cite(a.basis) for a in mandatory))
+            basis = "；".join(dict.fromkeys(a.basis.human() for a in mandatory))
             dev.add("missed_mandatory_adjustment", _range_text(recommended), actual, basis,
                     f"有应当从轻或者减轻处罚的情节（{'；'.join(a.reason for a in mandatory)}），"
                     f"罚款{actual}元高于建议最高额{fmt(high)}元")
@@ -483,7 +478,7 @@ def run_audit(auditor: Auditor, records: Iterable[Unparsed], out: IO[str], *,
     Crash safety: a records line is written only after the deviation rows of its record have
     been flushed, so the records file never gets ahead of the CSV (:func:`resume_audit` cuts
     the CSV back to the rows of the records kept). ``jobs``: audit on that many processes
-    (:mod:`discretion.parallel`); the output is the same, in the same order."""
+    (:mod:`discretion.runs.parallel`); the output is the same, in the same order."""
     writer = csv.writer(out, lineterminator="\n")
     if header:
         writer.writerow(CSV_HEADER)
@@ -555,7 +550,7 @@ def resume_audit(auditor: Auditor, records_path: Path, csv_path: Path | None) ->
     (the records to skip) and rebuild their counts into ``auditor.stats`` (so the summary covers
     the whole input); cut the deviations CSV (``csv_path``, None for stdout) back to its header
     and the rows of those records. Raises ValueError when the files do not fit together."""
-    from discretion.batch import completed_lines
+    from discretion.runs.batch import completed_lines
 
     resumed = Resumed(skip=completed_lines(records_path))
     if resumed.skip:
@@ -605,287 +600,7 @@ def _cut_csv(path: Path, rows: int) -> bool:
     return False
 
 
-# --- summary ------------------------------------------------------------------------------
-
-
-def _rate(count: int, cases: int) -> str:
-    return f"{count * 1000 / cases:.1f}" if cases else "-"
-
-
-_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
-_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
-
-
-def md_text(text: str) -> str:
-    """Catalog text as Markdown that reads as itself: every ASCII punctuation character is
-    backslash-escaped (CommonMark lets any be), so that no ``<script>``, link, image, emphasis,
-    entity or table ``|`` comes through, and line breaks and other control characters become a
-    space, so that a value stays on its line (a list item, a table row)."""
-    return _MD_PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
-
-
-def md_code(text: str) -> str:
-    """``text`` as a Markdown code span (shown verbatim), whatever backticks it holds."""
-    text = _LINE_BREAKS.sub(" ", text)
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def summary_markdown(stats: AuditStats, catalog: Catalog, source: str = "") -> str:
-    """Totals, the field × kind table of counts and the rate per 1,000 cases (Markdown)."""
-    lines = ["# 执法监督审查摘要 · Supervision audit summary", ""]
-    if source:
-        lines += [f"- 输入 Input: {md_code(source)}"]
-    manifest = catalog.manifest
-    lines += [
-        f"- 裁量基准 Catalog: {md_text(manifest.jurisdiction)} {md_text(manifest.version)} "
-        f"(sha256 `{catalog.sha256[:16]}…`)",
-        f"- 记录 Records: {stats.records}",
-        f"- 已审查 Audited: {stats.audited}",
-        f"- 缺少事实 Needs facts: {stats.needs_facts}",
-        f"- 无效记录 Invalid records: {stats.invalid}",
-        f"- 偏差 Deviations: {stats.deviations}，涉及 {stats.with_deviations} 件记录 "
-        f"(records with a deviation)",
-        f"- 每千件偏差数 Deviations per 1,000 cases: {_rate(stats.deviations, stats.records)}",
-        "",
-        "## 按领域和偏差类型 · By field and kind",
-        "",
-    ]
-    kinds = [k for k in KINDS if stats.kinds.get(k)]
-    header = ["领域 Field", "名称 Name", "案件 Cases", *kinds, "偏差 Deviations", "每千件 per 1,000"]
-    lines.append("| " + " | ".join(header) + " |")
-    lines.append("|" + "|".join(["---", "---"] + ["---:"] * (len(header) - 2)) + "|")
-    codes = [c for c in catalog.fields if c in stats.cases_by_field or c in stats.by_field]
-    codes += sorted(c for c in set(stats.cases_by_field) | set(stats.by_field)
-                    if c not in catalog.fields)
-    for code in codes:
-        counts = stats.by_field.get(code, Counter())
-        cases = stats.cases_by_field.get(code, 0)
-        legal = sum(counts[k] for k in LEGAL_KINDS)
-        name = md_text(catalog.fields[code].name) if code in catalog.fields else "（未知事项）"
-        shown = code if code == NO_FIELD else md_text(code)
-        lines.append("| " + " | ".join([shown, name, str(cases), *(str(counts[k]) for k in kinds),
-                                         str(legal), _rate(legal, cases)]) + " |")
-    lines.append("| " + " | ".join(["**合计 Total**", "", str(stats.records),
-                                     *(str(stats.kinds[k]) for k in kinds), str(stats.deviations),
-                                     _rate(stats.deviations, stats.records)]) + " |")
-    lines += ["", "## 偏差类型 · Kinds", "", "| 代码 Code | 严重程度 Severity | 说明 | 件数 Count |",
-              "|---|---|---|---:|"]
-    for kind, (severity, label) in KINDS.items():
-        lines.append(f"| `{kind}` | {severity} | {label} | {stats.kinds.get(kind, 0)} |")
-    lines += ["", "每千件偏差数 = 该领域的偏差数（不含 needs_facts、invalid_record）× 1000 ÷ 该领域的记录数。",
-              "`not_penalized_without_ground` 为风险线索，须结合案卷核查。", ""]
-    return "\n".join(lines)
-
-
 # --- chart --------------------------------------------------------------------------------
-
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
-             "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei",
-             "PingFang SC", "Heiti SC", "Sarasa Gothic SC", "Droid Sans Fallback")
-
-
-def cjk_font() -> str | None:
-    """The name of an installed font that has Chinese glyphs, else None."""
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for wanted in CJK_FONTS:
-        if wanted in names:
-            return wanted
-    for name in sorted(names):
-        lowered = name.lower()
-        if "cjk" in lowered or "wenquanyi" in lowered or "han sans" in lowered:
-            return name
-    return None
-
-
-def draw_chart(stats: AuditStats, catalog: Catalog, path: str | Path) -> bool:
-    """Deviations by field, stacked by kind; PNG or SVG by the extension. Returns whether
-    Chinese labels were used (a CJK font was found); field codes are used otherwise."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    path = Path(path)
-    font = cjk_font()
-    codes = [c for c in catalog.fields if c in stats.by_field]
-    codes += sorted(c for c in stats.by_field if c not in catalog.fields)
-    codes = [c for c in codes if any(stats.by_field[c][k] for k in LEGAL_KINDS)]
-    kinds = [k for k in LEGAL_KINDS if stats.kinds.get(k)]
-    # catalog text is drawn as it is: a "$" in a field name is no TeX math (which could fail)
-    params: dict[RcKeyType, Any] = {"font.family": "sans-serif", "svg.fonttype": "path",
-                                    "text.parse_math": False}
-    if font is not None:
-        params["font.sans-serif"] = [font, "DejaVu Sans"]
-    with plt.rc_context(params):
-        fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(codes) + 3), 4.8))
-        try:
-            labels = [(f"{c}\n{catalog.fields[c].name}" if font and c in catalog.fields else c)
-                      for c in codes]
-            positions = list(range(len(codes)))
-            bottom = [0] * len(codes)
-            colors = plt.get_cmap("tab10")
-            for index, kind in enumerate(kinds):
-                values = [stats.by_field[c][kind] for c in codes]
-                ax.bar(positions, values, bottom=bottom, color=colors(index % 10),
-                       label=KINDS[kind][1] if font else kind)
-                bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-            ax.set_xticks(positions, labels)
-            ax.set_ylabel("偏差数" if font else "deviations")
-            ax.set_title(("执法监督：各领域偏差（按类型）" if font else "Deviations by field and kind")
-                         + f" — {stats.records} records")
-            if kinds:
-                ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
-            else:
-                ax.text(0.5, 0.5, "无偏差" if font else "no deviations", ha="center", va="center",
-                        transform=ax.transAxes)
-            fig.tight_layout()
-            fig.savefig(path, format=path.suffix.lower().lstrip("."))
-        finally:
-            plt.close(fig)
-    return font is not None
 
 
 # --- synthetic input (measurements and tests) ---------------------------------------------
-
-
-
-def random_facts(rng: Any, item: BenchmarkItem) -> dict[str, Any]:
-    """Plausible random values for an item's declared facts (synthetic cases; bench)."""
-    facts: dict[str, Any] = {}
-    for fact in item.facts:
-        if fact.type == "integer":
-            facts[fact.name] = rng.randint(0, 60)
-        elif fact.type in ("number", "money"):
-            facts[fact.name] = f"{rng.randint(0, 6000) / 100:.2f}"
-        elif fact.type == "boolean":
-            facts[fact.name] = rng.random() < 0.5
-        elif fact.type == "enum":
-            facts[fact.name] = rng.choice(fact.values or [""])
-    return facts
-
-def synthetic_decided(engine: Engine, count: int, seed: int = 20221,
-                      deviate: float = 0.15) -> Iterator[dict[str, Any]]:
-    """``count`` decided cases over every benchmark item of the engine's catalog, with a fixed
-    seed: most decisions follow the engine; a share ``deviate`` is altered on purpose (fine above
-    or below the range, penalised although the law forbids it, not penalised...). About 1% lack
-    a fact and 0.2% are invalid. Used to measure the audit (docs/audit.md)."""
-    import random
-
-    rng = random.Random(seed)
-    items = sorted(engine.catalog.benchmarks.values(), key=lambda i: i.id)
-    for number in range(count):
-        item = rng.choice(items)
-        facts = random_facts(rng, item)
-        if facts and rng.random() < 0.01:
-            facts.pop(rng.choice(sorted(facts)))
-        individual = rng.random() < 0.6
-        age = rng.randint(18, 80) if rng.random() < 0.9 else rng.randint(12, 17)
-        case: dict[str, Any] = {
-            "reference": f"SYN-{seed}-{number + 1:07d}",
-            "item": item.id,
-            "party": {"kind": "individual", "age": age} if individual else {"kind": "organization"},
-            "occurred_on": "2019-03-01" if rng.random() < 0.03 else "2022-03-01",
-            "discovered_on": "2022-05-20", "decided_on": "2022-06-01",
-            "first_offense": rng.random() < 0.5,
-            "harm": rng.choice(["none", "minor", "ordinary", "serious"]),
-            "correction": rng.choice(["in_time", "overdue", "overdue", "refused"]),
-            "circumstances": rng.sample(["eliminated_harm", "coerced"], rng.randint(0, 1)),
-            "facts": facts,
-        }
-        try:
-            decision: Decision | None = engine.evaluate(case)
-        except DiscretionError:
-            decision = None
-        outcome, fine = "penalized", Decimal(0)
-        if decision is not None and decision.outcome is not None:
-            outcome = decision.outcome
-            span = _span(decision.recommended)
-            if span is not None and outcome == "penalized":
-                low, high = span
-                fine = (low + (high - low) * Decimal(rng.randint(0, 100)) / 100).quantize(ZERO)
-            if rng.random() < deviate:
-                outcome, fine = _deviate(rng, decision, outcome, fine)
-        if rng.random() < 0.002:
-            case["party"] = {"kind": "individual", "age": -1}
-        case["decided"] = {"outcome": outcome, "fine": fmt(fine) if fine > 0 else ""}
-        yield case
-
-
-def _deviate(rng: Any, decision: Decision, outcome: str, fine: Decimal) -> tuple[str, Decimal]:
-    statutory = _span(s for s in decision.statutory if not (s.basis or "").startswith("情节严重的"))
-    if outcome != "penalized":
-        return "penalized", (statutory[0] if statutory and statutory[0] > 0 else Decimal(200))
-    choice = rng.random()
-    if choice < 0.3 and statutory is not None:
-        return "penalized", statutory[1] * 2
-    if choice < 0.5 and statutory is not None and statutory[0] > 1:
-        return "penalized", (statutory[0] / 2).quantize(ZERO)
-    if choice < 0.8 and statutory is not None:
-        return "penalized", statutory[1]
-    return "not_penalized", Decimal(0)
-
-
-def write_decided(cases: Iterable[dict[str, Any]], out: IO[str], csv_format: bool,
-                  fact_names: Iterable[str] = ()) -> int:
-    """Write decided cases as JSON Lines, or as flattened CSV (``fact_names``: the facts.*
-    columns). Returns the number written."""
-    import json
-
-    count = 0
-    if not csv_format:
-        for case in cases:
-            out.write(json.dumps(case, ensure_ascii=False, separators=(",", ":")) + "\n")
-            count += 1
-        return count
-    facts = sorted(set(fact_names))
-    columns = ["reference", "item", "party.kind", "party.age", "occurred_on", "discovered_on",
-               "decided_on", "first_offense", "harm", "correction", "circumstances",
-               *(f"facts.{n}" for n in facts), "decided.outcome", "decided.fine"]
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for case in cases:
-        flat = {"reference": case.get("reference", ""), "item": case["item"],
-                "party.kind": case["party"]["kind"], "party.age": case["party"].get("age", ""),
-                "occurred_on": case["occurred_on"], "discovered_on": case.get("discovered_on", ""),
-                "decided_on": case.get("decided_on", ""),
-                "first_offense": str(case.get("first_offense", "")).lower(),
-                "harm": case.get("harm", ""), "correction": case.get("correction", ""),
-                "circumstances": ";".join(case.get("circumstances", [])),
-                "decided.outcome": case["decided"]["outcome"],
-                "decided.fine": case["decided"]["fine"]}
-        for name, value in case.get("facts", {}).items():
-            flat[f"facts.{name}"] = str(value).lower() if isinstance(value, bool) else value
-        writer.writerow([flat.get(c, "") for c in columns])
-        count += 1
-    return count
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m discretion.audit synth --catalog DIR --count N --seed S OUT.csv|.jsonl``."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m discretion.audit",
-                                     description="write synthetic decided cases for measurements")
-    sub = parser.add_subparsers(dest="command", required=True)
-    synth = sub.add_parser("synth")
-    synth.add_argument("out")
-    synth.add_argument("--catalog")
-    synth.add_argument("--count", type=int, default=100_000)
-    synth.add_argument("--seed", type=int, default=20221)
-    args = parser.parse_args(argv)
-    engine = Engine(Catalog.load(args.catalog))
-    names = {f.name for item in engine.catalog.benchmarks.values() for f in item.facts}
-    with open(args.out, "w", encoding="utf-8", newline="") as out:
-        written = write_decided(synthetic_decided(engine, args.count, args.seed), out,
-                                args.out.lower().endswith(".csv"), names)
-    print(f"{written} decided cases -> {args.out}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,9 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from discretion.cli.common import EXIT_INVALID, EXIT_OK, UsageError
 from discretion.errors import DiscretionError, Problem
-
-EXIT_OK, EXIT_INVALID = 0, 1
 
 
 def add_commands(sub: Any) -> None:
@@ -31,11 +30,6 @@ def add_commands(sub: Any) -> None:
     verify.set_defaults(handler=cmd_verify)
 
 
-def _usage(message: str) -> Exception:
-    from discretion.cli import UsageError
-
-    return UsageError(message)
-
 
 def _law_files(paths: list[str]) -> list[Path]:
     files: list[Path] = []
@@ -47,7 +41,7 @@ def _law_files(paths: list[str]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise _usage(f"not found: {raw}")
+            raise UsageError(f"not found: {raw}")
     return files
 
 
@@ -56,11 +50,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from discretion.statutes.parse import default_laws_root, parse_statute
 
     if not re.fullmatch(r"[A-Z][A-Z0-9]*", args.field):
-        raise _usage(f"--field '{args.field}' is not a field code (A-Z and digits, e.g. SRHJ)")
+        raise UsageError(f"--field '{args.field}' is not a field code (A-Z and digits, e.g. SRHJ)")
     if not re.fullmatch(r"[A-Z][A-Z0-9]*", args.prefix):
-        raise _usage(f"--prefix '{args.prefix}' must be capital letters and digits, e.g. LS")
+        raise UsageError(f"--prefix '{args.prefix}' must be capital letters and digits, e.g. LS")
     if args.start < 0:
-        raise _usage("--start must be 0 or more")
+        raise UsageError("--start must be 0 or more")
     root = Path(args.laws_root) if args.laws_root else default_laws_root()
     drafts = []
     number = args.start
@@ -103,7 +97,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     laws = Path(args.laws) if args.laws else default_laws_root()
     if laws is None or not laws.is_dir():
-        raise _usage("statute corpus not found: pass --laws DIR (or set DISCRETION_LAWS)")
+        raise UsageError("statute corpus not found: pass --laws DIR (or set DISCRETION_LAWS)")
     catalog = Catalog.load(args.catalog)
     report = verify_catalog(catalog, laws, strict=args.strict)
     for finding in report.warnings:

@@ -38,7 +38,7 @@ from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
-from discretion.blocks import chunks
+from discretion.engine.blocks import chunks
 from discretion.engine.engine import Engine
 
 if TYPE_CHECKING:

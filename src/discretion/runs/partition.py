@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from discretion.audit import CSV_HEADER, Auditor, AuditStats, run_audit
-from discretion.batch import run_batch
 from discretion.catalog.catalog import Catalog
-from discretion.columns import check_header
 from discretion.engine.engine import Engine
-from discretion.records import CsvRow, JsonLine, Record, scan_csv_part, scan_jsonl
+from discretion.io.columns import check_header
+from discretion.io.records import CsvRow, JsonLine, Record, scan_csv_part, scan_jsonl
+from discretion.runs.audit import CSV_HEADER, Auditor, AuditStats, run_audit
+from discretion.runs.batch import run_batch
 
 _engines: dict[str | None, Engine] = {}
 
@@ -44,7 +44,7 @@ def engine_for(catalog: str | Path | None = None) -> Engine:
 
 def csv_header(path: str | Path, *, audit: bool = False, encoding: str = "auto") -> tuple[str, ...]:
     """The header row of a CSV file (a UTF-8 BOM is dropped, names stripped of blanks), to pass
-    to every part of it; checked first as the commands check it (:mod:`discretion.columns`,
+    to every part of it; checked first as the commands check it (:mod:`discretion.io.columns`,
     with ``audit`` for a decided-cases file): a header they refuse raises
     :class:`~discretion.errors.DiscretionError` listing its problems."""
     header = check_header(path, audit=audit, encoding=encoding)
@@ -99,7 +99,7 @@ def audit_part(lines: Iterable[str], *, first_line: int = 1,
 
 def join_audits(parts: Iterable[AuditPart], out: IO[bytes] | None = None) -> AuditStats:
     """The counters of a whole audit from its parts, given in input order, for
-    :func:`~discretion.audit.summary_markdown` and :func:`~discretion.audit.draw_chart`.
+    :func:`~discretion.runs.audit_report.summary_markdown` and :func:`~discretion.runs.audit_report.draw_chart`.
     With ``out``, also writes the whole deviations CSV there, as ``discretion audit --out``
     does (BOM, header, then each part's rows). Raises ``ValueError`` when the parts were
     audited with different catalogs."""

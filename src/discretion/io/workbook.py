@@ -3,7 +3,7 @@
 Case-handling systems export decided cases as Excel workbooks as often as CSV. The first
 worksheet is read like a CSV file (its first row is the header, named as in
 docs/csv-columns.md), streaming (openpyxl's read-only mode), and each row becomes the same
-:class:`~discretion.records.CsvRow` a CSV row would, numbered by its row in the sheet.
+:class:`~discretion.io.records.CsvRow` a CSV row would, numbered by its row in the sheet.
 
 A cell becomes the text a CSV export of it would hold: numbers without a binary float's noise
 (``1200.1``, ``35``, never ``1.2e3``), dates as ``2022-03-01``, booleans as ``true``/``false``,
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from discretion.errors import DiscretionError, Problem
-from discretion.records import CsvRow
+from discretion.io.records import CsvRow
 
 SUFFIXES = (".xlsx", ".xlsm")
 RATIO = 100  # expansion of a part past FLOOR: real sheets deflate 5-25 times, bombs 1,000

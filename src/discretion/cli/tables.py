@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK = 0
+from discretion.cli.common import EXIT_OK, UsageError
+
 TABLE_FORMATS = ("xlsx", "csv")
 # the published layout of an agency's benchmark (序号 · 事项代码 · 事项名称 · 处罚依据 · 裁量阶次 ·
 # 适用条件 · 裁量幅度 · 裁量基准来源), as a CSV or a workbook with merged cells
@@ -63,11 +64,6 @@ def add_commands(sub: Any) -> None:
     imp.set_defaults(handler=cmd_import)
 
 
-def _usage(message: str) -> Exception:
-    from discretion.cli import UsageError
-
-    return UsageError(message)
-
 
 def cmd_export(args: argparse.Namespace) -> int:
     from discretion.catalog.catalog import Catalog
@@ -78,30 +74,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     template = Path(args.template) if args.template else None
     if template is not None and args.format not in PAGE_FORMATS:
-        raise _usage(f"--template is for --format markdown or html, not {args.format}")
+        raise UsageError(f"--template is for --format markdown or html, not {args.format}")
     if template is not None and not template.is_dir():
-        raise _usage(f"--template '{args.template}' is not a folder (it holds page.html, page.md, "
+        raise UsageError(f"--template '{args.template}' is not a folder (it holds page.html, page.md, "
                      "style.css)")
     catalog = Catalog.load(args.catalog)
     if args.format in TABLE_FORMATS:
         if out.suffix.lower() != f".{args.format}":
-            raise _usage(f"--out for --format {args.format} is a .{args.format} file, not '{args.out}'")
+            raise UsageError(f"--out for --format {args.format} is a .{args.format} file, not '{args.out}'")
         if out.is_dir():
-            raise _usage(f"--out '{args.out}' is a folder")
+            raise UsageError(f"--out '{args.out}' is a folder")
         written = export_table(catalog, args.format, out, agency=args.agency)
     elif args.format in PUBLISHED_FORMATS:
         suffix = PUBLISHED_FORMATS[args.format]
         if out.suffix.lower() != f".{suffix}":
-            raise _usage(f"--out for --format {args.format} is a .{suffix} file, not '{args.out}'")
+            raise UsageError(f"--out for --format {args.format} is a .{suffix} file, not '{args.out}'")
         if out.is_dir():
-            raise _usage(f"--out '{args.out}' is a folder")
+            raise UsageError(f"--out '{args.out}' is a folder")
         if args.agency:
-            raise _usage("--agency fills the 实施机关 column of the 16-column table; the published "
+            raise UsageError("--agency fills the 实施机关 column of the 16-column table; the published "
                          "layout has none")
         written = export_published(catalog, suffix, out)
     else:
         if out.exists() and not out.is_dir():
-            raise _usage(f"--out for --format {args.format} is a folder; '{args.out}' is a file")
+            raise UsageError(f"--out for --format {args.format} is a folder; '{args.out}' is a file")
         written = export_pages(catalog, args.format, out, template_dir=template)
     for path in written:
         print(path)
@@ -114,15 +110,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     table = Path(args.table)
     if not table.is_file():
-        raise _usage(f"table file not found: {args.table}")
+        raise UsageError(f"table file not found: {args.table}")
     if not re.fullmatch(r"[A-Z][A-Z0-9]*", args.prefix):
-        raise _usage(f"--prefix '{args.prefix}' must be capital letters and digits, e.g. LS")
+        raise UsageError(f"--prefix '{args.prefix}' must be capital letters and digits, e.g. LS")
     for option in ("manifest", "fields"):
         value = getattr(args, option)
         if value is not None and not Path(value).is_file():
-            raise _usage(f"--{option} file not found: {value}")
+            raise UsageError(f"--{option} file not found: {value}")
     if args.laws is not None and not Path(args.laws).is_dir():
-        raise _usage(f"--laws folder not found: {args.laws}")
+        raise UsageError(f"--laws folder not found: {args.laws}")
     result = import_table(table, Path(args.out),
                           manifest_file=Path(args.manifest) if args.manifest else None,
                           fields_file=Path(args.fields) if args.fields else None,

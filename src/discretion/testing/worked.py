@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from discretion.catalog.lawnames import normalize_law_name
+from discretion.catalog.yamlpos import YamlError, load_yaml_file
 from discretion.decision import Decision, SanctionOut
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError, Problem
-from discretion.lawnames import normalize_law_name
-from discretion.yamlpos import YamlError, load_yaml_file
 
 EXPECT_KEYS = {"options", "conflict", "outcome", "mandatory", "tier", "recommended", "statutory", "grounds",
                "adjustments", "follow_up", "needs_facts", "procedure", "item", "error"}

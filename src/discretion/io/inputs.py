@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from discretion.errors import DiscretionError, Problem
-from discretion.records import CsvRow, JsonLine, Record, scan_records
-from discretion.textlines import open_lines
-from discretion.workbook import SUFFIXES, workbook_header, workbook_records
+from discretion.io.records import CsvRow, JsonLine, Record, scan_records
+from discretion.io.textlines import open_lines
+from discretion.io.workbook import SUFFIXES, workbook_header, workbook_records
 
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx, .ods: ZIP archives
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .et: the old compound-file format
@@ -93,7 +93,7 @@ def input_header(path: str, encoding: str = "auto") -> tuple[str, ...] | None:
 
 def read_header(path: str | Path, encoding: str = "auto") -> tuple[str, ...] | None:
     """The header row of a CSV file, each name stripped of surrounding blanks (read as
-    :mod:`discretion.textlines` reads it: a UTF-8 BOM dropped, UTF-8 or GB18030, bytes of
+    :mod:`discretion.io.textlines` reads it: a UTF-8 BOM dropped, UTF-8 or GB18030, bytes of
     neither raising the input error); ``None`` for an empty file."""
     with open_lines(str(path), encoding) as lines:
         try:

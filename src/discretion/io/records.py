@@ -7,7 +7,7 @@ CSV columns flatten the case contract with dots: ``item`` (several ids separated
 ``no_fault_proven``, ``circumstances`` (separated by ``;``), ``facts.<name>`` and ``reference``.
 An empty cell is an absent field. Booleans accept true/false, 1/0, yes/no and 是/否. Columns
 this module does not know are kept for the caller (the audit reads its own from them); the
-commands check the header first (:mod:`discretion.columns`, docs/csv-columns.md).
+commands check the header first (:mod:`discretion.io.columns`, docs/csv-columns.md).
 
 A record that cannot be read is a record with its error (:func:`parsed` never raises), so that
 a hostile line costs one error line of the output and never the run: a JSON line nested deeper
@@ -25,10 +25,10 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from discretion import collector
 from discretion.case import named_item
-from discretion.columns import bool_cell, int_cell
-from discretion.textlines import MAX_LINE, OverlongText
+from discretion.engine import collector
+from discretion.io.columns import bool_cell, int_cell
+from discretion.io.textlines import MAX_LINE, OverlongText
 
 if TYPE_CHECKING:
     from discretion.engine.engine import Engine
@@ -192,7 +192,7 @@ def parsed(record: Unparsed) -> Record:
 
 def scan_jsonl(handle: Iterable[str], first_line: int = 1) -> Iterator[JsonLine | Record]:
     """The records of JSON Lines text (blank lines skipped), numbered from ``first_line``; a
-    line too long to be read (:class:`~discretion.textlines.OverlongText`) is a record with its
+    line too long to be read (:class:`~discretion.io.textlines.OverlongText`) is a record with its
     error."""
     for number, text in enumerate(handle, first_line):
         if isinstance(text, OverlongText):

@@ -1,7 +1,7 @@
 """Checking the header row of a CSV (or workbook) input before any of its records is read,
 and reading the cells of its yes/no and whole-number columns strictly.
 
-A CSV input, or a workbook's first sheet, names the case contract's fields by column (see :mod:`discretion.records`);
+A CSV input, or a workbook's first sheet, names the case contract's fields by column (see :mod:`discretion.io.records`);
 columns that are not case fields are passed over, since agencies' exports carry their own.
 That leniency has a price: a header that names no case field at all (a file separated by
 ``;`` or tabs, headings in Chinese), lacks a column every case needs, names a column twice, or
@@ -13,7 +13,7 @@ A cell of a yes/no column (``first_offense``, ``no_fault_proven``) or a whole-nu
 (``party.age``, ``citation.article``, ``citation.paragraph``, ``citation.item``) is read only in
 the forms docs/csv-columns.md lists (:func:`bool_cell`, :func:`int_cell`): ``y`` is not yes,
 ``1_0`` is not 10, ``٣٥`` (Arabic-Indic digits) is not 35, ``35.0`` is not an age. Python's
-``int()`` would take all of them. This module imports :mod:`discretion.records` only when its
+``int()`` would take all of them. This module imports :mod:`discretion.io.records` only when its
 header check runs, so that the records module can import these readers.
 """
 
@@ -74,7 +74,7 @@ def header_problems(header: Sequence[str], file: str | None = None, *,
                     audit: bool = False) -> list[Problem]:
     """Every problem of a CSV header row for ``check --batch`` (or, with ``audit``, for
     ``discretion audit``, which also needs ``decided.outcome``); empty when it is usable."""
-    from discretion.records import CASE_COLUMNS  # records imports this module's cell readers
+    from discretion.io.records import CASE_COLUMNS  # records imports this module's cell readers
 
     fields = set(CASE_COLUMNS) | (set(AUDIT_COLUMNS) if audit else set())
     names = [name.strip() for name in header]
@@ -128,7 +128,7 @@ def check_header(path: str | Path, *, audit: bool = False,
     """The header of input ``path``, a CSV file or a workbook, once checked: raises
     :class:`DiscretionError` listing every problem of it. ``None`` for JSON Lines, or an empty
     file: no header, no records, nothing to refuse."""
-    from discretion.inputs import input_header  # which imports records, which imports this
+    from discretion.io.inputs import input_header  # which imports records, which imports this
 
     header = input_header(str(path), encoding)
     if header is None:

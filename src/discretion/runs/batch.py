@@ -8,9 +8,9 @@ one JSON line per input record, in input order::
 
 The output is UTF-8 with ``\n`` line ends on every platform (written as bytes: a decision's
 JSON is never decoded and encoded again on its way out). A bad record never stops the run.
-Memory stays constant: records are read in chunks (``discretion.parallel``: a few thousand
+Memory stays constant: records are read in chunks (``discretion.runs.parallel``: a few thousand
 in one process), decided grouped by item (each item's rules and tables stay hot) and written
-in input order. ``--jobs N`` decides on N processes (:mod:`discretion.parallel`), still in
+in input order. ``--jobs N`` decides on N processes (:mod:`discretion.runs.parallel`), still in
 input order and with the same output byte for byte.
 
 ``--resume`` continues an interrupted run: the lines already in the output that its record
@@ -49,8 +49,7 @@ from typing import IO, Any, Protocol
 
 from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError, Problem
-from discretion.parallel import map_ordered, worker_engine
-from discretion.records import (
+from discretion.io.records import (
     CsvRow,
     JsonLine,
     Record,
@@ -59,6 +58,7 @@ from discretion.records import (
     parsed,
     ruleset_key,
 )
+from discretion.runs.parallel import map_ordered, worker_engine
 
 
 class ByteSink(Protocol):

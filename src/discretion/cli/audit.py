@@ -7,9 +7,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from discretion.textlines import ENCODINGS
+from discretion.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    UsageError,
+    check_input_content,
+    check_input_path,
+    jobs_argument,
+)
+from discretion.io.textlines import ENCODINGS
 
-EXIT_OK, EXIT_INVALID = 0, 1
 CHART_FORMATS = (".png", ".svg")
 
 
@@ -37,7 +44,7 @@ def add_commands(sub: Any) -> None:
                             "append to it and to --out (the summary counts every record)")
     audit.add_argument("--progress", choices=["auto", "on", "off"], default="auto",
                        help="progress bar on stderr (auto: when it is a terminal)")
-    audit.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+    audit.add_argument("--jobs", type=jobs_argument, default=1, metavar="N",
                        help="audit on N processes (0: one per core; default 1); same output, "
                             "in the same order")
     audit.add_argument("--encoding", choices=ENCODINGS, default="auto",
@@ -46,58 +53,40 @@ def add_commands(sub: Any) -> None:
     audit.set_defaults(handler=cmd_audit)
 
 
-def _jobs(text: str) -> int:
-    from discretion.cli import jobs_argument
-
-    return jobs_argument(text)
-
-
-def _usage(message: str) -> Exception:
-    from discretion.cli import UsageError
-
-    return UsageError(message)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from discretion import collector
-    from discretion.audit import (
-        Auditor,
-        Resumed,
-        ResumeMismatch,
-        draw_chart,
-        resume_audit,
-        run_audit,
-        summary_markdown,
-    )
     from discretion.catalog.catalog import Catalog
-    from discretion.cli import check_input_content, check_input_path
+    from discretion.engine import collector
     from discretion.engine.engine import Engine
-    from discretion.inputs import scanned_input
-    from discretion.parallel import jobs_for
+    from discretion.io.inputs import scanned_input
+    from discretion.runs.audit import Auditor, Resumed, ResumeMismatch, resume_audit, run_audit
+    from discretion.runs.audit_report import draw_chart, summary_markdown
+    from discretion.runs.parallel import jobs_for
 
     check_input_path(args.decided, "decided-cases")
     if args.chart and Path(args.chart).suffix.lower() not in CHART_FORMATS:
-        raise _usage(f"--chart is a .png or .svg file, not '{args.chart}'")
+        raise UsageError(f"--chart is a .png or .svg file, not '{args.chart}'")
     if args.resume and not args.records:
-        raise _usage("--resume needs --records FILE: it counts the records already audited")
+        raise UsageError("--resume needs --records FILE: it counts the records already audited")
     for option in ("out", "summary", "chart", "records"):
         value = getattr(args, option)
         if value and value != "-" and Path(value).is_dir():
-            raise _usage(f"--{option} '{value}' is a folder")
+            raise UsageError(f"--{option} '{value}' is a folder")
         if value and value != "-" and not Path(value).resolve().parent.is_dir():
-            raise _usage(f"--{option}: the folder of '{value}' does not exist")
+            raise UsageError(f"--{option}: the folder of '{value}' does not exist")
     if args.out and args.out != "-" and Path(args.out).resolve() == Path(args.decided).resolve():
-        raise _usage("--out would overwrite the input")
+        raise UsageError("--out would overwrite the input")
     records_path = Path(args.records) if args.records else None
     if records_path is not None:
         if args.records == "-":
-            raise _usage("--records is a file, not stdout")
+            raise UsageError("--records is a file, not stdout")
         if args.decided != "-" and records_path.resolve() == Path(args.decided).resolve():
-            raise _usage("--records would overwrite the input")
+            raise UsageError("--records would overwrite the input")
         if args.out and args.out != "-" and records_path.resolve() == Path(args.out).resolve():
-            raise _usage("--records and --out are the same file")
+            raise UsageError("--records and --out are the same file")
         if not args.resume and records_path.exists() and records_path.stat().st_size > 0:
-            raise _usage(f"{args.records} exists; pass --resume to continue it or remove it")
+            raise UsageError(f"{args.records} exists; pass --resume to continue it or remove it")
     check_input_content(args.decided, args.encoding, audit=True)
     auditor = Auditor(Engine(Catalog.load(args.catalog)))
     collector.freeze_loaded()
@@ -109,7 +98,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             resumed = resume_audit(auditor, records_path,
                                    None if to_stdout else Path(args.out))
         except (ValueError, UnicodeDecodeError) as exc:
-            raise _usage(f"cannot resume: {exc}") from None
+            raise UsageError(f"cannot resume: {exc}") from None
     mode = "a" if args.resume else "w"
     # A BOM so that spreadsheet programs read the Chinese text as UTF-8 (as `export --format csv`);
     # appending to a non-empty file writes no second BOM.
@@ -123,7 +112,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                               header=resumed.header, last_line=resumed.last_line,
                               jobs=jobs_for(args.jobs))
     except ResumeMismatch as exc:
-        raise _usage(f"cannot resume: {exc}") from None
+        raise UsageError(f"cannot resume: {exc}") from None
     finally:
         if not to_stdout:
             out.close()

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from discretion.catalog.catalog import Catalog
+from discretion.catalog.lawnames import normalize_law_name
 from discretion.catalog.models import BenchmarkItem, Citation, ListItem
-from discretion.lawnames import normalize_law_name
 from discretion.numerals import parse_chinese_integer
 
 _CITATION = re.compile(

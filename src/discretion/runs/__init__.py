@@ -1,0 +1,1 @@
+"""Runs over many records: check --batch, audit, worker processes, parts for other machines."""

@@ -1,0 +1,1 @@
+"""Worked cases: the catalog's own examples, decided and compared (discretion test)."""
