@@ -13,7 +13,7 @@ as ratios against the CSV read in the same run, interleaved (the machines are sh
   the same text :func:`discretion.io.workbook.cell_text` makes, and checked to give exactly the
   rows openpyxl gives;
 - **the benchmark table** (``discretion import``): the bundled catalog exported as CSV and as
-  .xlsx, read through :func:`discretion.render.tables.read_tables` (openpyxl, the whole
+  .xlsx, read through :func:`discretion.tables.reader.read_tables` (openpyxl, the whole
   workbook, merged cells filled), and the workbook through python-calamine.
 
 Peak memory of each reader is measured in a child process of its own (``VmHWM``, Linux).
@@ -78,7 +78,7 @@ def write_cases(folder: Path, rows: list[list[Any]]) -> tuple[Path, Path]:
 
 def write_table(folder: Path) -> tuple[Path, Path]:
     from discretion.catalog.catalog import Catalog
-    from discretion.render.tables import export_table
+    from discretion.tables.export import export_table
 
     catalog = Catalog.load()
     csv_path, xlsx_path = folder / "table.csv", folder / "table.xlsx"
@@ -129,7 +129,7 @@ def read_calamine_records(path: str) -> int:
 
 
 def read_table(path: str) -> int:
-    from discretion.render.tables import read_tables
+    from discretion.tables.reader import read_tables
 
     main, lists = read_tables(Path(path))
     return len(main.rows) + (len(lists.rows) if lists else 0)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from discretion import Catalog
 from discretion.catalog.report import coverage_markdown
-from discretion.render.tables import export_pages
+from discretion.render.pages import export_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "catalog"

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from discretion.catalog.catalog import Catalog
 from discretion.cli import main
-from discretion.render.tables import csv_cell, read_csv_cell
+from discretion.tables.columns import csv_cell, read_csv_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "catalogs" / "mini"
@@ -146,15 +146,15 @@ def test_import_refuses_a_payload_field_the_fields_do_not_list(
 def test_catalog_writer_checks_every_file_is_inside_out(tmp_path: Path) -> None:
     """The last guard, under import_table's own check: no file named by a field code that is
     not one is written, and nothing at all is written then."""
+    from discretion.catalog.writer import write_catalog
     from discretion.errors import DiscretionError
-    from discretion.render.tables import _write_catalog
 
     catalog = Catalog.load(MINI, cache=False)
     item = next(iter(catalog.benchmarks.values()))
     out = tmp_path / "out"
     with pytest.raises(DiscretionError, match="not be a file inside --out"):
-        _write_catalog(out, catalog.manifest, None, list(catalog.fields.values()),
-                       [item.model_copy(update={"field": "../../x"})], [])
+        write_catalog(out, catalog.manifest, None, list(catalog.fields.values()),
+                      [item.model_copy(update={"field": "../../x"})], [])
     assert not out.exists() and not (tmp_path / "x.yaml").exists()
 
 

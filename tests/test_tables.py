@@ -11,7 +11,8 @@ import pytest
 from discretion.catalog.catalog import Catalog
 from discretion.cli import main
 from discretion.errors import DiscretionError
-from discretion.render.tables import COLUMNS, export_pages, export_table, import_table
+from discretion.render.pages import export_pages
+from discretion.tables import COLUMNS, export_table, import_table
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT / "catalogs" / "lishui-2022"

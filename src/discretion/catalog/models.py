@@ -421,12 +421,19 @@ class FactDecl(Strict):
 
 
 class Provenance(Strict):
-    """Where an item came from: the statute file and article; who wrote its tiers."""
+    """Where an item came from: the statute file and article; who wrote its tiers, and — for an
+    agency's official tiers — the document they were published in (``source``)."""
 
     file: str = Field(min_length=1, description="Statute file under the laws folder")
     article: int = Field(ge=1)
     tiers: Literal["reference_default", "official", "none"] = "reference_default"
     note: str | None = None
+    source: str | None = Field(
+        default=None, min_length=1,
+        description="裁量基准来源: the published document the official tiers (or the list "
+                    "entry) come from, as the agency cites it — issuer, title, document number "
+                    "(文号) and date, e.g. 某县综合行政执法局《…行政处罚裁量基准》（某综执〔2023〕1号，"
+                    "2023-05-01）")
 
 
 class BenchmarkItem(Strict):

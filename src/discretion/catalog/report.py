@@ -62,4 +62,35 @@ def coverage_markdown(catalog: Catalog) -> str:
               "measure fact; 五年时效 = items marked for Art. 36's five-year period; 多版本 = items "
               "that supersede an earlier version (Art. 37). Tier circumstances are reference "
               "defaults (provenance.tiers).", ""]
+    lines += provenance_markdown(catalog)
     return "\n".join(lines)
+
+
+PROVENANCE_LABELS = {"official": "机关公布（official）", "reference_default": "参考默认（reference default）",
+                     "none": "未分档（none）"}
+
+
+def provenance_markdown(catalog: Catalog) -> list[str]:
+    """How many entries are an agency's published ones and how many the project's reference
+    defaults (``provenance.tiers``), for benchmark items and list entries, with the sources
+    (``provenance.source``) the official ones cite."""
+    benchmarks: Counter[str] = Counter(item.provenance.tiers for item in catalog.benchmarks.values())
+    lists: Counter[str] = Counter(entry.provenance.tiers for entry in catalog.lists.values())
+    lines = ["## 出处 · Official entries and reference defaults", "",
+             f"The catalog's manifest says `official: {str(catalog.manifest.official).lower()}`.", "",
+             "| 出处 | 裁量基准 | 清单条目 |", "|---|---:|---:|"]
+    for key, label in PROVENANCE_LABELS.items():
+        lines.append(f"| {label} | {benchmarks[key]} | {lists[key]} |")
+    lines.append(f"| **合计** | {sum(benchmarks.values())} | {sum(lists.values())} |")
+    provenances = [item.provenance for item in catalog.benchmarks.values()]
+    provenances += [entry.provenance for entry in catalog.lists.values()]
+    sources = Counter(p.source for p in provenances if p.source)
+    lines += [""]
+    if sources:
+        lines += ["Sources of the official entries:", ""]
+        lines += [f"- {source}（{count}）" for source, count in sorted(sources.items())]
+        lines += [""]
+    lines += ["An official entry encodes a published benchmark or list entry, citing its source "
+              "document and date (`provenance.source`); a reference default is written by this "
+              "project from the statute.", ""]
+    return lines

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from discretion.case import named_item
 from discretion.catalog.catalog import Catalog
@@ -34,12 +34,8 @@ from discretion.engine.engine import Engine
 from discretion.errors import DiscretionError
 from discretion.io.records import Record, Unparsed, map_by_item, parsed, ruleset_key
 from discretion.money import MoneyError, fmt, to_money
-from discretion.render.tables import csv_cell
-from discretion.render.text import cite
 from discretion.runs.parallel import map_ordered, worker_engine
-
-if TYPE_CHECKING:
-    pass
+from discretion.tables.columns import csv_cell
 
 OUTCOMES = ("not_penalized", "penalized", "correction_only")
 
@@ -293,13 +289,13 @@ class Auditor:
                     + "；无法判断处理是否合法")
             return item_id, dev.field, dev.rows
         item = self.catalog.benchmarks.get(item_id)
-        penalty = cite(item.penalty) if item is not None else ""
+        penalty = item.penalty.human() if item is not None else ""
         if decision.outcome == "not_penalized":
             self._not_penalized(decision, dev)
         elif decision.outcome == "correction_only":
             if outcome == "penalized" and fine is not None and fine > 0:
                 reason = decision.grounds[-1].reason if decision.grounds else "不具备罚款条件"
-                basis = cite(decision.grounds[-1].citation) if decision.grounds else penalty
+                basis = decision.grounds[-1].citation.human() if decision.grounds else penalty
                 dev.add("fine_without_clause_condition", "correction_only",
                         f"penalized {fmt(fine)}", basis,
                         f"{reason}；但记录处以罚款{fmt(fine)}元")
@@ -311,7 +307,7 @@ class Auditor:
         if dev.outcome != "penalized" or not decision.mandatory:
             return  # a may-ground (可以不予处罚) leaves penalising lawful
         citation, reason = _deciding_ground(decision)
-        basis = cite(citation) if citation is not None else ""
+        basis = citation.human() if citation is not None else ""
         if citation is not None and citation.article == 36 and "行政处罚法" in citation.law:
             dev.add("limitation_ignored", "not_penalized", dev.actual_text(), basis,
                     f"{reason}，依法不再给予行政处罚；但记录给予了行政处罚")
@@ -364,7 +360,7 @@ class Auditor:
                      if a.mandatory and a.kind in ("lighter", "mitigated")]
         heavier = any(a.kind == "heavier" for a in decision.adjustments)
         if fine > high and mandatory and not heavier:
-            basis = "；".join(dict.fromkeys(cite(a.basis) for a in mandatory))
+            basis = "；".join(dict.fromkeys(a.basis.human() for a in mandatory))
             dev.add("missed_mandatory_adjustment", _range_text(recommended), actual, basis,
                     f"有应当从轻或者减轻处罚的情节（{'；'.join(a.reason for a in mandatory)}），"
                     f"罚款{actual}元高于建议最高额{fmt(high)}元")

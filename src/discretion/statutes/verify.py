@@ -51,8 +51,8 @@ _FINE_BY_PARAGRAPH = re.compile(rf"[，,](?:并)?(?:按照|依照)本条第(?P<n
 _NO_SANCTION = "no sanction or correction order found"
 _CATALOG_EXTRA = "the catalog has"
 
-__all__ = ["Finding", "VerifyReport", "differences", "label_findings", "statutory_key",
-           "verify_catalog"]
+__all__ = ["Finding", "VerifyReport", "differences", "label_findings", "penalty_ranges",
+           "statutory_key", "verify_catalog"]
 
 
 @dataclass(frozen=True)
@@ -340,6 +340,59 @@ def _covers(provision: Provision, cited: Citation) -> bool:
     return provision.item is None or provision.item == cited.item
 
 
+def penalty_ranges(statute: Statute, penalty: Citation, clause: str,
+                   paragraph: Paragraph) -> tuple[ClauseParse, ClauseParse | None]:
+    """The parsed ranges of the cited penalty: the paragraph, or its cited list item.
+
+    A list item is read with the sanctions of its introduction (``给予警告，并处罚款：``); a
+    paragraph that sets its fine by another paragraph (``并按照本条第二款的规定处以罚款``) is
+    read with that paragraph's ranges, and that paragraph with the first one's sanctions.
+    The second value is the provision read alone, when it was read with another one.
+    """
+    target = paragraph.text
+    if penalty.item is not None:
+        cited_item = paragraph.item(penalty.item)
+        if cited_item is None:
+            return parse_clause(target), None
+        plain = parse_clause(cited_item.text)
+        intro = _FINE_BY_ITEMS.sub("", target.strip())
+        if intro != target.strip():
+            return _merge(parse_clause(intro), plain), plain
+        if not plain.variants and not any(u.reason != _NO_SANCTION for u in plain.unparsed):
+            # 生产经营单位有下列行为之一的，责令限期改正，处…：（一）…的: the item names the act,
+            # the introduction the penalty
+            return parse_clause(target.strip().rstrip(":：")), None
+        return plain, None
+    if clause not in target and clause in paragraph.full_text:
+        return parse_clause(clause), None
+    plain = parse_clause(target)
+    if plain.unparsed and clause.strip() != target.strip():
+        # a paragraph of two violations, the item citing one of them: read that one alone
+        # when the paragraph is not understood as a whole
+        alone = parse_clause(clause)
+        if alone.ok:
+            return alone, None
+    if _BY_FORMER_ITEMS.match(target.strip()) and paragraph.number > 1:
+        former = statute.paragraph(penalty.article, paragraph.number - 1)
+        if former is not None and _FINE_IN_INTRO.search(former.text):
+            intro = _FINE_IN_INTRO.sub("", former.text.strip()).rstrip(":：")
+            return _merge(parse_clause(intro), plain), plain
+    by_paragraph = _FINE_BY_PARAGRAPH.search(target)
+    if by_paragraph is not None:
+        other = statute.paragraph(penalty.article, _paragraph_number(by_paragraph.group("n")))
+        if other is not None and other.number != paragraph.number:
+            intro = target[: by_paragraph.start()] + target[by_paragraph.end():]
+            return _merge(parse_clause(intro), parse_clause(other.text)), plain
+    article = statute.article(penalty.article)
+    for first in article.paragraphs if article is not None else ():
+        by_paragraph = _FINE_BY_PARAGRAPH.search(first.text)
+        if first.number != paragraph.number and by_paragraph is not None \
+                and _paragraph_number(by_paragraph.group("n")) == paragraph.number:
+            intro = first.text[: by_paragraph.start()] + first.text[by_paragraph.end():]
+            return _merge(parse_clause(intro), plain), plain
+    return plain, None
+
+
 class _Verifier:
     def __init__(self, catalog: Catalog, library: LawLibrary, strict: bool) -> None:
         self.catalog = catalog
@@ -397,56 +450,7 @@ class _Verifier:
 
     def parse_penalty(self, statute: Statute, item: BenchmarkItem,
                       paragraph: Paragraph) -> tuple[ClauseParse, ClauseParse | None]:
-        """The parsed ranges of the cited penalty: the paragraph, or its cited list item.
-
-        A list item is read with the sanctions of its introduction (``给予警告，并处罚款：``); a
-        paragraph that sets its fine by another paragraph (``并按照本条第二款的规定处以罚款``) is
-        read with that paragraph's ranges, and that paragraph with the first one's sanctions.
-        The second value is the provision read alone, when it was read with another one.
-        """
-        penalty = item.penalty
-        target = paragraph.text
-        if penalty.item is not None:
-            cited_item = paragraph.item(penalty.item)
-            if cited_item is None:
-                return parse_clause(target), None
-            plain = parse_clause(cited_item.text)
-            intro = _FINE_BY_ITEMS.sub("", target.strip())
-            if intro != target.strip():
-                return _merge(parse_clause(intro), plain), plain
-            if not plain.variants and not any(u.reason != _NO_SANCTION for u in plain.unparsed):
-                # 生产经营单位有下列行为之一的，责令限期改正，处…：（一）…的: the item names the act,
-                # the introduction the penalty
-                return parse_clause(target.strip().rstrip(":：")), None
-            return plain, None
-        if item.clause not in target and item.clause in paragraph.full_text:
-            return parse_clause(item.clause), None
-        plain = parse_clause(target)
-        if plain.unparsed and item.clause.strip() != target.strip():
-            # a paragraph of two violations, the item citing one of them: read that one alone
-            # when the paragraph is not understood as a whole
-            alone = parse_clause(item.clause)
-            if alone.ok:
-                return alone, None
-        if _BY_FORMER_ITEMS.match(target.strip()) and paragraph.number > 1:
-            former = statute.paragraph(penalty.article, paragraph.number - 1)
-            if former is not None and _FINE_IN_INTRO.search(former.text):
-                intro = _FINE_IN_INTRO.sub("", former.text.strip()).rstrip(":：")
-                return _merge(parse_clause(intro), plain), plain
-        by_paragraph = _FINE_BY_PARAGRAPH.search(target)
-        if by_paragraph is not None:
-            other = statute.paragraph(penalty.article, _paragraph_number(by_paragraph.group("n")))
-            if other is not None and other.number != paragraph.number:
-                intro = target[: by_paragraph.start()] + target[by_paragraph.end():]
-                return _merge(parse_clause(intro), parse_clause(other.text)), plain
-        article = statute.article(penalty.article)
-        for first in article.paragraphs if article is not None else ():
-            by_paragraph = _FINE_BY_PARAGRAPH.search(first.text)
-            if first.number != paragraph.number and by_paragraph is not None \
-                    and _paragraph_number(by_paragraph.group("n")) == paragraph.number:
-                intro = first.text[: by_paragraph.start()] + first.text[by_paragraph.end():]
-                return _merge(parse_clause(intro), plain), plain
-        return plain, None
+        return penalty_ranges(statute, item.penalty, item.clause, paragraph)
 
     def item(self, item: BenchmarkItem, laws_root: Path) -> None:
         self.report.checked += 1
