@@ -25,8 +25,8 @@ import pytest
 
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import AppliesWhen, Sanction, Statutory
+from discretion.catalog.sanctions import compose
 from discretion.catalog.yamlpos import load_yaml_file
-from discretion.law.sanctions import compose
 from discretion.statutes import default_laws_root
 from discretion.statutes.verify import differences, verify_catalog
 

@@ -319,7 +319,6 @@ def test_prepare_builds_every_group_and_changes_no_decision() -> None:
     """Engine.prepare() builds every item's plan and ruleset ahead of time (items share
     rulesets in groups); decisions are the same as from an engine that builds on first use."""
     from discretion.engine.matcher import GROUP_SIZE
-
     from discretion.testing.synthetic import synthetic_decided
 
     catalog = Catalog.load(CATALOG)

@@ -21,9 +21,9 @@ import yaml
 
 from discretion import Catalog, Engine
 from discretion.catalog.models import BenchmarkItem, SanctionKind
+from discretion.catalog.ranges import party_fine, statutory_bounds
 from discretion.cli import main
 from discretion.errors import DiscretionError
-from discretion.law.ranges import party_fine, statutory_bounds
 from discretion.statutes.clauses import parse_clause
 from discretion.statutes.parse import LawLibrary, default_laws_root
 from discretion.tables import (

@@ -38,6 +38,8 @@ from discretion.catalog.models import (
     Sanction,
     SanctionKind,
 )
+from discretion.catalog.ranges import clause_sanctions, statutory_bounds, tier_bounds, tier_fine_for
+from discretion.catalog.sanctions import STAGES
 from discretion.catalog.vocabulary import item_facts, vocabulary_for
 from discretion.catalog.yamlpos import Located
 from discretion.conditions.ast import Expr, Value, names_in
@@ -45,8 +47,6 @@ from discretion.conditions.interpret import evaluate
 from discretion.conditions.parser import ConditionSyntaxError, parse_condition
 from discretion.conditions.typecheck import Vocabulary, typecheck
 from discretion.errors import Problem
-from discretion.law.ranges import clause_sanctions, statutory_bounds, tier_bounds, tier_fine_for
-from discretion.law.sanctions import STAGES
 from discretion.money import Range
 
 ItemDocs = dict[str, tuple[Located, tuple[str | int, ...]]]

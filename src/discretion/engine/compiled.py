@@ -17,6 +17,7 @@ from __future__ import annotations
 # from which pydantic cannot derive the decision's JSON Schema).
 MODULES: tuple[str, ...] = (
     "casefields.py",
+    "catalog/ranges.py",
     "conditions/ast.py",
     "conditions/classes.py",
     "conditions/interpret.py",
@@ -34,7 +35,6 @@ MODULES: tuple[str, ...] = (
     "law/caseview.py",
     "law/citations.py",
     "law/facts.py",
-    "law/ranges.py",
     "law/versions.py",
     "money.py",
 )

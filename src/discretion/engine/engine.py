@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from discretion.case import Case, named_item
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import SANCTION_SEVERITY, BenchmarkItem, Mode, Payer, SanctionKind
+from discretion.catalog.ranges import to_yuan
 from discretion.conditions.ast import Expr, names_in
 from discretion.decision import Decision
 from discretion.engine import collector
@@ -43,7 +44,6 @@ from discretion.engine.trace import Draft, finish, weight_words
 from discretion.errors import CaseError, Problem
 from discretion.law.caseview import CaseView, plain_view
 from discretion.law.facts import Env, build_env, check_circumstances
-from discretion.law.ranges import to_yuan
 from discretion.law.versions import VersionChoice, applicable_version, in_force, versions_of
 from discretion.money import Range
 

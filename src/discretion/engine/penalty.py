@@ -24,6 +24,14 @@ from discretion.catalog.models import (
     Tier,
     TierFine,
 )
+from discretion.catalog.ranges import (
+    multiples_words,
+    policy_band,
+    statutory_bounds,
+    tier_bounds,
+    tier_fine_for,
+    to_yuan,
+)
 from discretion.decision import (
     Adjustment,
     Ground,
@@ -40,14 +48,6 @@ from discretion.law import apl as law
 from discretion.law.caseview import CaseView
 from discretion.law.citations import apl
 from discretion.law.facts import Env
-from discretion.law.ranges import (
-    multiples_words,
-    policy_band,
-    statutory_bounds,
-    tier_bounds,
-    tier_fine_for,
-    to_yuan,
-)
 from discretion.money import Range, fmt_yuan
 
 # Enum members compared with, as module constants: in Python 3.11 reading `Enum.member` goes

@@ -24,6 +24,8 @@ from discretion.catalog.models import (
     Sanction,
     SanctionKind,
 )
+from discretion.catalog.ranges import party_sanctions
+from discretion.catalog.sanctions import STAGES, StageName
 from discretion.catalog.vocabulary import item_facts
 from discretion.decision import (
     FollowUpOut,
@@ -36,8 +38,6 @@ from discretion.decision import (
 )
 from discretion.law import apl as law
 from discretion.law.facts import EnvShape, env_shape
-from discretion.law.ranges import party_sanctions
-from discretion.law.sanctions import STAGES, StageName
 from discretion.law.versions import versions_of
 from discretion.money import Range
 
@@ -72,7 +72,7 @@ class ItemPlan:
     shape: EnvShape
     item_step: TraceStep
     violated: tuple[Ground, ...]
-    # (party kind, stage, serious) -> the statutory sanctions for that party (law/sanctions.py)
+    # (party kind, stage, serious) -> the statutory sanctions for that party (catalog/sanctions.py)
     sanctions: dict[tuple[str, str, bool], tuple[Sanction, ...]]
     lists: dict[ListKind, tuple[ListItem, ...]]
     lightest: int | None

@@ -28,6 +28,8 @@ from discretion.catalog.models import (
     Sanction,
     SanctionKind,
 )
+from discretion.catalog.ranges import party_fine, tier_fine_for, to_yuan
+from discretion.catalog.sanctions import falls_on, stage_for, stage_words
 from discretion.conditions.ast import names_in
 from discretion.conditions.interpret import UNKNOWN, Tri
 from discretion.decision import (
@@ -47,8 +49,6 @@ from discretion.law import apl as law
 from discretion.law.caseview import CaseView
 from discretion.law.citations import apl
 from discretion.law.facts import Env
-from discretion.law.ranges import party_fine, tier_fine_for, to_yuan
-from discretion.law.sanctions import falls_on, stage_for, stage_words
 from discretion.law.versions import VersionChoice
 from discretion.money import Range
 

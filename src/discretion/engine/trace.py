@@ -21,6 +21,8 @@ from discretion.catalog.models import (
     Payer,
     Sanction,
 )
+from discretion.catalog.ranges import YuanResult
+from discretion.catalog.sanctions import StageName
 from discretion.decision import (
     Adjustment,
     CatalogRef,
@@ -40,8 +42,6 @@ from discretion.decision import (
 from discretion.engine.plan import ItemPlan
 from discretion.law import apl as law
 from discretion.law.caseview import CaseView
-from discretion.law.ranges import YuanResult
-from discretion.law.sanctions import StageName
 from discretion.money import Range, fmt_yuan
 
 # Enum members compared with, as module constants: in Python 3.11 reading `Enum.member` goes

@@ -27,7 +27,7 @@ from typing import Final
 
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import SANCTION_SEVERITY, BenchmarkItem, SanctionKind
-from discretion.law.ranges import party_sanctions
+from discretion.catalog.ranges import party_sanctions
 
 # Enum members the rules compare with, as module constants: in Python 3.11 reading
 # `Enum.member` goes through EnumType.__getattr__'s slot (~60 ns); a Final constant of a

@@ -28,9 +28,9 @@ from discretion.catalog.models import (
     Payer,
     SanctionKind,
 )
+from discretion.catalog.ranges import band_name, clause_sanctions, statutory_bounds
+from discretion.catalog.sanctions import StageName, stage_words
 from discretion.errors import DiscretionError, Problem
-from discretion.law.ranges import band_name, clause_sanctions, statutory_bounds
-from discretion.law.sanctions import StageName, stage_words
 from discretion.money import fmt_yuan
 from discretion.render.text import cite
 from discretion.tables.cells import fine_words, num_text, tier_penalty_text

@@ -171,7 +171,7 @@ def _statutory_text(sanction: object, labels: dict[str, tuple[str, str | None]])
     """A statutory sanction in the statute's words: ``违法所得一倍以上三倍以下罚款``,
     ``非法占用土地面积每平方米100元以上1000元以下罚款`` — fact labels, never internal names."""
     from discretion.catalog.models import Sanction
-    from discretion.law.ranges import multiples_words
+    from discretion.catalog.ranges import multiples_words
 
     assert isinstance(sanction, Sanction)
     text = sanction.shown_label

@@ -47,9 +47,9 @@ from discretion.catalog.models import (
     Tier,
     TierFine,
 )
+from discretion.catalog.ranges import clause_sanctions, party_fine, statutory_bounds
+from discretion.catalog.sanctions import STAGES
 from discretion.errors import Problem
-from discretion.law.ranges import clause_sanctions, party_fine, statutory_bounds
-from discretion.law.sanctions import STAGES
 from discretion.money import Range, fmt_yuan
 from discretion.statutes.clauses import ClauseParse, Variant, parse_clause
 from discretion.statutes.parse import LawLibrary, Paragraph, Statute, normalize_law_name

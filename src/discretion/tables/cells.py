@@ -32,7 +32,7 @@ from discretion.catalog.models import (
     Tier,
     TierFine,
 )
-from discretion.law.ranges import (
+from discretion.catalog.ranges import (
     band_name,
     clause_sanctions,
     party_fine,

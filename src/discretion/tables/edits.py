@@ -24,9 +24,9 @@ from discretion.catalog.models import (
     Tier,
     TierFine,
 )
+from discretion.catalog.ranges import clause_sanctions, party_fine, tier_bounds, tier_fine_for
+from discretion.catalog.sanctions import STAGES
 from discretion.errors import Problem
-from discretion.law.ranges import clause_sanctions, party_fine, tier_bounds, tier_fine_for
-from discretion.law.sanctions import STAGES
 from discretion.money import Range
 from discretion.tables.cells import CellError, parse_citations, parse_tier_penalty
 from discretion.tables.columns import COLUMNS, FOLLOW_UP_LABELS, LIST_COLUMNS, PARTY_WORDS

@@ -24,7 +24,7 @@ from discretion.catalog.models import (
     Tier,
     TierFine,
 )
-from discretion.law.sanctions import StageName, compose
+from discretion.catalog.sanctions import StageName, compose
 from discretion.money import FEN, Range, fmt_yuan
 
 # Enum members the rules compare with, as module constants: in Python 3.11 reading
@@ -44,7 +44,7 @@ def applies_to(scope: PartyScope, party_kind: str) -> bool:
 
 def clause_sanctions(statutory: Statutory, serious: bool, stage: StageName = "base") -> list[Sanction]:
     """The sanctions of the clause at this stage, serious or not, for either kind of party
-    (:func:`~discretion.law.sanctions.compose`), each once, in the clause's order."""
+    (:func:`~discretion.catalog.sanctions.compose`), each once, in the clause's order."""
     found: dict[int, Sanction] = {}
     for party in ("individual", "organization"):
         for sanction in compose(statutory, party, stage, serious):
