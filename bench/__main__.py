@@ -95,7 +95,6 @@ def throughput(count: int) -> dict[str, float]:
     from discretion import Catalog, Engine
     from discretion.engine.durable import group_definition
     from discretion.engine.facttext import fact_key, to_json_value
-    from discretion.law.caseview import CaseView
     from discretion.law.facts import build_env
 
     catalog = Catalog.load()
@@ -122,7 +121,7 @@ def throughput(count: int) -> dict[str, float]:
                                       lambda _rule: (lambda c: None))
         for group, members in groups.items()})
     for number, data in enumerate(cases):
-        case = CaseView(parse_case(data))
+        case = parse_case(data)
         item = catalog.benchmarks[case.item_ids[0]]
         names = matcher.names_read(item)  # the names the rules read, as the engine sends them
         env, _ = build_env(case, item, catalog.manifest)

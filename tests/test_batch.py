@@ -207,7 +207,7 @@ def _read_whole(text: str, name: str) -> list[Any]:
 def test_records_scanned_then_parsed_are_the_records_read_whole(name: str, text: str) -> None:
     import io
 
-    from discretion.io.records import item_key, open_records, parsed, scan_records
+    from discretion.io.records import open_records, parsed, record_key, scan_records
 
     whole = _read_whole(text, name)
     assert list(open_records(io.StringIO(text), name)) == whole
@@ -216,7 +216,7 @@ def test_records_scanned_then_parsed_are_the_records_read_whole(name: str, text:
     assert len(whole) == 5  # blank lines and rows are no records
     for raw, record in zip(later, whole, strict=True):
         if record.case is not None and isinstance(record.case.get("item"), str | list):
-            assert item_key(raw) == item_key(record)  # the same worker either way
+            assert record_key(raw) == record_key(record)  # the same worker either way
 
 
 def test_decision_json_bytes_are_the_compact_json_encoded() -> None:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from discretion import Engine
 from discretion.cli import main
-from discretion.io.records import Record, item_key
+from discretion.io.records import Record, record_key
 from discretion.runs.parallel import SPILL, jobs_for, map_ordered, split_block, worker_engine
 from discretion.testing.synthetic import synthetic_decided, write_decided
 
@@ -142,11 +142,11 @@ def test_split_block_spills_a_frequent_item_to_the_other_lanes() -> None:
     assert sorted(parts[1]) == [0] * (90 - len(parts[0])) + [1] * 10
 
 
-def test_item_key_is_the_item_or_citation_of_a_record() -> None:
-    assert item_key(Record(1, {"item": "X-1"})) == "X-1"
-    assert item_key(Record(1, {"item": ["X-1", "X-2"]})) == item_key(Record(2, {"item": ["X-1", "X-2"]}))
-    assert item_key(Record(1, {"citation": {"law": "L", "article": 3}})) != item_key(Record(1, {}))
-    assert item_key(Record(1, None, "unreadable")) is None
+def test_record_key_is_the_item_or_citation_of_a_record() -> None:
+    assert record_key(Record(1, {"item": "X-1"})) == "X-1"
+    assert record_key(Record(1, {"item": ["X-1", "X-2"]})) == record_key(Record(2, {"item": ["X-1", "X-2"]}))
+    assert record_key(Record(1, {"citation": {"law": "L", "article": 3}})) != record_key(Record(1, {}))
+    assert record_key(Record(1, None, "unreadable")) is None
 
 
 def test_ruleset_group_routes_the_items_of_one_ruleset_together(engine: Engine) -> None:

@@ -31,7 +31,6 @@ from discretion.catalog.models import FactDecl
 from discretion.cli import main
 from discretion.engine.compiled import MODULES
 from discretion.io.columns import bool_cell, int_cell
-from discretion.law.caseview import plain_view
 from discretion.law.facts import coerce_fact
 from discretion.money import MoneyError, to_money
 
@@ -292,14 +291,6 @@ def test_an_item_is_named_by_text(engine: Engine, item: object) -> None:
     # the path is the field's, not pydantic's ("item.constrained-str")
     message = refused(engine, case(item=item), "item")
     assert "catalog id" in message and chinese(message)
-
-
-def test_the_fast_path_refuses_what_case_refuses() -> None:
-    # plain_view (the engine's fast path) sends every strictly refused value to Case, which
-    # explains it: it never reads true as 1, 0 as a date or "yes" as true itself
-    for data in (case(party__age=True), case(occurred_on=0), case(first_offense="yes"),
-                 case(decided_on="9999-12-31"), case(no_fault_proven=1)):
-        assert plain_view(data) is None
 
 
 def test_a_batch_reports_each_refused_value_at_its_line(tmp_path: Path, catalog_dir: Path,

@@ -9,17 +9,21 @@ coerced into another meaning. Yes/no fields take only true and false; ``party.ag
 citation's numbers only ints (not true, 1.0 or "35"); dates only a ``datetime.date`` or
 ``YYYY-MM-DD`` text (full-width digits and surrounding blanks accepted), from 1900 to 2099,
 never a number; text fields only text. The forms are checked by pydantic's core (strict
-types, :data:`CaseDate`), so that :data:`PlainCase` refuses what :class:`Case` refuses; Case's
-validators refuse the same values first, with messages that say what to write
-(:mod:`discretion.casefields`). Amounts and numbers in ``facts`` are checked against the
+types, :data:`CaseDate`); Case's validators refuse the same values first, with messages that
+say what to write (:mod:`discretion.casefields`). Amounts and numbers in ``facts`` are checked against the
 item's declarations (:func:`discretion.law.facts.coerce_fact`).
 
-What an officer writes is read as well, by Case's validators alone (PlainCase refuses it, and
-the engine's fast path leaves such a case to Case): 是/否 for true/false, ``2023年9月1日`` (or
+What an officer writes is read as well, by Case's validators: 是/否 for true/false, ``2023年9月1日`` (or
 ``2023年09月01日``) for a day, and the Chinese names of the choices (个人/单位, 没有/无/轻微/
 一般/严重, 按期改正/期限未届满/逾期未改正/拒不改正, 完全/尚未完全丧失/不能辨认或者控制,
 公民生命健康安全/金融安全: :data:`discretion.casefields.CHOICES`). Each becomes the contract's
 own value, so a case written either way decides the same.
+
+:class:`Case` is the one case type: validated once (``Engine.evaluate`` takes a Case or a
+mapping, which it validates into one), then read by the engine and the law's rules as it is.
+Its fields are checked one by one by its validators; the checks across fields are
+:func:`discretion.casefields.consistency_problem` (the item or citation, the dates in order)
+and, for the party, :func:`discretion.casefields.party_problem`.
 """
 
 from __future__ import annotations
@@ -39,7 +43,6 @@ from pydantic import (
     Strict,
     ValidationInfo,
     WithJsonSchema,
-    create_model,
     field_validator,
     model_validator,
 )
@@ -101,9 +104,9 @@ CaseDate = Annotated[dt.date, GetPydanticSchema(_case_date),
                      WithJsonSchema({"format": "date", "type": "string"})]
 
 # A fact's value: true/false, an int, a Decimal or text, each strictly (its declared type is
-# checked with the item: discretion.law.facts). PlainFactValue is pydantic's core check alone;
-# CaseFactValue first makes a float text (YAML reads 12.5 as one) and explains a refusal.
-PlainFactValue = (Annotated[bool, Strict()] | Annotated[int, Strict()]
+# checked with the item: discretion.law.facts); a float becomes text first (YAML reads 12.5 as
+# one), and a refusal is explained.
+_FactForms = (Annotated[bool, Strict()] | Annotated[int, Strict()]
                   | Annotated[Decimal, Strict()] | Annotated[str, Strict()])
 
 
@@ -116,7 +119,7 @@ def _fact_value(value: object) -> object:
     return value
 
 
-CaseFactValue = Annotated[PlainFactValue, BeforeValidator(_fact_value)]
+CaseFactValue = Annotated[_FactForms, BeforeValidator(_fact_value)]
 
 
 def _refuse(problem: str | None) -> None:
@@ -265,7 +268,7 @@ class Case(_Model):
         return casefields.item_ids(self.item)
 
 
-def named_item(case: Case | Mapping[str, object] | None) -> str:
+def item_key(case: Case | Mapping[str, object] | None) -> str:
     """The item id a case (or an unvalidated case mapping) names, the first when it names
     several; "" when it names none (a citation, or nothing readable)."""
     if type(case) is dict:  # the common input, without the ABC check of Mapping
@@ -276,20 +279,3 @@ def named_item(case: Case | Mapping[str, object] | None) -> str:
     if isinstance(named, list) and named:
         named = named[0]
     return named if isinstance(named, str) else ""
-
-
-def _without_validators(model: type[BaseModel], name: str, **replace: Any) -> type[BaseModel]:
-    """``model``'s fields, configuration and documentation, without its Python validators."""
-    fields: dict[str, Any] = {field: (info.annotation, info) for field, info in model.model_fields.items()}
-    fields.update(replace)
-    return create_model(name, __config__=model.model_config, __doc__=model.__doc__, **fields)
-
-
-# The contract without its Python validators, for the engine's fast path
-# (discretion.law.caseview.plain_view): pydantic calling out of Rust to the validators above
-# costs ~1.4 µs a case. A case that passes these models and the same checks in compiled code
-# has the fields Case gives it; any other case is validated by Case, for its errors. The
-# strict forms of the values are pydantic's own (core) checks, the same in both models.
-PlainParty = _without_validators(Party, "Party")
-PlainCase = _without_validators(Case, "Case", party=(PlainParty, Case.model_fields["party"]),
-                                facts=(dict[Text, PlainFactValue], Case.model_fields["facts"]))

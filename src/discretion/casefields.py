@@ -1,9 +1,9 @@
 """What a case derives from its fields (its item ids, the day it is decided, the day it was
 found), the forms its values must have, and the checks its fields must pass together.
 
-One definition for :class:`~discretion.case.Case` (its methods and validators) and for the
-engine's compiled copy and fast path, :mod:`discretion.law.caseview`; compiled with the engine
-(:mod:`discretion.engine.compiled`). Each check returns the problem's message, or None.
+The checks of :class:`~discretion.case.Case`'s validators, and the Chinese names and labels of
+its fields; compiled with the engine (:mod:`discretion.engine.compiled`). Each check returns
+the problem's message, or None.
 
 Values are strict (docs/csv-columns.md, "Values are read strictly"): a value is read only in its
 documented form, never coerced into another meaning. ``true`` is not an age (it would be 1, and
@@ -17,8 +17,7 @@ What an officer writes is read too, in these forms only: 是/否 for true/false
 Chinese names of the contract's choices (:data:`CHOICES`: 个人/单位, 没有/无/轻微/一般/严重,
 按期改正/期限未届满/逾期未改正/拒不改正, 完全/尚未完全丧失/不能辨认或者控制,
 公民生命健康安全/金融安全). :class:`~discretion.case.Case` reads them into the contract's own
-values; :class:`~discretion.case.PlainCase` does not, so the engine's fast path leaves such a
-case to Case (:func:`discretion.law.caseview.plain_view`). Amounts and numbers with their units
+values. Amounts and numbers with their units
 (``3.6万元``, ``45平方米``) are facts, read against the item's declarations
 (:func:`discretion.law.facts.coerce_fact`). :func:`chinese_line` gives the Chinese line of a
 refusal pydantic itself words (a missing or unknown field, a value of the wrong type).

@@ -32,7 +32,6 @@ MODULES: tuple[str, ...] = (
     "engine/steps.py",
     "engine/trace.py",
     "law/apl.py",
-    "law/caseview.py",
     "law/citations.py",
     "law/facts.py",
     "law/versions.py",

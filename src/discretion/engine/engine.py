@@ -30,7 +30,7 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
-from discretion.case import Case, named_item
+from discretion.case import Case, item_key
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import SANCTION_SEVERITY, BenchmarkItem, Mode, Payer, SanctionKind
 from discretion.catalog.ranges import to_yuan
@@ -42,7 +42,6 @@ from discretion.engine.plan import ItemPlan
 from discretion.engine.steps import Steps
 from discretion.engine.trace import Draft, finish, weight_words
 from discretion.errors import CaseError, Problem
-from discretion.law.caseview import CaseView, plain_view
 from discretion.law.facts import Env, build_env, check_circumstances
 from discretion.law.versions import VersionChoice, applicable_version, in_force, versions_of
 from discretion.money import Range
@@ -81,12 +80,9 @@ class Engine(Steps):
 
     def evaluate(self, case: Case | Mapping[str, Any]) -> Decision:
         """Decide one case. Raises :class:`~discretion.errors.CaseError` listing every problem."""
-        # the rules read a compiled class; a plain dict is validated without pydantic calling
-        # Case's Python validators when it can be (see plain_view), by Case otherwise
-        view = plain_view(case) if type(case) is dict else None
-        return self._evaluate(view if view is not None else CaseView(parse_case(case)))
+        return self._evaluate(parse_case(case))
 
-    def _evaluate(self, case: CaseView) -> Decision:
+    def _evaluate(self, case: Case) -> Decision:
         manifest = self.catalog.manifest
         problems = check_circumstances(case, manifest) \
             if case.circumstances and not self._codes.issuperset(case.circumstances) else []
@@ -157,7 +153,7 @@ class Engine(Steps):
     def _evaluate_block(self, block: list[Case | Mapping[str, Any]]) -> Iterator[Decision]:
         results: list[Decision | Exception | None] = [None] * len(block)
         with collector.paused():  # the block's decisions are kept until yielded: no use scanning them
-            items = [named_item(case) or self._cited_item(case) for case in block]
+            items = [item_key(case) or self._cited_item(case) for case in block]
             for index in sorted(range(len(block)), key=items.__getitem__):
                 try:
                     results[index] = self.evaluate(block[index])
@@ -204,7 +200,7 @@ class Engine(Steps):
             self._matcher.build(item)
         return self._matcher.ruleset_count
 
-    def resolve_items(self, case: Case | CaseView) -> list[BenchmarkItem]:
+    def resolve_items(self, case: Case) -> list[BenchmarkItem]:
         """The benchmark item(s) a case names, by id or by citation."""
         catalog = self.catalog
         if case.citation is not None:
@@ -246,7 +242,7 @@ class Engine(Steps):
 
     # --- versions (Art. 37) ----------------------------------------------------------------
 
-    def _version(self, case: CaseView, item: BenchmarkItem) -> tuple[BenchmarkItem, VersionChoice | None]:
+    def _version(self, case: Case, item: BenchmarkItem) -> tuple[BenchmarkItem, VersionChoice | None]:
         """Art. 37: the item of the version to apply, and how it was chosen (None: the item has
         no versions)."""
         gap = item.not_encoded_before
@@ -274,7 +270,7 @@ class Engine(Steps):
             choice = self._lighter_for_case(case, choice)
         return choice.item or item, choice
 
-    def _lighter_for_case(self, case: CaseView, choice: VersionChoice) -> VersionChoice:
+    def _lighter_for_case(self, case: Case, choice: VersionChoice) -> VersionChoice:
         """Art. 37 (从旧兼从轻) for this case: each version decides it, and the newer applies only
         if it gives this case a lighter result (no penalty before a penalty; then the lower
         maximum fine for these facts; then the lighter heaviest mandatory kind). Where facts
@@ -305,7 +301,7 @@ class Engine(Steps):
                              acting=old, current=new)
 
     @staticmethod
-    def _weight(case: CaseView, plan: ItemPlan, env: Env, draft: Draft,
+    def _weight(case: Case, plan: ItemPlan, env: Env, draft: Draft,
                 serious: Expr | None) -> tuple[int, Decimal, int] | None:
         """How heavily a version treats this case: (penalised, maximum fine in yuan for these
         facts, heaviest mandatory kind); ``None`` while a missing fact could change it (whether

@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Final, Literal
 
+from discretion.case import Case
 from discretion.catalog.models import (
     SANCTION_LABELS,
     Band,
@@ -45,7 +46,6 @@ from discretion.engine.plan import FineKey, ItemPlan, PenaltyKey
 from discretion.engine.state import EngineState
 from discretion.engine.trace import Draft, cited, fine_out, payer_of
 from discretion.law import apl as law
-from discretion.law.caseview import CaseView
 from discretion.law.citations import apl
 from discretion.law.facts import Env
 from discretion.money import Range, fmt_yuan
@@ -64,7 +64,7 @@ _ART58_CODES: Final = frozenset(code for _, code, _ in law.ART58_ITEMS)
 PROCEDURE_CACHE_SIZE = 20_000  # procedure flags kept, by sanctions, amounts and party
 
 
-def art58_codes(case: CaseView) -> frozenset[str]:
+def art58_codes(case: Case) -> frozenset[str]:
     """The case's circumstance codes that establish a condition of Art. 58 ¶1."""
     return _ART58_CODES.intersection(case.circumstances) if case.circumstances else frozenset()
 
@@ -72,7 +72,7 @@ def art58_codes(case: CaseView) -> frozenset[str]:
 class Penalty(EngineState):
     """The recommended sanctions (see the module docstring)."""
 
-    def _penalize(self, case: CaseView, plan: ItemPlan, env: Env, tier_index: int | None,
+    def _penalize(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
                   grounds: list[law.Ground], draft: Draft) -> None:
         """The penalty of a case the clause reaches: ``grounds`` composed into a direction,
         then :meth:`_penalty`, whose result is kept in the plan when no amount reads a fact."""
@@ -120,7 +120,7 @@ class Penalty(EngineState):
         draft.options.extend(found[5])
         return found[3]
 
-    def _penalty(self, case: CaseView, plan: ItemPlan, env: Env, tier_index: int | None,
+    def _penalty(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
                  direction: str | None, draft: Draft) -> None:
         """The recommended sanctions of the tier moved by ``direction``, Art. 28 and the
         procedure flags (Arts. 51, 58, 63)."""

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Final
 
-from discretion.case import CorrectionStatus, Harm
+from discretion.case import Case, CorrectionStatus, Harm
 from discretion.catalog.catalog import OTHERWISE
 from discretion.catalog.models import (
     LIST_LABELS,
@@ -46,7 +46,6 @@ from discretion.engine.plan import ItemPlan
 from discretion.engine.trace import CORRECTION_TEXT, Draft, correction_label, finish
 from discretion.errors import CaseError, Problem
 from discretion.law import apl as law
-from discretion.law.caseview import CaseView
 from discretion.law.citations import apl
 from discretion.law.facts import Env
 from discretion.law.versions import VersionChoice
@@ -106,7 +105,7 @@ def _gate_words(when: AppliesWhen) -> str:
 class Steps(Penalty):
     """The legal steps (see the module docstring)."""
 
-    def _decide(self, case: CaseView, plan: ItemPlan, env: Env,
+    def _decide(self, case: Case, plan: ItemPlan, env: Env,
                 version: VersionChoice | None = None) -> Draft:
         """The draft decision of ``case`` under one item (``plan``), with ``env`` the values its
         conditions read and ``version`` how Art. 37 chose the item's version (None: it has
@@ -190,7 +189,7 @@ class Steps(Penalty):
         self._penalize(case, plan, env, tier_index, grounds, draft)
         return draft
 
-    def _circumstance_grounds_of(self, case: CaseView) -> tuple[law.Ground, ...]:
+    def _circumstance_grounds_of(self, case: Case) -> tuple[law.Ground, ...]:
         """Arts. 32 and 49: the grounds the case's circumstances give (the same for the same set
         of circumstances; only catalog-declared codes reach here)."""
         key = frozenset(case.circumstances)
@@ -244,7 +243,7 @@ class Steps(Penalty):
         draft.missing.clear()
         return draft
 
-    def _clause_applies(self, case: CaseView, plan: ItemPlan, draft: Draft) -> bool | None:
+    def _clause_applies(self, case: Case, plan: ItemPlan, draft: Draft) -> bool | None:
         """Whether the clause's sanctions apply to the case (``None``: only 情节严重 can still
         open it, decided with the facts)."""
         item = plan.item
@@ -280,7 +279,7 @@ class Steps(Penalty):
                              "须查明改正情况", plan.item.penalty)
 
     @staticmethod
-    def _correction_only(case: CaseView, plan: ItemPlan, draft: Draft) -> None:
+    def _correction_only(case: Case, plan: ItemPlan, draft: Draft) -> None:
         item = plan.item
         words = _gate_words(item.statutory.applies_when)
         assert case.correction is not None
@@ -291,7 +290,7 @@ class Steps(Penalty):
                                            f"仅{CORRECTION_TEXT[item.statutory.correction]}"))
         draft.step("clause", f"未出现“{words}”情形：只责令改正，不予罚款", item.penalty)
 
-    def _serious_opens(self, case: CaseView, plan: ItemPlan, values: Mapping[str, Tri], env: Env,
+    def _serious_opens(self, case: Case, plan: ItemPlan, values: Mapping[str, Tri], env: Env,
                        draft: Draft, found_tier: int | None = None) -> bool:
         """…或者情节严重的，处…: the correction status did not open the clause; 情节严重 may (by
         the facts, or by the officer's finding of a 情节严重 tier)."""
@@ -317,7 +316,7 @@ class Steps(Penalty):
         self._correction_only(case, plan, draft)
         return False
 
-    def _stage(self, case: CaseView, plan: ItemPlan, draft: Draft) -> None:
+    def _stage(self, case: Case, plan: ItemPlan, draft: Draft) -> None:
         """The escalation stage of the clause the case reached (逾期未改正的 / 拒不改正的): it
         decides the sanctions, so an unknown correction status is asked for."""
         item = plan.item
@@ -446,7 +445,7 @@ class Steps(Penalty):
         if lows:
             draft.range_possible = Range(min(lows), max(highs))
 
-    def _art33_minor(self, case: CaseView, plan: ItemPlan, tier_index: int | None,
+    def _art33_minor(self, case: Case, plan: ItemPlan, tier_index: int | None,
                      values: Mapping[str, Tri], draft: Draft) -> bool:
         """Art. 33 ¶1. First sentence (shall): the violation is minor — the item's lightest tier —
         was corrected in time and caused no harm. Second sentence (may): first violation, minor
@@ -503,7 +502,7 @@ class Steps(Penalty):
 
     # --- several items (Art. 29) ---------------------------------------------------------
 
-    def _decide_several(self, case: CaseView, items: list[BenchmarkItem], envs: list[Env],
+    def _decide_several(self, case: Case, items: list[BenchmarkItem], envs: list[Env],
                         choices: list[VersionChoice | None]) -> Decision:
         drafts = [self._decide(case, self._plan(item), env, choice)
                   for item, env, choice in zip(items, envs, choices, strict=True)]
@@ -528,7 +527,7 @@ class Steps(Penalty):
             self._keep_other_sanctions(case, [(items[i], drafts[i]) for i in ranked[1:]], draft)
         return finish(case, self._plan(items[chosen]), draft, self._ref)
 
-    def _keep_other_sanctions(self, case: CaseView, others: list[tuple[BenchmarkItem, Draft]],
+    def _keep_other_sanctions(self, case: Case, others: list[tuple[BenchmarkItem, Draft]],
                               draft: Draft) -> None:
         """Art. 29 chooses between the provisions' *fines* only: the other sanctions the other
         provisions give (吊销, 责令停产停业, 没收非法财物…) are kept, each with its provision."""

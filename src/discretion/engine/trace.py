@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Final, Literal
 
-from discretion.case import CorrectionStatus
+from discretion.case import Case, CorrectionStatus
 from discretion.catalog.models import (
     PAYER_LABELS,
     SANCTION_LABELS,
@@ -41,7 +41,6 @@ from discretion.decision import (
 )
 from discretion.engine.plan import ItemPlan
 from discretion.law import apl as law
-from discretion.law.caseview import CaseView
 from discretion.money import Range, fmt_yuan
 
 # Enum members compared with, as module constants: in Python 3.11 reading `Enum.member` goes
@@ -114,7 +113,7 @@ class Draft:
                 self.follow_up.append(code)
 
 
-def finish(case: CaseView, plan: ItemPlan, draft: Draft, ref: CatalogRef) -> Decision:
+def finish(case: Case, plan: ItemPlan, draft: Draft, ref: CatalogRef) -> Decision:
     """The decision ``draft`` makes of ``case`` under the item of ``plan`` (with the facts still
     needed when some are missing); ``ref`` names the catalog."""
     needs = None

@@ -25,7 +25,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from discretion.case import named_item
+from discretion.case import item_key
 from discretion.engine import collector
 from discretion.io.columns import bool_cell, int_cell
 from discretion.io.textlines import MAX_LINE, OverlongText
@@ -57,7 +57,7 @@ class Record:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def item_key(record: Unparsed) -> Hashable:
+def record_key(record: Unparsed) -> Hashable:
     """What the record names as its violation (its first item id, else its citation), as a
     hashable key: records with the same key are best decided by the same worker (its caches
     serve them). An unparsed record's key is read from its text (a JSON line's first
@@ -73,13 +73,13 @@ def item_key(record: Unparsed) -> Hashable:
         return record.cells[column].split(";")[0].strip() or None
     if record.case is None:
         return None
-    return named_item(record.case) or repr(record.case.get("citation"))
+    return item_key(record.case) or repr(record.case.get("citation"))
 
 
 def ruleset_key(engine: Engine) -> Callable[[Unparsed], Hashable]:
     """How ``--jobs N`` routes a record: by the durable-rules ruleset that decides its item
     (:meth:`Engine.ruleset_group`), so that each worker builds only its own rulesets."""
-    return lambda record: engine.ruleset_group(item_key(record))
+    return lambda record: engine.ruleset_group(record_key(record))
 
 
 _ITEM = re.compile(r'"item"\s*:\s*\[?\s*"([^"\\]*)"')
@@ -92,7 +92,7 @@ def map_by_item(records: Sequence[R_in], work: Callable[[R_in], R]) -> list[R]:
     chunk ends, would otherwise be scanned again and again); it runs again between chunks."""
     results: list[R | None] = [None] * len(records)
     with collector.paused():
-        items = [str(item_key(record)) for record in records]
+        items = [str(record_key(record)) for record in records]
         for index in sorted(range(len(records)), key=items.__getitem__):
             results[index] = work(records[index])
     return results  # type: ignore[return-value]  # every position is filled
@@ -116,7 +116,7 @@ class CsvRow(NamedTuple):
     line: int
     header: tuple[str, ...]
     cells: list[str]
-    item_column: int | None = None  # where the header has ``item`` (for :func:`item_key`)
+    item_column: int | None = None  # where the header has ``item`` (for :func:`record_key`)
 
 
 Unparsed = Record | JsonLine | CsvRow

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from discretion.case import Capacity, Harm, PartyKind
+from discretion.case import Capacity, Case, Harm, PartyKind
 from discretion.catalog.models import BenchmarkItem, Citation, Manifest, SanctionKind
-from discretion.law.caseview import CaseView
 from discretion.law.citations import apl
 from discretion.numerals import format_chinese_integer
 
@@ -69,7 +68,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def art36_limitation(case: CaseView, item: BenchmarkItem,
+def art36_limitation(case: Case, item: BenchmarkItem,
                      decision_day: dt.date | None) -> Finding | Missing | None:
     """Art. 36: not discovered within two years (five where life/health or financial security
     is involved and harm occurred) -> no penalty; counted from the act's end when continuing.
@@ -116,7 +115,7 @@ def art36_limitation(case: CaseView, item: BenchmarkItem,
                    f"违法行为自{start}起至{discovered}发现，已超过二年追责时效", follow_up=())
 
 
-def art30_age(case: CaseView) -> Finding | Ground | Missing | None:
+def art30_age(case: Case) -> Finding | Ground | Missing | None:
     """Art. 30: under 14 not penalised (guardian disciplines); 14–17 shall be lighter or mitigated."""
     if case.party.kind is not _PARTY_KIND_INDIVIDUAL:
         return None
@@ -144,7 +143,7 @@ def _art30_minor() -> Ground:
                   "已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚")
 
 
-def art31_capacity(case: CaseView) -> Finding | Ground | None:
+def art31_capacity(case: Case) -> Finding | Ground | None:
     """Art. 31: no capacity to recognise or control conduct -> not penalised; partial -> may be
     lighter or mitigated."""
     if case.party.kind is not _PARTY_KIND_INDIVIDUAL:
@@ -177,7 +176,7 @@ ART32_ITEMS: dict[str, tuple[int, str]] = {
 }
 
 
-def art32_grounds(case: CaseView, manifest: Manifest) -> list[Ground]:
+def art32_grounds(case: Case, manifest: Manifest) -> list[Ground]:
     """Art. 32 (1)–(4) shall be lighter or mitigated; (5) through catalog-defined circumstances."""
     grounds: list[Ground] = []
     for code in sorted(case.circumstances):
@@ -192,7 +191,7 @@ def art32_grounds(case: CaseView, manifest: Manifest) -> list[Ground]:
     return grounds
 
 
-def art49_emergency(case: CaseView) -> Ground | None:
+def art49_emergency(case: Case) -> Ground | None:
     """Art. 49: violating emergency-response measures -> heavier (从重)."""
     if "emergency_measures" in case.circumstances:
         return Ground("heavier", True, apl(49),
@@ -200,7 +199,7 @@ def art49_emergency(case: CaseView) -> Ground | None:
     return None
 
 
-def art33_no_fault(case: CaseView) -> Finding | None:
+def art33_no_fault(case: Case) -> Finding | None:
     """Art. 33 ¶2: a party that proves it had no subjective fault is not penalised."""
     if case.no_fault_proven:
         return Finding("art33.2", apl(33, 2), "当事人有证据足以证明没有主观过错的，不予行政处罚")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from discretion.case import Case
 from discretion.casefields import FLAGS
 from discretion.catalog.models import BenchmarkItem, FactDecl, Manifest
 from discretion.catalog.vocabulary import (
@@ -21,7 +22,6 @@ from discretion.catalog.vocabulary import (
     item_facts,
 )
 from discretion.errors import Problem
-from discretion.law.caseview import CaseView
 from discretion.money import MoneyError, normalize_digits, shown, to_money
 
 MAX_AMOUNT = Decimal("1e13")  # ten trillion yuan: anything larger is a typing error
@@ -72,7 +72,7 @@ def env_shape(item: BenchmarkItem, manifest: Manifest) -> EnvShape:
     return EnvShape(labels, paths, types, facts, dict.fromkeys(codes, False))
 
 
-def check_circumstances(case: CaseView, manifest: Manifest) -> list[Problem]:
+def check_circumstances(case: Case, manifest: Manifest) -> list[Problem]:
     known = circumstance_codes(manifest)
     problems = []
     for index, code in enumerate(case.circumstances):
@@ -86,7 +86,7 @@ def check_circumstances(case: CaseView, manifest: Manifest) -> list[Problem]:
     return problems
 
 
-def build_env(case: CaseView, item: BenchmarkItem, manifest: Manifest,
+def build_env(case: Case, item: BenchmarkItem, manifest: Manifest,
               also_known: set[str] | frozenset[str] = frozenset(),
               shape: EnvShape | None = None) -> tuple[Env, list[Problem]]:
     """The condition environment of ``case`` for ``item``, and the problems of its facts.

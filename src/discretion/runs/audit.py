@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from discretion.case import named_item
+from discretion.case import item_key
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import Citation
 from discretion.decision import Decision, SanctionOut
@@ -242,7 +242,7 @@ class Auditor:
         """The audit of one record, not counted (see :meth:`audit_result`)."""
         case = record.case
         reference = str(case.get("reference") or "") if case is not None else ""
-        item_id = named_item(case)
+        item_id = item_key(case)
         problems: list[dict[str, Any]] = []
         try:
             item_id, record_field, deviations = self._audit(record, reference)
