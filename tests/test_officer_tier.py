@@ -204,3 +204,28 @@ def test_today_is_not_needed_for_an_officer_tier() -> None:
     decision = engine.evaluate(_case("LS-SRHJ-0001", "individual", tier="一般",
                                      facts={"item_count": 5}))
     assert decision.tier is not None and decision.tier.level == "一般"
+
+
+def test_the_case_template_offers_the_tier(engine: Engine) -> None:
+    """discretion new: the tier line, commented out (an officer's finding is never prefilled),
+    with each tier's circumstances."""
+    from discretion.render.template import case_template
+
+    text = case_template(engine.catalog, engine.catalog.benchmarks["LS-SRHJ-0001"])
+    assert "# tier: 轻微    # 裁量阶次（执法人员认定）：轻微 / 一般 / 严重" in text
+    assert "#   严重：" in text
+    data = yaml.safe_load(text)
+    assert "tier" not in data
+
+
+def test_the_officers_page_offers_the_tier(engine: Engine, prose_engine: Engine) -> None:
+    from discretion.service.form import case_fields, case_from_form
+
+    item = engine.catalog.benchmarks["LS-SRHJ-0001"]
+    fields = case_fields(engine.catalog, item)
+    tier = next(f for f in fields if f.path == "tier")
+    assert [v for v, _ in tier.values] == ["轻微", "一般", "严重"] and not tier.required
+    case = case_from_form(item, fields, [("party.kind", "individual"), ("tier", "严重")])
+    assert case["tier"] == "严重"
+    prose = prose_engine.catalog.benchmarks["LS-SRHJ-0003"]
+    assert next(f for f in case_fields(prose_engine.catalog, prose) if f.path == "tier").required

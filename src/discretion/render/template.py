@@ -70,5 +70,14 @@ def case_template(catalog: Catalog, item: BenchmarkItem, today: dt.date | None =
             lines.append(f"  {fact.name}: {example}    # {fact.label}{unit}；{form}")
     else:
         lines.append("facts: {}               # 本事项没有需要填写的事实")
+    if item.tiers:
+        officer = any(tier.when is None for tier in item.tiers)
+        levels = " / ".join(tier.level for tier in item.tiers)
+        lines.append(f"# tier: {item.tiers[0].level}    # 裁量阶次（执法人员认定）：{levels}"
+                     + ("；本事项的阶次由执法人员依违法情形认定，须填写（去掉行首的 #）" if officer
+                        else "；不填按违法情形自动判定，填写的以所填阶次为准"))
+        for tier in item.tiers:
+            if tier.description:
+                lines.append(f"#   {tier.level}：{tier.description}")
     lines.append("# reference: 案件编号（可选，原样带回）")
     return "\n".join(lines) + "\n"

@@ -95,6 +95,15 @@ def case_fields(catalog: Catalog, item: BenchmarkItem) -> list[FormField]:
             "involves", "set", "是否涉及",
             values=(("life_health", "公民生命健康安全"), ("financial_security", "金融安全")),
             hint="行政处罚法第三十六条：超过二年发现的须填写；都不涉及的写 []（页面上选“都不涉及”）"))
+    if item.tiers:
+        officer = any(tier.when is None for tier in item.tiers)
+        fields.append(FormField(
+            "tier", "enum", "裁量阶次（执法人员认定）",
+            values=tuple((t.level, t.level + (f"：{t.description}" if t.description else ""))
+                         for t in item.tiers),
+            required=officer,
+            hint="本事项的阶次由执法人员依违法情形认定，须选择" if officer
+            else "可不选：按违法情形自动判定；选择的，以所选阶次为准"))
     fields.append(FormField("reference", "text", "案件编号", hint="可选，原样带回"))
     return fields
 
