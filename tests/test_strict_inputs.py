@@ -528,3 +528,31 @@ def check_contract(engine: Engine, data: dict[str, Any]) -> None:
         assert isinstance(outcome, CaseError) and error.problems == outcome.problems
     else:
         assert again == outcome
+
+
+_DAY_TEXT = st.one_of(
+    st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2200, 12, 31)).map(dt.date.isoformat),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
+    st.text(alphabet="0123456789-年月日 ０１２３", max_size=12),
+)
+
+
+@given(_DAY_TEXT)
+def test_the_validators_shortcut_for_plain_days_gives_what_the_full_check_gives(text: str) -> None:
+    """casefields.plain_day (Case's shortcut for YYYY-MM-DD) never takes a value the full
+    check refuses, and gives the day the full check gives."""
+    from discretion import casefields
+    from discretion.money import normalize_digits
+
+    day = casefields.plain_day(text)
+    full = normalize_digits(text).strip()
+    if day is not None:
+        assert casefields.day_problem(full) is None
+        assert dt.date.fromisoformat(casefields.iso_day(full)) == day
+    case = {"item": "LS-SRHJ-0001", "party": {"kind": "organization"}, "occurred_on": text}
+    try:
+        parsed = Case.model_validate(case)
+    except ValueError:
+        assert day is None
+    else:
+        assert day is None or parsed.occurred_on == day

@@ -206,6 +206,9 @@ class Case(_Model):
     @field_validator("occurred_on", "ended_on", "discovered_on", "decided_on", mode="before")
     @classmethod
     def _date(cls, value: object, info: ValidationInfo) -> object:
+        day = casefields.plain_day(value)  # YYYY-MM-DD, as nearly every case writes it
+        if day is not None:
+            return day
         if isinstance(value, str):
             value = normalize_digits(value).strip()
         elif value is None and info.field_name == "occurred_on":
@@ -217,6 +220,8 @@ class Case(_Model):
     @field_validator("first_offense", "no_fault_proven", mode="before")
     @classmethod
     def _flag(cls, value: object, info: ValidationInfo) -> object:
+        if value is True or value is False:
+            return value
         if value is None and info.field_name == "no_fault_proven":
             raise ValueError("null is not true or false: write false, or leave no_fault_proven "
                              "out (it is false unless proven); 应填写 true 或 false，未证明的可不填")
@@ -236,12 +241,16 @@ class Case(_Model):
     @field_validator("item", mode="before")
     @classmethod
     def _item_form(cls, value: object) -> object:
+        if type(value) is str:
+            return value
         _refuse(casefields.item_form_problem(value))
         return value
 
     @field_validator("item")
     @classmethod
     def _items(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if type(value) is str:
+            return value
         problem = casefields.items_problem(value)
         if problem:
             raise ValueError(problem)
@@ -250,6 +259,8 @@ class Case(_Model):
     @field_validator("circumstances")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
+        if len(value) < 2:
+            return value
         problem = casefields.circumstances_problem(value)
         if problem:
             raise ValueError(problem)
