@@ -7,6 +7,8 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "discretion"
 MAX_TOP_LEVEL = 10
 MAX_LINES = 700
@@ -109,13 +111,18 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
-def test_only_the_durable_module_imports_durable_rules() -> None:
+@pytest.mark.parametrize(("library", "importer"), [
+    ("durable", "engine/durable.py"),  # durable-rules: unmaintained, behind one module
+    ("dask", "runs/dask.py"),  # the dask extra: optional, behind one module
+    ("distributed", "runs/dask.py"),
+])
+def test_one_module_imports_each_library_kept_behind_one(library: str, importer: str) -> None:
     importers = []
     for path in _modules():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
                 [a.name for a in node.names] if isinstance(node, ast.Import) else []
-            if any(name == "durable" or name.startswith("durable.") for name in names):
+            if any(name == library or name.startswith(library + ".") for name in names):
                 importers.append(str(path.relative_to(PACKAGE)))
-    assert sorted(set(importers)) == ["engine/durable.py"]
+    assert sorted(set(importers)) == [importer]

@@ -82,6 +82,17 @@ class DiscretionError(Exception):
     def __str__(self) -> str:
         return self.render()
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Sent whole to another process (a Dask worker's error reaches the client): by default
+        # an exception is rebuilt from its message, which would lose the problems.
+        return (_rebuilt, (type(self), self.problems, self.kind))
+
+
+def _rebuilt(cls: type[DiscretionError], problems: list[Problem], kind: str) -> DiscretionError:
+    error = cls.__new__(cls)
+    DiscretionError.__init__(error, problems, kind)
+    return error
+
 
 class CatalogError(DiscretionError):
     """A catalog does not load or validate: problems carry file:line:column."""

@@ -258,6 +258,24 @@ def content_hash(root: Path, files: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def catalog_contents(root: Path) -> tuple[list[str], dict[str, bytes]]:
+    """What makes up the catalog in folder ``root``, exactly as :func:`content_hash` hashes
+    it: its folders' relative paths (POSIX) and each catalog file's relative path and bytes.
+    Written out again under another folder, they load as a catalog with the same ``sha256``
+    (``--dask`` sends a catalog to its workers so)."""
+    files = catalog_files(root)
+    folders, _, problems = _walk(root)
+    if problems:
+        raise CatalogError(problems)
+    contents: dict[str, bytes] = {}
+    for path in files:
+        try:
+            contents[path.relative_to(root).as_posix()] = read_file_bytes(path, MAX_BYTES)
+        except YamlError as exc:
+            raise CatalogError(exc.problems) from None
+    return [folder.relative_to(root).as_posix() for folder in folders], contents
+
+
 def load_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catalog:
     """Load, validate and cross-check a catalog; raise :class:`CatalogError` with every problem.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from discretion.cli.common import (
     EXIT_INVALID,
@@ -13,9 +13,15 @@ from discretion.cli.common import (
     UsageError,
     check_input_content,
     check_input_path,
+    dask_argument,
     jobs_argument,
+    refuse_with_dask,
 )
 from discretion.io.textlines import ENCODINGS
+
+if TYPE_CHECKING:
+    from discretion.catalog.catalog import Catalog
+    from discretion.runs.audit import AuditStats
 
 CHART_FORMATS = (".png", ".svg")
 
@@ -47,12 +53,15 @@ def add_commands(sub: Any) -> None:
     audit.add_argument("--jobs", type=jobs_argument, default=1, metavar="N",
                        help="audit on N processes (0: one per core; default 1); same output, "
                             "in the same order")
+    audit.add_argument("--dask", type=dask_argument, metavar="SCHEDULER",
+                       help="audit on a Dask cluster: its scheduler's address (tcp://HOST:8786) "
+                            "or local:N (N worker processes here); DECIDED is a CSV or JSON "
+                            "Lines file the workers can read; same output "
+                            "(pip install 'discretion[dask]')")
     audit.add_argument("--encoding", choices=ENCODINGS, default="auto",
                        help="the input's encoding (auto: UTF-8, else GB18030, decided by its "
                             "first line that is not ASCII)")
     audit.set_defaults(handler=cmd_audit)
-
-
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -61,10 +70,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from discretion.engine.engine import Engine
     from discretion.io.inputs import scanned_input
     from discretion.runs.audit import Auditor, Resumed, ResumeMismatch, resume_audit, run_audit
-    from discretion.runs.audit_report import draw_chart, summary_markdown
     from discretion.runs.parallel import jobs_for
 
     check_input_path(args.decided, "decided-cases")
+    if args.dask:
+        refuse_with_dask(args, args.decided)
     if args.chart and Path(args.chart).suffix.lower() not in CHART_FORMATS:
         raise UsageError(f"--chart is a .png or .svg file, not '{args.chart}'")
     if args.resume and not args.records:
@@ -92,6 +102,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     collector.freeze_loaded()
     progress = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
     to_stdout = args.out in (None, "-")
+    if args.dask:
+        stats = _dask_audit(args, auditor.catalog, progress)
+        return _audit_done(args, stats, auditor.catalog, 0)
     resumed = Resumed()
     if args.resume and records_path is not None:
         try:
@@ -118,7 +131,35 @@ def cmd_audit(args: argparse.Namespace) -> int:
             out.close()
         if records_out is not None:
             records_out.close()
-    catalog = auditor.catalog
+    return _audit_done(args, stats, auditor.catalog, resumed.skip)
+
+
+def _dask_audit(args: argparse.Namespace, catalog: Catalog, progress: bool) -> AuditStats:
+    """``audit --dask``: as the run on one process writes it, from the cluster's blocks."""
+    from discretion.io.inputs import input_header
+    from discretion.runs.dask import dask_audit
+
+    to_stdout = args.out in (None, "-")
+    if to_stdout:
+        sys.stdout.flush()
+    out = sys.stdout.buffer if to_stdout else open(args.out, "wb")
+    records_out = open(args.records, "wb") if args.records else None
+    try:
+        return dask_audit(catalog, args.decided, out, scheduler=args.dask,
+                          csv_header=input_header(args.decided, args.encoding),
+                          encoding=args.encoding, records_out=records_out, progress=progress,
+                          bom=not to_stdout)
+    finally:
+        if not to_stdout:
+            out.close()
+        if records_out is not None:
+            records_out.close()
+
+
+def _audit_done(args: argparse.Namespace, stats: AuditStats, catalog: Catalog, skip: int) -> int:
+    """The summary, the chart and the line on stderr that end an audit."""
+    from discretion.runs.audit_report import draw_chart, summary_markdown
+
     if args.summary:
         Path(args.summary).write_text(summary_markdown(stats, catalog, args.decided),
                                       encoding="utf-8")
@@ -130,5 +171,5 @@ def cmd_audit(args: argparse.Namespace) -> int:
     print(f"{stats.records} records: {stats.audited} audited, {stats.deviations} deviations in "
           f"{stats.with_deviations} records, {stats.needs_facts} need facts, "
           f"{stats.invalid} invalid"
-          + (f" ({resumed.skip} from the earlier run)" if resumed.skip else ""), file=sys.stderr)
+          + (f" ({skip} from the earlier run)" if skip else ""), file=sys.stderr)
     return EXIT_OK if stats.invalid == 0 else EXIT_INVALID

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from discretion.cli.common import (
     EXIT_INVALID,
@@ -14,15 +14,20 @@ from discretion.cli.common import (
     UsageError,
     check_input_content,
     check_input_path,
+    dask_argument,
     date_argument,
     jobs_argument,
     load_catalog,
     read_case_document,
+    refuse_with_dask,
     with_catalog,
 )
 from discretion.engine import collector
 from discretion.errors import DiscretionError, Problem
 from discretion.io.textlines import ENCODINGS
+
+if TYPE_CHECKING:
+    from discretion.runs.batch import BatchStats
 
 
 def add_commands(sub: Any) -> None:
@@ -41,6 +46,11 @@ def add_commands(sub: Any) -> None:
     check.add_argument("--jobs", type=jobs_argument, default=1, metavar="N",
                        help="with --batch: decide on N processes (0: one per core; default 1); "
                             "same output, in the same order")
+    check.add_argument("--dask", type=dask_argument, metavar="SCHEDULER",
+                       help="with --batch: decide on a Dask cluster, its scheduler's address "
+                            "(tcp://HOST:8786) or local:N (N worker processes here); the input "
+                            "is a CSV or JSON Lines file the workers can read; same output "
+                            "(pip install 'discretion[dask]')")
     check.add_argument("--encoding", choices=ENCODINGS, default="auto",
                        help="with --batch: the input's encoding (auto: UTF-8, else GB18030, "
                             "decided by its first line that is not ASCII)")
@@ -67,8 +77,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return cmd_batch(args)
     if args.case is None:
         raise UsageError("check needs a CASE file (or - for stdin), or --batch CASES")
-    if args.out or args.resume or args.jobs != 1 or args.encoding != "auto":
-        raise UsageError("--out, --resume, --jobs and --encoding go with --batch")
+    if args.out or args.resume or args.jobs != 1 or args.dask or args.encoding != "auto":
+        raise UsageError("--out, --resume, --jobs, --dask and --encoding go with --batch")
     fmt = "json" if args.json else (args.format or "text")
     value, name = read_case_document(args.case)
     with collector.paused():  # unpickling the catalog makes many objects and no garbage
@@ -104,12 +114,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from discretion.runs.parallel import jobs_for
 
     check_input_path(args.batch, "batch")
+    if args.dask:
+        refuse_with_dask(args, args.batch)
     check_input_content(args.batch, args.encoding)
     on = getattr(args, "on", None)
     engine = Engine(load_catalog(args.catalog), today=on)
     collector.freeze_loaded()
     made_from = {"catalog_sha256": engine.catalog.sha256,
                  "on": on.isoformat() if on is not None else None, "encoding": args.encoding}
+    if args.dask:
+        made_from["dask"] = args.dask  # such an output is run again, not resumed
     try:
         output = open_output(args.out, resume=args.resume, source=args.batch,
                              made_from=made_from)
@@ -117,6 +131,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     progress = args.progress == "on" or (args.progress == "auto" and sys.stderr.isatty())
     try:
+        if args.dask:
+            from discretion.io.inputs import input_header
+            from discretion.runs.dask import dask_batch
+
+            output.begin()
+            stats = dask_batch(engine.catalog, args.batch, output.sink, scheduler=args.dask,
+                               csv_header=input_header(args.batch, args.encoding),
+                               encoding=args.encoding, on=on, progress=progress)
+            output.flushed(stats.records, "")  # no digest: the client never reads the records
+            output.finish()
+            return _batch_done(stats)
         with scanned_input(args.batch, args.encoding) as records:
             stats = run_batch(engine, records, output.sink, skip=output.skip,
                               last_line=output.last_line, expect=output.expect,
@@ -128,6 +153,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
                          f"the input the output was made from, or write a new --out") from None
     finally:
         output.close()
+    return _batch_done(stats)
+
+
+def _batch_done(stats: BatchStats) -> int:
     print(f"{stats.records} records: {stats.decided} decided, {stats.errors} errors"
           + (f", {stats.skipped} already done" if stats.skipped else ""), file=sys.stderr)
     return EXIT_OK if stats.errors == 0 else EXIT_INVALID

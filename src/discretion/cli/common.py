@@ -204,5 +204,31 @@ def jobs_argument(text: str) -> int:
     return value
 
 
+def dask_argument(text: str) -> str:
+    """``--dask``: a Dask scheduler's address, or ``local:N``."""
+    from discretion.runs.dask import check_scheduler
+
+    try:
+        return check_scheduler(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def refuse_with_dask(args: argparse.Namespace, source: str, *, resume: bool = True) -> None:
+    """The usage errors of ``--dask`` with what it cannot do: a usage error names the option."""
+    from discretion.runs.dask import check_dask_input
+
+    if args.jobs != 1:
+        raise UsageError("--jobs and --dask do not go together: --dask runs on the cluster's "
+                         "workers (local:N for N processes on this machine)")
+    if resume and args.resume:
+        raise UsageError("--resume does not go with --dask: a Dask run is retried block by "
+                         "block by the cluster; run again without --resume")
+    try:
+        check_dask_input(source)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def print_json(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2))

@@ -39,6 +39,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
   discretion check - --json < case.json
   discretion check --batch cases.jsonl --out decisions.jsonl --jobs 0
   discretion check --batch cases.csv --encoding gb18030 > decisions.jsonl
+  discretion check --batch /shared/cases.jsonl --out decisions.jsonl --dask local:2
   producer | discretion check --batch - | consumer   # each line answered as it is read""",
               "also, with --batch, when a record could not be decided (its line says why)"),
     "new": ("""\
@@ -76,7 +77,8 @@ EXAMPLES: dict[str, tuple[str, str]] = {
   discretion completion tcsh > ~/.discretion.tcsh   # then: source ~/.discretion.tcsh""", ""),
     "audit": ("""\
   discretion audit decided.csv --out deviations.csv --summary summary.md --chart chart.png
-  discretion audit decided.jsonl --records records.jsonl --resume --jobs 0""",
+  discretion audit decided.jsonl --records records.jsonl --resume --jobs 0
+  discretion audit /shared/decided.csv --out deviations.csv --dask tcp://scheduler:8786""",
               "also when a record could not be audited"),
     "extract": ("""\
   discretion extract ../shared/laws/浙江地方性法规 --field SRHJ

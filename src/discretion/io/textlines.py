@@ -62,16 +62,24 @@ class OverlongText(str):
 
 
 def decoded_lines(raw: Iterable[bytes], file: str, encoding: str = "auto", *,
-                  overlong: bool = False) -> Iterator[str]:
+                  overlong: bool = False, first_line: int = 1,
+                  earlier: str | None = None) -> Iterator[str]:
     """The lines of ``raw`` (bytes, a line each with its end: :func:`raw_lines`) as text. A
     line that is not text in the encoding raises :class:`DiscretionError` naming ``file``, the
     line and the byte; so does an :class:`OverlongLine`, unless ``overlong``: then it comes as
-    an :class:`OverlongText`."""
+    an :class:`OverlongText`.
+
+    A part of a file (``--dask``: a block cut at line ends) is read as the whole would read
+    it: ``first_line`` is the number of its first line in the file, and with ``"auto"``,
+    ``earlier`` is the encoding the lines before it chose (:func:`line_decides`; ``None``:
+    they were all ASCII)."""
     if encoding not in ENCODINGS:
         raise ValueError(f"encoding is one of {', '.join(ENCODINGS)}, not {encoding!r}")
+    if earlier is not None and earlier not in NAMES:
+        raise ValueError(f"earlier is one of {', '.join(NAMES)} or None, not {earlier!r}")
     auto = encoding == "auto"
-    chosen = None if auto else encoding
-    for number, line in enumerate(raw, 1):
+    chosen = (earlier if auto else encoding)
+    for number, line in enumerate(raw, first_line):
         if isinstance(line, OverlongLine):
             if not overlong:
                 raise DiscretionError(Problem(
@@ -103,6 +111,26 @@ def decoded_lines(raw: Iterable[bytes], file: str, encoding: str = "auto", *,
             yield line.decode(chosen)
         except UnicodeDecodeError as exc:
             raise _not_text(exc, line, number, file, (chosen,), auto) from None
+
+
+def line_decides(line: bytes, number: int) -> str | None:
+    """What line ``number`` (from 1) of a file decides under ``--encoding auto`` when no line
+    before it has: ``"utf-8"`` (a byte-order mark on line 1, or UTF-8 text), ``"gb18030"``,
+    ``"neither"`` (it is an input error), or ``None`` (ASCII, or too long to be read: it
+    decides nothing). :func:`decoded_lines` chooses so."""
+    if isinstance(line, OverlongLine):
+        return None
+    if number == 1 and line.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if line.isascii():
+        return None
+    for name in NAMES:
+        try:
+            line.decode(name)
+        except UnicodeDecodeError:
+            continue
+        return name
+    return "neither"
 
 
 @contextmanager

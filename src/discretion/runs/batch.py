@@ -457,6 +457,11 @@ def _resume_point(output: BatchOutput, handle: IO[bytes], path: str, side: Path)
             f"was made from (it was not written by `check --batch --out`, or by an older "
             f"version); remove it and run again without --resume "
             f"(输出文件没有记录其来源，不能续写)")
+    if previous.get("dask"):
+        raise OutputRefused(f"cannot resume {path}: it was written by a --dask run "
+                            f"({previous['dask']}), which the cluster retries block by block "
+                            f"rather than resumes; run it again without --resume "
+                            f"(--dask 的输出不能续写，请重新运行)")
     mismatched = [f"{name} was {_shown(previous.get(key))}, now {_shown(value)}"
                   for key, name in (("catalog_sha256", "the catalog (sha256)"), ("on", "--on"))
                   if (value := output.made_from.get(key, previous.get(key))) != previous.get(key)]
