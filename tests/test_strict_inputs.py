@@ -556,3 +556,14 @@ def test_the_validators_shortcut_for_plain_days_gives_what_the_full_check_gives(
         assert day is None
     else:
         assert day is None or parsed.occurred_on == day
+
+
+def test_no_chinese_choice_name_is_ascii() -> None:
+    """casefields.choice_value passes ASCII text through as the contract's own value: that is
+    right only while every name it reads is Chinese."""
+    from discretion.casefields import CHOICES, choice_value
+
+    for field, names in CHOICES.items():
+        for name, value in names.items():
+            assert not name.strip().isascii(), (field, name)
+            assert choice_value(field, f" {name} ") == value

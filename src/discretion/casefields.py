@@ -180,6 +180,8 @@ def choice_value(field: str, value: object) -> object:
     """A choice of the contract (``field`` is its path: ``harm``, ``party.kind``…) with its
     Chinese name (:data:`CHOICES`) read as the contract's value; any other value as it is (the
     contract's enum then reads or refuses it)."""
+    if type(value) is str and value.isascii():  # the contract's own value (no name is ASCII)
+        return value
     if isinstance(value, str):
         named = CHOICES[field].get(value.strip())
         if named is not None:
