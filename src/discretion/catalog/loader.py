@@ -241,17 +241,11 @@ def content_hash(root: Path, files: list[Path]) -> str:
     :func:`catalog_files`), and the names of the folders (an empty unknown folder changes what
     validation says, so it changes the hash). Each file is read bounded, like the loader does."""
     digest = hashlib.sha256()
-    folders, _, problems = _walk(root)
-    if problems:
-        raise CatalogError(problems)
+    folders, contents = _contents(root, files)
     for folder in folders:
-        digest.update(b"dir:" + folder.relative_to(root).as_posix().encode("utf-8") + b"\0")
-    for path in files:
-        try:
-            data = read_file_bytes(path, MAX_BYTES)
-        except YamlError as exc:  # replaced since catalog_files looked at it
-            raise CatalogError(exc.problems) from None
-        digest.update(path.relative_to(root).as_posix().encode("utf-8"))
+        digest.update(b"dir:" + folder.encode("utf-8") + b"\0")
+    for name, data in contents.items():
+        digest.update(name.encode("utf-8"))
         digest.update(b"\0")
         digest.update(data)
         digest.update(b"\0")
@@ -263,7 +257,12 @@ def catalog_contents(root: Path) -> tuple[list[str], dict[str, bytes]]:
     it: its folders' relative paths (POSIX) and each catalog file's relative path and bytes.
     Written out again under another folder, they load as a catalog with the same ``sha256``
     (``--dask`` sends a catalog to its workers so)."""
-    files = catalog_files(root)
+    return _contents(root, catalog_files(root))
+
+
+def _contents(root: Path, files: list[Path]) -> tuple[list[str], dict[str, bytes]]:
+    """The folders under ``root`` and the bytes of ``files`` (from :func:`catalog_files`),
+    by relative POSIX path, in order; each file read bounded, like the loader does."""
     folders, _, problems = _walk(root)
     if problems:
         raise CatalogError(problems)
@@ -271,7 +270,7 @@ def catalog_contents(root: Path) -> tuple[list[str], dict[str, bytes]]:
     for path in files:
         try:
             contents[path.relative_to(root).as_posix()] = read_file_bytes(path, MAX_BYTES)
-        except YamlError as exc:
+        except YamlError as exc:  # replaced since catalog_files looked at it
             raise CatalogError(exc.problems) from None
     return [folder.relative_to(root).as_posix() for folder in folders], contents
 

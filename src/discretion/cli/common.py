@@ -214,14 +214,14 @@ def dask_argument(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def refuse_with_dask(args: argparse.Namespace, source: str, *, resume: bool = True) -> None:
+def refuse_with_dask(args: argparse.Namespace, source: str) -> None:
     """The usage errors of ``--dask`` with what it cannot do: a usage error names the option."""
     from discretion.runs.dask import check_dask_input
 
     if args.jobs != 1:
         raise UsageError("--jobs and --dask do not go together: --dask runs on the cluster's "
                          "workers (local:N for N processes on this machine)")
-    if resume and args.resume:
+    if args.resume:
         raise UsageError("--resume does not go with --dask: a Dask run is retried block by "
                          "block by the cluster; run again without --resume")
     try:

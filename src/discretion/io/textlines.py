@@ -93,20 +93,16 @@ def decoded_lines(raw: Iterable[bytes], file: str, encoding: str = "auto", *,
             line = line[len(codecs.BOM_UTF8):]
             chosen = "utf-8"
         if chosen is None:
-            if line.isascii():
+            decided = line_decides(line, number)
+            if decided is None:
                 yield line.decode("ascii")
                 continue
-            try:
-                text = line.decode("utf-8")
-                chosen = "utf-8"
-            except UnicodeDecodeError as exc:
+            if decided == "neither":
                 try:
-                    text = line.decode("gb18030")
-                    chosen = "gb18030"
-                except UnicodeDecodeError:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as exc:
                     raise _not_text(exc, line, number, file, ("utf-8", "gb18030"), auto) from None
-            yield text
-            continue
+            chosen = decided
         try:
             yield line.decode(chosen)
         except UnicodeDecodeError as exc:
