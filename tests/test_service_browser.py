@@ -71,6 +71,18 @@ def base() -> Iterator[str]:
         yield url
 
 
+def _follow(browser: Any, element: Any) -> None:
+    """Click a link or a form's button and wait until the page it leads to has replaced this
+    one (a click returns before the navigation ends: reading at once may read the old page)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(page))
+
+
 def _choose(browser: Any, element_id: str, label: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
@@ -92,11 +104,11 @@ def test_an_officer_searches_fills_in_the_form_and_reads_the_decision(browser: A
 
     browser.get(base + "/")
     _type(browser, "q", "阳台乱挂")
-    browser.find_element(By.ID, "search").click()
+    _follow(browser, browser.find_element(By.ID, "search"))
     hits = browser.find_elements(By.CSS_SELECTOR, "#hits a.hit")
     assert hits and hits[0].get_attribute("data-id") == "LS-SRHJ-0001"
     assert "俗称" in browser.find_element(By.ID, "hits").text
-    hits[0].click()
+    _follow(browser, hits[0])
 
     assert "吊挂或者堆放" in browser.find_element(By.ID, "title").text
     assert "吊挂或者堆放物品件数" in browser.find_element(By.ID, "f-facts-item_count-field").text
@@ -108,7 +120,7 @@ def test_an_officer_searches_fills_in_the_form_and_reads_the_decision(browser: A
     _choose(browser, "f-harm", "轻微")
     _choose(browser, "f-correction", "逾期未改正")
     _type(browser, "f-facts-item_count", "5")
-    browser.find_element(By.ID, "decide").click()
+    _follow(browser, browser.find_element(By.ID, "decide"))
 
     assert browser.find_element(By.ID, "outcome").text == "处理结果：给予行政处罚"
     document = browser.find_element(By.ID, "document").text
@@ -125,7 +137,7 @@ def test_an_officer_reads_the_problem_at_the_field_that_has_it(browser: Any, bas
     browser.get(base + "/item/LS-SRHJ-0001")
     _type(browser, "f-party-age", "三十五")
     _type(browser, "f-occurred_on", "2022-03-01")
-    browser.find_element(By.ID, "decide").click()
+    _follow(browser, browser.find_element(By.ID, "decide"))
 
     assert "案件信息有1处问题" in browser.find_element(By.ID, "problems").text
     field = browser.find_element(By.ID, "f-party-age-field")
