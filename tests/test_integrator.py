@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from discretion import Catalog, Engine
-from discretion.cli import build_parser, main
+from discretion.cli import COMMAND_MODULES, build_parser, main
 from discretion.cli.help import EXAMPLES, MAIN_EPILOG
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -212,6 +212,24 @@ def test_catalog_dir_and_the_argument_must_agree(capsys: pytest.CaptureFixture[s
 
 
 # --- --help: examples and exit codes -----------------------------------------------------------
+
+
+def test_the_registry_names_each_module_s_commands() -> None:
+    # main() builds only the module of the command given (a quicker cold start): the registry
+    # must name every command each module adds, in order, and the partial parser must read that
+    # command exactly as the whole one does
+    whole = build_parser()
+    (commands,) = [a for a in whole._actions if a.dest == "command"]
+    assert isinstance(commands.choices, dict)
+    assert list(commands.choices) == [n for names in COMMAND_MODULES.values() for n in names]
+    for name, full in commands.choices.items():
+        (partial,) = [a for a in build_parser(name)._actions if a.dest == "command"]
+        assert isinstance(partial.choices, dict)
+        module = next(m for m, names in COMMAND_MODULES.items() if name in names)
+        assert list(partial.choices) == list(COMMAND_MODULES[module]), name
+        alone = partial.choices[name]
+        assert alone.format_help() == full.format_help(), name
+        assert sorted(alone._option_string_actions) == sorted(full._option_string_actions), name
 
 
 def test_help_shows_examples_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
