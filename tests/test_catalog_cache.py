@@ -15,7 +15,7 @@ import yaml
 from discretion import Catalog, CatalogError
 from discretion.catalog import cache
 from discretion.catalog import catalog as catalog_module
-from discretion.catalog.loader import catalog_files, content_hash
+from discretion.catalog.loader import catalog_contents, catalog_files, content_hash
 from discretion.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,3 +188,38 @@ def test_legacy_pickle_entries_are_never_read_and_are_removed(cache_dir: Path) -
     Catalog.load(MINI)
     assert not legacy.exists()
     assert len(entries(cache_dir)) == 1
+
+
+def test_the_tree_digest_of_bytes_already_read_is_the_digest_of_a_fresh_read(tmp_path: Path) -> None:
+    # load_catalog hands the tree digest the bytes it hashed for the sha256, instead of reading
+    # every file twice: the digest must be the one a fresh read gives
+    root = tmp_path / "cat"
+    shutil.copytree(MINI, root)
+    folders, contents = catalog_contents(root)
+    assert len(contents) >= 3 and folders
+    fresh = cache.tree_digest(root)
+    assert fresh is not None and cache.tree_digest(root, contents) == fresh
+    assert cache.tree_digest(root, {}) == fresh
+    # the bytes given are what is digested: other bytes, another digest
+    name = next(iter(contents))
+    assert cache.tree_digest(root, {**contents, name: contents[name] + b"#"}) != fresh
+
+
+def test_edited_code_has_another_stamp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # entries are bound to the package's modules (size and mtime of every .py): an edited
+    # module never reads entries written by other code; compiled bytecode does not count
+    package = tmp_path / "discretion"
+    (package / "catalog").mkdir(parents=True)
+    (package / "__pycache__").mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    module = package / "catalog" / "cache.py"
+    module.write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "__file__", str(module))
+    first = cache._code_stamp()
+    (package / "__pycache__" / "cache.cpython-311.pyc").write_bytes(b"\0" * 16)
+    assert cache._code_stamp() == first
+    module.write_text("x = 2  # edited\n", encoding="utf-8")
+    assert cache._code_stamp() != first
+    second = cache._code_stamp()
+    (package / "catalog" / "new.py").write_text("", encoding="utf-8")
+    assert cache._code_stamp() != second

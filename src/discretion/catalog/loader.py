@@ -240,8 +240,11 @@ def content_hash(root: Path, files: list[Path]) -> str:
     """sha256 over every catalog file's relative path and bytes (``files``, from
     :func:`catalog_files`), and the names of the folders (an empty unknown folder changes what
     validation says, so it changes the hash). Each file is read bounded, like the loader does."""
+    return _digest(*_contents(root, files))
+
+
+def _digest(folders: list[str], contents: dict[str, bytes]) -> str:
     digest = hashlib.sha256()
-    folders, contents = _contents(root, files)
     for folder in folders:
         digest.update(b"dir:" + folder.encode("utf-8") + b"\0")
     for name, data in contents.items():
@@ -290,8 +293,9 @@ def load_catalog(path: str | Path | None = None, *, cache: bool = True) -> Catal
     if cache:
         from discretion.catalog.cache import read_cached, write_cached
 
-        digest = content_hash(root, files)
-        cached = read_cached(root, digest)
+        folders, contents = _contents(root, files)
+        digest = _digest(folders, contents)
+        cached = read_cached(root, digest, contents)
         if cached is not None:
             return cached
         catalog = _load_uncached(root, files)
