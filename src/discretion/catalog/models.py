@@ -620,6 +620,3 @@ class Manifest(Strict):
         default=False,
         description="The tiers are an agency's published benchmark (true), not reference "
                     "defaults; every item's provenance.tiers is then 'official'")
-
-
-Sanction.model_rebuild()
