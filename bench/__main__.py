@@ -57,10 +57,14 @@ def cold_start(runs: int) -> dict[str, float]:
     import discretion
 
     compileall.compile_dir(str(Path(discretion.__file__).parent), quiet=1)
+    # The command as users run it: the installed `discretion` script (which does not import
+    # runpy as `python -m discretion` does); `python -m` where no script is installed.
+    script = Path(python).with_name("discretion")
+    command = [str(script)] if script.exists() else [python, "-m", "discretion"]
     baseline, check = [], []
     for _ in range(runs):  # interleaved, so both see the same machine load
         baseline.append(median_wall([python, "-c", "import pydantic, yaml, durable.engine"], 1))
-        check.append(median_wall([python, "-m", "discretion", "check", str(EXAMPLE)], 1))
+        check.append(median_wall([*command, "check", str(EXAMPLE)], 1))
     b, c = statistics.median(baseline), statistics.median(check)
     return {"baseline_s": b, "check_s": c, "ratio": c / b}
 
