@@ -92,6 +92,9 @@ class Engine(Steps):
             plan = self._plans.get(named)
             if plan is None and named in self.catalog.benchmarks:
                 plan = self._plan(self.catalog.benchmarks[named])
+        elif named is None and case.citation is not None:
+            # a citation finds one item (or raises): decided as that item named by its id
+            plan = self._plan(self.resolve_items(case)[0])
         if plan is not None:
             # the common case: one item, named by its id
             declared = plan.declared  # Art. 37: facts of any version are accepted
