@@ -9,8 +9,10 @@ Targets (issue "Speed and scale"):
   ``python -c "import pydantic, yaml, durable.engine"`` (target ratio <= 3);
 - throughput: ``Engine.evaluate_many`` vs a bare durable-rules loop asserting and retracting
   the same facts into the same rulesets with no-op actions (target ratio >= 1), and decisions/s;
-  both sides build their rulesets before the clock starts (``Engine.prepare``), and the engine
-  starts with empty circumstance caches. Also: the engine on a second set of cases after the
+  both sides build their rulesets before the clock starts (``Engine.prepare``), the engine
+  starts with empty circumstance caches, and the two are timed block by block, alternately
+  (the engine's own blocks of ``BLOCK`` cases), so that both see the same moments of a
+  machine whose load moves within a run. Also: the engine on a second set of cases after the
   first (caches as in a long run), the first set once more (every cache warm: the most caching
   can give), and ``discretion check --batch`` with ``--jobs 1`` and ``--jobs 2`` (JSON in and
   out) against the bare rate;
@@ -112,8 +114,11 @@ def throughput(count: int) -> dict[str, float]:
             return None
 
     host = QuietHost()
-    facts: list[tuple[str, dict[str, Any]]] = []
-    from discretion.engine.engine import parse_case
+    # The bare loop's facts, as two lists (a list of tuples would give the collector 50,000
+    # more containers to scan while the engine runs: see "the fourth session" in README.md).
+    rulesets: list[str] = []
+    facts: list[dict[str, Any]] = []
+    from discretion.engine.engine import BLOCK, parse_case
 
     # The same rulesets as the engine's: its groups of items (engine.prepare() built them),
     # each rule also requiring c_item, with no-op actions.
@@ -132,33 +137,49 @@ def throughput(count: int) -> dict[str, float]:
         fact = {fact_key(k): to_json_value(v) for k, v in env.values.items()
                 if v is not None and k in names}
         fact.update({"c_on": True, "c_no": number, "sid": "b", "c_item": item.id})
-        facts.append((f"g{engine.ruleset_group(item.id)}", fact))
-    gc.collect()  # each side starts without the other's garbage
-    start = time.perf_counter()
-    for name, fact in facts:
-        try:
-            host.assert_fact(name, fact)
-        except durable_engine.MessageNotHandledException:
-            pass
-        host.retract_fact(name, fact)
-    bare = time.perf_counter() - start
-    del facts, host  # the baseline's facts must not weigh on the engine's garbage collections
-    gc.collect()
+        rulesets.append(f"g{engine.ruleset_group(item.id)}")
+        facts.append(fact)
 
-    start = time.perf_counter()
-    decided = sum(1 for _ in engine.evaluate_many(cases))
-    ours = time.perf_counter() - start
-    start = time.perf_counter()
-    sum(1 for _ in engine.evaluate_many(later))
-    second = time.perf_counter() - start
-    # The first cases again: every circumstance result and plan part they need is kept, so this
-    # is the most that caching can give (each case is still validated and decided in full).
-    start = time.perf_counter()
-    sum(1 for _ in engine.evaluate_many(cases))
-    warm = time.perf_counter() - start
-    return {"cases": decided, "bare_durable_per_s": count / bare, "engine_per_s": count / ours,
-            "ratio": bare / ours, "second_per_s": count / second, "second_ratio": bare / second,
-            "warm_per_s": count / warm, "warm_ratio": bare / warm}
+    def bare(start: int) -> float:
+        """The bare loop over the facts of the block of cases beginning at ``start``."""
+        begin = time.perf_counter()
+        for name, fact in zip(rulesets[start:start + BLOCK], facts[start:start + BLOCK], strict=True):
+            try:
+                host.assert_fact(name, fact)
+            except durable_engine.MessageNotHandledException:
+                pass
+            host.retract_fact(name, fact)
+        return time.perf_counter() - begin
+
+    def engine_pass(chosen: list[dict[str, Any]], start: int) -> tuple[int, float]:
+        begin = time.perf_counter()
+        decided = sum(1 for _ in engine.evaluate_many(chosen[start:start + BLOCK]))
+        return decided, time.perf_counter() - begin
+
+    # Side by side, block by block: the bare loop over a block of cases, then the engine over
+    # the same block (evaluate_many decides BLOCK cases at a time anyway, so the engine does
+    # the same work as over the whole list). The machine's load moves within a run; this way
+    # both sides see the same moments. Each pass (first set, second set, first set warm) is
+    # compared with the bare loop timed beside it.
+    totals = {"bare": 0.0, "first": 0.0, "bare2": 0.0, "second": 0.0, "bare3": 0.0, "warm": 0.0}
+    decided = 0
+    for base, chosen, key in (("bare", cases, "first"), ("bare2", later, "second"),
+                              ("bare3", cases, "warm")):
+        # The warm pass decides the first cases once more: every circumstance result and plan
+        # part they need is kept, so it is the most that caching can give (each case is still
+        # validated and decided in full).
+        for start in range(0, count, BLOCK):
+            gc.collect()  # each side starts without the other's garbage
+            totals[base] += bare(start)
+            gc.collect()
+            done, seconds = engine_pass(chosen, start)
+            totals[key] += seconds
+            if key == "first":
+                decided += done
+    return {"cases": decided, "bare_durable_per_s": count / totals["bare"],
+            "engine_per_s": count / totals["first"], "ratio": totals["bare"] / totals["first"],
+            "second_per_s": count / totals["second"], "second_ratio": totals["bare2"] / totals["second"],
+            "warm_per_s": count / totals["warm"], "warm_ratio": totals["bare3"] / totals["warm"]}
 
 
 def batch(count: int, bare_per_s: float) -> dict[str, float]:
