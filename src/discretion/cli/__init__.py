@@ -1,11 +1,13 @@
 """The ``discretion`` command: parse arguments, call the library, print; no tracebacks.
 
-One registry of subcommands (:data:`COMMAND_MODULES`): each module defines
-``add_commands(subparsers)`` and gives every subcommand its handler with
-``parser.set_defaults(handler=function)``; a handler takes the parsed arguments and returns the
-exit code (cli/common.py: 0 done, 1 invalid input or catalog, 2 usage), and may raise
-:class:`UsageError` or a :class:`~discretion.errors.DiscretionError`, which :func:`main` prints
-(file:line:column or field path, expected, fix, a Chinese line). ``--help`` shows examples and
+One registry of subcommands (:data:`COMMAND_MODULES`: each module and the subcommands it
+adds): each module defines ``add_commands(subparsers)`` and gives every subcommand its handler
+with ``parser.set_defaults(handler=function)``; :func:`main` builds only the parser of the
+module whose command is given (the whole parser for ``--help``, no command or an unknown
+one); a handler takes the parsed arguments and returns the exit code (cli/common.py: 0 done, 1
+invalid input or catalog, 2 usage), and may raise :class:`UsageError` or a
+:class:`~discretion.errors.DiscretionError`, which :func:`main` prints (file:line:column or
+field path, expected, fix, a Chinese line). ``--help`` shows examples and
 exit codes for the command and each subcommand (cli/help.py). ``discretion completion
 bash|zsh|tcsh`` prints a completion script made from this parser by shtab.
 """
