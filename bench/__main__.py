@@ -151,35 +151,31 @@ def throughput(count: int) -> dict[str, float]:
             host.retract_fact(name, fact)
         return time.perf_counter() - begin
 
-    def engine_pass(chosen: list[dict[str, Any]], start: int) -> tuple[int, float]:
-        begin = time.perf_counter()
-        decided = sum(1 for _ in engine.evaluate_many(chosen[start:start + BLOCK]))
-        return decided, time.perf_counter() - begin
-
-    # Side by side, block by block: the bare loop over a block of cases, then the engine over
-    # the same block (evaluate_many decides BLOCK cases at a time anyway, so the engine does
-    # the same work as over the whole list). The machine's load moves within a run; this way
-    # both sides see the same moments. Each pass (first set, second set, first set warm) is
-    # compared with the bare loop timed beside it.
-    totals = {"bare": 0.0, "first": 0.0, "bare2": 0.0, "second": 0.0, "bare3": 0.0, "warm": 0.0}
-    decided = 0
-    for base, chosen, key in (("bare", cases, "first"), ("bare2", later, "second"),
-                              ("bare3", cases, "warm")):
-        # The warm pass decides the first cases once more: every circumstance result and plan
-        # part they need is kept, so it is the most that caching can give (each case is still
-        # validated and decided in full).
+    def side_by_side(chosen: list[dict[str, Any]]) -> tuple[float, float, int]:
+        """The bare loop and the engine over ``chosen``, block by block, alternately: the bare
+        loop over a block, then the engine over the same block (evaluate_many decides BLOCK
+        cases at a time anyway, so the engine does the same work as over the whole list). The
+        machine's load moves within a run; this way both sides see the same moments."""
+        bare_s = engine_s = 0.0
+        decided = 0
         for start in range(0, count, BLOCK):
             gc.collect()  # each side starts without the other's garbage
-            totals[base] += bare(start)
+            bare_s += bare(start)
             gc.collect()
-            done, seconds = engine_pass(chosen, start)
-            totals[key] += seconds
-            if key == "first":
-                decided += done
-    return {"cases": decided, "bare_durable_per_s": count / totals["bare"],
-            "engine_per_s": count / totals["first"], "ratio": totals["bare"] / totals["first"],
-            "second_per_s": count / totals["second"], "second_ratio": totals["bare2"] / totals["second"],
-            "warm_per_s": count / totals["warm"], "warm_ratio": totals["bare3"] / totals["warm"]}
+            begin = time.perf_counter()
+            decided += sum(1 for _ in engine.evaluate_many(chosen[start:start + BLOCK]))
+            engine_s += time.perf_counter() - begin
+        return bare_s, engine_s, decided
+
+    bare_first, first, decided = side_by_side(cases)
+    bare_second, second, _ = side_by_side(later)
+    # The first cases again: every circumstance result and plan part they need is kept, so this
+    # is the most that caching can give (each case is still validated and decided in full).
+    bare_warm, warm, _ = side_by_side(cases)
+    return {"cases": decided, "bare_durable_per_s": count / bare_first,
+            "engine_per_s": count / first, "ratio": bare_first / first,
+            "second_per_s": count / second, "second_ratio": bare_second / second,
+            "warm_per_s": count / warm, "warm_ratio": bare_warm / warm}
 
 
 def batch(count: int, bare_per_s: float) -> dict[str, float]:
