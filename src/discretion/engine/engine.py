@@ -96,7 +96,7 @@ class Engine(Steps):
             # a citation finds one item (or raises): decided as that item named by its id
             plan = self._plan(self.resolve_items(case)[0])
         if plan is not None:
-            # the common case: one item, named by its id
+            # the common case: one item, named by its id or found by the citation
             declared = plan.declared  # Art. 37: facts of any version are accepted
             item, choice = plan.item, None
             if plan.versioned:
