@@ -7,6 +7,12 @@ read (:mod:`discretion.conditions.classes`), the durable-rules rulesets (built i
 ``GROUP_SIZE`` items, :mod:`discretion.engine.durable`) and the results, kept by item and
 classes of values. With every name the rules read known, durable-rules decides; otherwise the
 three-valued reference interpreter (:mod:`discretion.conditions.interpret`).
+
+Each rule's answer is kept as well, by its condition's canonical text and the classes of the
+values that condition reads: items share conditions (``harm == "serious"``, the same amount
+thresholds), so a case whose item has not seen its combination of classes is often decided by
+answers durable-rules gave for the same conditions over values of the same classes, and
+durable-rules is asked only when some rule has no such answer.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from collections.abc import Hashable
 
 from discretion.catalog.catalog import OTHERWISE, Catalog
 from discretion.catalog.models import BenchmarkItem
-from discretion.conditions.ast import Expr
+from discretion.conditions.ast import Expr, to_source
 from discretion.conditions.classes import ValueClasses
 from discretion.conditions.interpret import Tri, evaluate
 from discretion.decision import TierOut, TraceStep
@@ -64,6 +70,13 @@ class Matcher:
         self._outcomes: dict[tuple[str, frozenset[str]], Match] = {}
         # item id -> the classes of the values its rules read
         self._classes: dict[str, ValueClasses] = {}
+        # Each rule's answer by its condition (a number for its canonical text) and the
+        # classes of the values that condition reads: shared by every item with the condition.
+        self._answers: dict[tuple[object, ...], bool] = {}
+        # item id -> (rule name, condition number, classes of its values) for each rule
+        self._parts: dict[str, tuple[tuple[str, int, ValueClasses], ...]] = {}
+        # canonical condition text -> (its number, the classes of the values it reads)
+        self._conditions: dict[str, tuple[int, ValueClasses]] = {}
         # item id -> its ruleset's number; the ids of each ruleset (built on first use)
         self._groups: dict[str, int] | None = None
         self._group_members: dict[int, list[str]] = {}
@@ -89,8 +102,18 @@ class Matcher:
             for entry_id, cond in conds.lists:
                 rules[f"list:{entry_id}"] = cond
             self._classes[item.id] = ValueClasses(rules.values())
+            self._parts[item.id] = tuple((name, *self._condition(expr)) for name, expr in rules.items())
             self._rules[item.id] = rules
         return rules
+
+    def _condition(self, expr: Expr) -> tuple[int, ValueClasses]:
+        """The number of ``expr``'s canonical text (equal texts: equal conditions) and the
+        classes of the values it reads."""
+        text = to_source(expr)
+        found = self._conditions.get(text)
+        if found is None:
+            found = self._conditions[text] = (len(self._conditions), ValueClasses([expr]))
+        return found
 
     def names_read(self, item: BenchmarkItem) -> tuple[str, ...]:
         """The names the item's rules read: what travels to durable-rules for a case."""
@@ -146,9 +169,12 @@ class Matcher:
             key = (item_id, *classes.key(known))
             found = self._fired.get(key)
             if found is None:
-                self.build(item)
-                # only the names the rules read travel to durable-rules
-                fired = self._host.evaluate(item_id, rules, {n: known[n] for n in names})
+                fired = self._answered(item_id, known)
+                if fired is None:
+                    self.build(item)
+                    # only the names the rules read travel to durable-rules
+                    fired = self._host.evaluate(item_id, rules, {n: known[n] for n in names})
+                    self._keep_answers(item_id, known, fired)
                 if len(self._fired) >= RULE_CACHE_SIZE:
                     self._fired.clear()
                     self._outcomes.clear()
@@ -168,6 +194,27 @@ class Matcher:
         step = TraceStep(rule="rules", detail="情形评估（参考解释器，事实未查明：" + "、".join(missing) + "）")
         draft.trace.append(step)
         return Match(values, step, False)
+
+    def _answered(self, item_id: str, known: dict[str, object]) -> set[str] | None:
+        """The rules of the item that fire for ``known``, from the answers kept for each
+        rule's condition; None when some rule has none yet."""
+        answers = self._answers
+        fired = set()
+        for name, number, classes in self._parts[item_id]:
+            answer = answers.get((number, *classes.key(known)))
+            if answer is None:
+                return None
+            if answer:
+                fired.add(name)
+        return fired
+
+    def _keep_answers(self, item_id: str, known: dict[str, object], fired: set[str]) -> None:
+        """Keep each rule's answer durable-rules gave, by its condition and classes."""
+        answers = self._answers
+        if len(answers) >= RULE_CACHE_SIZE:
+            answers.clear()
+        for name, number, classes in self._parts[item_id]:
+            answers[(number, *classes.key(known))] = name in fired
 
 
 __all__ = ["GROUP_SIZE", "RULE_CACHE_SIZE", "Match", "Matcher", "TierChoice"]

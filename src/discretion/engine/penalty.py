@@ -42,7 +42,7 @@ from discretion.decision import (
     SanctionOut,
     TraceStep,
 )
-from discretion.engine.plan import FineKey, ItemPlan, PenaltyKey
+from discretion.engine.plan import FineKey, FineParts, ItemPlan, PenaltyKey
 from discretion.engine.state import EngineState
 from discretion.engine.trace import Draft, cited, fine_out, payer_of
 from discretion.law import apl as law
@@ -146,7 +146,7 @@ class Penalty(EngineState):
                 out = plan.recommended.get((party, stage, serious, number))
                 if out is None:
                     out = plan.recommended[(party, stage, serious, number)] = \
-                        self._sanction_out(sanction, item, env, None)
+                        self._fixed_out(sanction, item, env)
                 recommended.append(out)
                 kinds.add(sanction.kind)
         income = env.values.get("illegal_income")
@@ -197,14 +197,8 @@ class Penalty(EngineState):
         kept in the plan under ``key`` (where the fine sits, and ``direction``)."""
         cached = plan.fines.get(key)
         if cached is None:
-            bounds = self._fine_bounds(sanction, tier, party, direction)
-            cached = (bounds, None)
-            if not (sanction.base or sanction.per):
-                result = to_yuan(sanction, bounds, env.values, env.labels, plan.units)
-                assert result.range is not None
-                out, step = fine_out(sanction, result)
-                cached = (bounds, (result.range.high, out, step))
-            plan.fines[key] = cached
+            cached = plan.fines[key] = self._fine_parts(
+                sanction, tier_fine_for(tier, party) if tier is not None else None, direction)
         bounds, fixed = cached
         own = sanction.on is _PAYER_PARTY  # the party's own fine sets the procedure (Arts. 51, 63)
         if fixed is not None:
@@ -230,17 +224,34 @@ class Penalty(EngineState):
         draft.trace.append(step)
         return out
 
-    def _fine_bounds(self, sanction: Sanction, tier: Tier | None, party: str,
+    def _fine_parts(self, sanction: Sanction, fine: TierFine | None,
+                    direction: str | None) -> FineParts:
+        """The fine's recommended bounds for the tier's ``fine`` (None: no tier, or none for
+        the party) moved by ``direction``, and the fine itself when its amount reads no fact:
+        kept by the shapes of the sanction and the tier's fine, so items whose clauses and
+        tiers read alike share them."""
+        key = (self._shape(sanction), None if fine is None else self._shape(fine), direction)
+        found = self._fines.get(key)
+        if found is None:
+            bounds = self._fine_bounds(sanction, fine, direction)
+            found = (bounds, None)
+            if not (sanction.base or sanction.per):
+                result = to_yuan(sanction, bounds, {})  # an amount in yuan reads no fact
+                assert result.range is not None
+                out, step = fine_out(sanction, result)
+                found = (bounds, (result.range.high, out, step))
+            self._fines[key] = found
+        return found
+
+    def _fine_bounds(self, sanction: Sanction, fine: TierFine | None,
                      direction: str | None) -> Range:
-        """The recommended bounds of a fine for ``party`` (its kind) in the fine's own unit
-        (catalog and policy only)."""
+        """The recommended bounds of a fine in its own unit (catalog and policy only): the
+        tier's ``fine`` (None: the whole statutory range) moved by ``direction``."""
         policy = self.catalog.manifest.policy
         whole = self._band(sanction, None)
         bounds = whole
-        if tier is not None:
-            tier_fine = tier_fine_for(tier, party)
-            if tier_fine is not None:
-                bounds = self._tier_bounds(tier_fine, sanction)
+        if fine is not None:
+            bounds = self._tier_bounds(fine, sanction)
         if direction == "lighter":
             lower = self._band(sanction, _BAND_LIGHTER)
             bounds = Range(min(bounds.low, lower.low), min(bounds.high, lower.high)) \
@@ -264,14 +275,24 @@ class Penalty(EngineState):
 
     def _band(self, sanction: Sanction, band: Band | None) -> Range:
         """A policy band of a statutory fine (``None``: its whole statutory range), kept by the
-        sanction's identity: the tiers and adjustments of an item share the three bands."""
-        key = (id(sanction), band)
+        sanction's shape: the tiers and adjustments of an item share the three bands, and so
+        do the items whose fines read alike."""
+        key = (self._shape(sanction), band)
         found = self._bands.get(key)
-        if found is None or found[0] is not sanction:
-            bounds = statutory_bounds(sanction) if band is None else \
+        if found is None:
+            found = self._bands[key] = statutory_bounds(sanction) if band is None else \
                 policy_band(sanction, band, self.catalog.manifest.policy)
-            found = self._bands[key] = (sanction, bounds)
-        return found[1]
+        return found
+
+    def _fixed_out(self, sanction: Sanction, item: BenchmarkItem, env: Env,
+                   prefix: str = "") -> SanctionOut:
+        """:meth:`_sanction_out` of a sanction whose amount reads no fact (neither a multiple
+        nor per unit), which reads neither the case nor the item: kept by its shape."""
+        key = (self._shape(sanction), prefix)
+        found = self._outs.get(key)
+        if found is None:
+            found = self._outs[key] = self._sanction_out(sanction, item, env, None, prefix)
+        return found
 
     def _sanction_out(self, sanction: Sanction, item: BenchmarkItem, env: Env, bounds: Range | None,
                       prefix: str = "") -> SanctionOut:

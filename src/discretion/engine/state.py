@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 from discretion.catalog.catalog import Catalog
-from discretion.catalog.models import Band, BenchmarkItem, Sanction
+from discretion.catalog.models import Band, BenchmarkItem, Sanction, TierFine
 from discretion.catalog.vocabulary import circumstance_codes
-from discretion.decision import Adjustment, CatalogRef, OptionOut, Procedure, TraceStep
+from discretion.decision import Adjustment, CatalogRef, OptionOut, Procedure, SanctionOut, TraceStep
 from discretion.engine.matcher import Matcher
-from discretion.engine.plan import ItemPlan, build_plan
+from discretion.engine.plan import FineParts, ItemPlan, build_plan
 from discretion.law import apl as law
 from discretion.money import Range
 
@@ -45,11 +45,34 @@ class EngineState:
         self._circumstance_grounds: dict[frozenset[str], tuple[law.Ground, ...]] = {}
         self._directions: dict[tuple[int, ...], Composed] = {}
         self._codes = frozenset(circumstance_codes(catalog.manifest))  # every accepted code
-        # statutory ranges and policy bands of fines, by the sanction (kept alive by the entry)
-        self._bands: dict[tuple[int, Band | None], tuple[Sanction, Range]] = {}
+        # A number for each shape of a sanction or a tier's fine: what its outputs read (every
+        # field but the clause's words); by the object's identity (the entry keeps it alive),
+        # and the numbers by the shapes themselves. The caches below are kept by these numbers,
+        # so items whose clauses and tiers read alike share their entries.
+        self._shapes: dict[int, tuple[Sanction | TierFine, int]] = {}
+        self._shape_numbers: dict[tuple[tuple[str, str], ...], int] = {}
+        # statutory ranges and policy bands of fines, by the fine's shape and the band
+        self._bands: dict[tuple[int, Band | None], Range] = {}
+        # a recommended fine's bounds (and the fine, when it reads no fact), by the shapes of
+        # the fine and the tier's fine and the direction of the adjustments
+        self._fines: dict[tuple[int, int | None, str | None], FineParts] = {}
+        # a sanction whose amount reads no fact, for the decision, by shape and layer words
+        self._outs: dict[tuple[int, str], SanctionOut] = {}
         self._ref = CatalogRef(jurisdiction=catalog.manifest.jurisdiction,
                                version=catalog.manifest.version, sha256=catalog.sha256,
                                official=catalog.manifest.official)
+
+    def _shape(self, model: Sanction | TierFine) -> int:
+        """The number of ``model``'s shape: equal for sanctions (or tiers' fines) whose every
+        field but ``text`` (the clause's words, which no output reads) is written the same,
+        Decimals with their exponents."""
+        found = self._shapes.get(id(model))
+        if found is None or found[0] is not model:
+            shape = tuple((name, repr(getattr(model, name))) for name in type(model).model_fields
+                          if name != "text")
+            number = self._shape_numbers.setdefault(shape, len(self._shape_numbers))
+            found = self._shapes[id(model)] = (model, number)
+        return found[1]
 
     def _plan(self, item: BenchmarkItem) -> ItemPlan:
         """The item's plan, built on first use (and again for another object of the same id)."""

@@ -227,7 +227,7 @@ class Steps(Penalty):
                 found = kept.get((party, layer, number))
                 if found is None:
                     found = kept[(party, layer, number)] = \
-                        self._sanction_out(sanction, item, env, None, prefix=prefix)
+                        self._fixed_out(sanction, item, env, prefix)
                 out.append(found)
         if plan.value_free:
             plan.statutory[party] = tuple(out)
