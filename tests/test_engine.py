@@ -361,9 +361,9 @@ def test_answers_and_amounts_shared_between_items_decide_as_a_fresh_engine(
     borrowed = 0
     answered = Matcher._answered
 
-    def counting(self: Matcher, item_id: str, known: dict[str, object]) -> set[str] | None:
+    def counting(self: Matcher, parts: Any, keys: Any) -> set[str] | None:
         nonlocal borrowed
-        found = answered(self, item_id, known)
+        found = answered(self, parts, keys)
         borrowed += found is not None
         return found
 

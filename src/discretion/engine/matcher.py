@@ -169,12 +169,7 @@ class Matcher:
             key = (item_id, *classes.key(known))
             found = self._fired.get(key)
             if found is None:
-                fired = self._answered(item_id, known)
-                if fired is None:
-                    self.build(item)
-                    # only the names the rules read travel to durable-rules
-                    fired = self._host.evaluate(item_id, rules, {n: known[n] for n in names})
-                    self._keep_answers(item_id, known, fired)
+                fired = self._fired_rules(item, rules, known)
                 if len(self._fired) >= RULE_CACHE_SIZE:
                     self._fired.clear()
                     self._outcomes.clear()
@@ -195,26 +190,38 @@ class Matcher:
         draft.trace.append(step)
         return Match(values, step, False)
 
-    def _answered(self, item_id: str, known: dict[str, object]) -> set[str] | None:
-        """The rules of the item that fire for ``known``, from the answers kept for each
-        rule's condition; None when some rule has none yet."""
+    def _fired_rules(self, item: BenchmarkItem, rules: dict[str, Expr],
+                     known: dict[str, object]) -> set[str]:
+        """The rules of the item that fire for ``known`` (every name its rules read is known):
+        from the answers kept for each rule's condition and the classes of its values, or,
+        when some rule has none yet, from durable-rules, whose answers are then kept."""
+        answers = self._answers
+        parts = self._parts[item.id]
+        keys = [(number, *classes.key(known)) for _, number, classes in parts]
+        fired = self._answered(parts, keys)
+        if fired is None:
+            self.build(item)
+            # only the names the rules read travel to durable-rules
+            fired = self._host.evaluate(item.id, rules,
+                                        {n: known[n] for n in self._classes[item.id].names})
+            if len(answers) >= RULE_CACHE_SIZE:
+                answers.clear()
+            for (name, _, _), key in zip(parts, keys, strict=True):
+                answers[key] = name in fired
+        return fired
+
+    def _answered(self, parts: tuple[tuple[str, int, ValueClasses], ...],
+                  keys: list[tuple[object, ...]]) -> set[str] | None:
+        """The rules that fire, by the answers kept under ``keys`` (one for each rule of
+        ``parts``); None when some rule has no answer yet."""
         answers = self._answers
         fired = set()
-        for name, number, classes in self._parts[item_id]:
-            answer = answers.get((number, *classes.key(known)))
+        for (name, _, _), key in zip(parts, keys, strict=True):
+            answer = answers.get(key)
             if answer is None:
                 return None
             if answer:
                 fired.add(name)
         return fired
-
-    def _keep_answers(self, item_id: str, known: dict[str, object], fired: set[str]) -> None:
-        """Keep each rule's answer durable-rules gave, by its condition and classes."""
-        answers = self._answers
-        if len(answers) >= RULE_CACHE_SIZE:
-            answers.clear()
-        for name, number, classes in self._parts[item_id]:
-            answers[(number, *classes.key(known))] = name in fired
-
 
 __all__ = ["GROUP_SIZE", "RULE_CACHE_SIZE", "Match", "Matcher", "TierChoice"]

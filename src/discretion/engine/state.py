@@ -75,10 +75,17 @@ class EngineState:
         return found[1]
 
     def _plan(self, item: BenchmarkItem) -> ItemPlan:
-        """The item's plan, built on first use (and again for another object of the same id)."""
+        """The item's plan, built on first use (and again for another object of the same id),
+        and the shapes of its sanctions and tiers' fines."""
         plan = self._plans.get(item.id)
         if plan is None or plan.item is not item:
-            plan = self._plans[item.id] = build_plan(self.catalog, item)
+            plan = build_plan(self.catalog, item)
+            for sanction in item.statutory.every_sanction():  # numbered with the plan
+                self._shape(sanction)
+            for tier in item.tiers:
+                for fine in tier.fines:
+                    self._shape(fine)
+            self._plans[item.id] = plan
         return plan
 
 
