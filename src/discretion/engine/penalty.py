@@ -33,16 +33,18 @@ from discretion.catalog.ranges import (
     tier_fine_for,
     to_yuan,
 )
+from discretion.catalog.sanctions import StageName
 from discretion.decision import (
     Adjustment,
     Ground,
     Money,
     OptionOut,
+    Outcome,
     Procedure,
     SanctionOut,
     TraceStep,
 )
-from discretion.engine.plan import FineKey, FineParts, ItemPlan, PenaltyKey
+from discretion.engine.plan import FineKey, FineParts, ItemPlan, PenaltyKey, PenaltyParts
 from discretion.engine.state import EngineState
 from discretion.engine.trace import Draft, cited, fine_out, payer_of
 from discretion.law import apl as law
@@ -75,11 +77,16 @@ class Penalty(EngineState):
     def _penalize(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
                   grounds: list[law.Ground], draft: Draft) -> None:
         """The penalty of a case the clause reaches: ``grounds`` composed into a direction,
-        then :meth:`_penalty`, whose result is kept in the plan when no amount reads a fact."""
+        then :meth:`_penalty` and the item's grounds (:meth:`_clause_grounds`). When no amount
+        reads a fact, the result is kept in the plan, and what :meth:`_penalty` gives is kept
+        by the shape of the penalty too (:meth:`_penalty_shape`): items alike share it."""
         direction = self._compose(grounds, draft) if grounds else None
         income = env.values.get("illegal_income")
         if not plan.value_free or (isinstance(income, Decimal) and income > 0):
-            self._penalty(case, plan, env, tier_index, direction, draft)
+            outcome = self._penalty(case, plan, env, tier_index, direction, draft)
+            added_grounds, added_steps = self._clause_grounds(plan, outcome)
+            draft.grounds.extend(added_grounds)
+            draft.trace.extend(added_steps)
             return
         # No amount reads a fact: the penalty depends only on these, and is kept in the plan.
         party = str(case.party.kind)
@@ -88,18 +95,69 @@ class Penalty(EngineState):
                            bool(draft.tiers_possible), bool(draft.missing), review)
         cached = plan.penalties.get(key)
         if cached is None:
-            grounds_before, trace_before = len(draft.grounds), len(draft.trace)
-            self._penalty(case, plan, env, tier_index, direction, draft)
-            plan.penalties[key] = (
-                tuple(draft.recommended), draft.max_fine, draft.outcome, draft.mandatory,
-                draft.procedure, tuple(draft.grounds[grounds_before:]),
-                tuple(draft.trace[trace_before:]))
-            return
+            cached = plan.penalties[key] = self._kept_penalty(case, plan, env, tier_index,
+                                                              direction, draft, review)
         recommended, draft.max_fine, draft.outcome, draft.mandatory, draft.procedure, \
             added_grounds, added_steps = cached
         draft.recommended = list(recommended)
         draft.grounds.extend(added_grounds)
         draft.trace.extend(added_steps)
+
+    def _kept_penalty(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
+                      direction: str | None, draft: Draft, review: frozenset[str]) -> PenaltyParts:
+        """What :meth:`_penalty` and the item's grounds add to ``draft`` (which they leave as
+        it is) for a value-free item: the first from the penalties kept by shape."""
+        party = str(case.party.kind)
+        shape = (self._penalty_shape(plan, party, draft.stage, draft.serious, tier_index),
+                 direction, bool(draft.tiers_possible), bool(draft.missing), review)
+        found = self._penalties.get(shape)
+        if found is None:
+            scratch = Draft()  # what the penalty reads of the draft; it starts no other way
+            scratch.stage, scratch.serious = draft.stage, draft.serious
+            scratch.tiers_possible, scratch.missing = draft.tiers_possible, draft.missing
+            outcome = self._penalty(case, plan, env, tier_index, direction, scratch)
+            found = self._penalties[shape] = (
+                tuple(scratch.recommended), scratch.max_fine, outcome, scratch.mandatory,
+                scratch.procedure, tuple(scratch.trace))
+        recommended, max_fine, outcome, mandatory, procedure, steps = found
+        added_grounds, added_steps = self._clause_grounds(plan, outcome)
+        return (recommended, max_fine, outcome, mandatory, procedure, added_grounds,
+                steps + added_steps)
+
+    def _penalty_shape(self, plan: ItemPlan, party: str, stage: StageName, serious: bool,
+                       tier_index: int | None) -> int:
+        """A number for all that :meth:`_penalty` reads of the item for this party, stage,
+        情节严重 and tier: the shapes of the statutory sanctions, of the tier's fine and the
+        kinds the tier names. Equal numbers, equal penalties, whatever the item."""
+        key = (party, stage, serious, tier_index)
+        number = plan.penalty_shapes.get(key)
+        if number is None:
+            tier = plan.item.tiers[tier_index] if tier_index is not None else None
+            fine = tier_fine_for(tier, party) if tier is not None else None
+            shape = (party, tuple(self._shape(s) for s in plan.sanctions[(party, stage, serious)]),
+                     None if fine is None else self._shape(fine),
+                     None if tier is None else tuple(tier.sanctions))
+            number = plan.penalty_shapes[key] = \
+                self._penalty_numbers.setdefault(shape, len(self._penalty_numbers))
+        return number
+
+    def _clause_grounds(self, plan: ItemPlan, outcome: Outcome | None) -> tuple[
+            tuple[Ground, ...], tuple[TraceStep, ...]]:
+        """What the item's clause adds to a penalty's ``outcome``: the clause as the basis of
+        a penalty (处罚依据), or its grounds of an order alone when it gives nothing to impose."""
+        item = plan.item
+        if outcome == "penalized":
+            basis = plan.basis
+            if basis is None:
+                basis = plan.basis = Ground(citation=item.penalty, reason=f"处罚依据：{item.clause}")
+            return (basis,), ()
+        if outcome == "correction_only":
+            # e.g. fines only 造成严重后果的 and no illegal income: nothing to impose but the order
+            return ((Ground(citation=item.penalty,
+                            reason="本案情形下该条款没有应当给予的行政处罚，依法责令改正"),),
+                    (TraceStep(rule="penalty", detail="本案情形下没有应当给予的行政处罚：只责令改正",
+                               citation=item.penalty),))
+        return (), ()
 
     def _compose(self, grounds: list[law.Ground], draft: Draft) -> str | None:
         """:func:`_direction` of ``grounds``, its adjustments and trace steps added to
@@ -121,9 +179,10 @@ class Penalty(EngineState):
         return found[3]
 
     def _penalty(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
-                 direction: str | None, draft: Draft) -> None:
+                 direction: str | None, draft: Draft) -> Outcome | None:
         """The recommended sanctions of the tier moved by ``direction``, Art. 28 and the
-        procedure flags (Arts. 51, 58, 63)."""
+        procedure flags (Arts. 51, 58, 63), and the outcome they give (None: facts are
+        missing). The grounds naming the item's clause are :meth:`_clause_grounds`'."""
         item = plan.item
         party = str(case.party.kind)
         tier = item.tiers[tier_index] if tier_index is not None else None
@@ -158,20 +217,12 @@ class Penalty(EngineState):
             draft.step("art28", f"有违法所得{fmt_yuan(income)}，予以没收", apl(28, 2))
         draft.recommended = recommended
         if draft.missing:
-            return
+            return None
         if not recommended:
-            # e.g. fines only 造成严重后果的 and no illegal income: nothing to impose but the order
             draft.outcome = "correction_only"
-            draft.grounds.append(Ground(citation=item.penalty,
-                                        reason="本案情形下该条款没有应当给予的行政处罚，依法责令改正"))
-            draft.step("penalty", "本案情形下没有应当给予的行政处罚：只责令改正", item.penalty)
-            return
+            return "correction_only"
         draft.outcome = "penalized"
         draft.mandatory = None
-        basis = plan.basis
-        if basis is None:
-            basis = plan.basis = Ground(citation=item.penalty, reason=f"处罚依据：{item.clause}")
-        draft.grounds.append(basis)
         income = income if isinstance(income, Decimal) else None
         review = art58_codes(case)
         flags_key = (frozenset(kinds), draft.max_fine, party, income, review)
@@ -188,6 +239,7 @@ class Penalty(EngineState):
             self._procedures[flags_key] = procedure
         draft.procedure = procedure[0]
         draft.trace.extend(procedure[1])
+        return "penalized"
 
     def _recommend_fine(self, plan: ItemPlan, key: FineKey, sanction: Sanction,
                         tier: Tier | None, party: str, env: Env, direction: str | None,

@@ -101,6 +101,9 @@ class ItemPlan:
     fines: dict[FineKey, FineParts] = field(default_factory=dict)
     # what the whole penalty depends on -> what it adds to a draft (value_free items only)
     penalties: dict[PenaltyKey, PenaltyParts] = field(default_factory=dict)
+    # (party kind, stage, 情节严重, tier index) -> the number of what the penalty reads of the
+    # item there (engine/penalty.py, ``_penalty_shape``)
+    penalty_shapes: dict[tuple[str, StageName, bool, int | None], int] = field(default_factory=dict)
     # the ground naming the penalty clause (处罚依据), once the item has penalised a case
     basis: Ground | None = None
     # follow-up code -> the follow-up measure for the decision, in the item's words

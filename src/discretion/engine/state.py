@@ -11,11 +11,20 @@ declarations here, and mypyc compiles the chain as native classes (single inheri
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from discretion.catalog.catalog import Catalog
 from discretion.catalog.models import Band, BenchmarkItem, Sanction, TierFine
 from discretion.catalog.vocabulary import circumstance_codes
-from discretion.decision import Adjustment, CatalogRef, OptionOut, Procedure, SanctionOut, TraceStep
+from discretion.decision import (
+    Adjustment,
+    CatalogRef,
+    OptionOut,
+    Outcome,
+    Procedure,
+    SanctionOut,
+    TraceStep,
+)
 from discretion.engine.matcher import Matcher
 from discretion.engine.plan import FineParts, ItemPlan, build_plan
 from discretion.law import apl as law
@@ -26,6 +35,12 @@ from discretion.money import Range
 # and trace steps they add, the direction, the conflict named for the officer, the options.
 Composed = tuple[tuple[law.Ground, ...], tuple[Adjustment, ...], tuple[TraceStep, ...], str | None,
                  str | None, tuple[OptionOut, ...]]
+
+
+# A penalty kept by its shape (engine/penalty.py): the recommended sanctions, the party's own
+# highest fine, outcome, mandatory, procedure flags and trace steps.
+SharedPenalty = tuple[tuple[SanctionOut, ...], Decimal | None, Outcome | None, bool | None,
+                      Procedure | None, tuple[TraceStep, ...]]
 
 
 class EngineState:
@@ -58,6 +73,13 @@ class EngineState:
         self._fines: dict[tuple[int, int | None, str | None], FineParts] = {}
         # a sanction whose amount reads no fact, for the decision, by shape and layer words
         self._outs: dict[tuple[int, str], SanctionOut] = {}
+        # What a penalty gives where no amount reads a fact (engine/penalty.py): the numbers of
+        # what it reads of an item (party, the shapes of the sanctions and of the tier's fine, the
+        # kinds the tier names), and by that number and the case's direction, open tier,
+        # missing facts and Art. 58 codes: the sanctions, highest own fine, outcome, mandatory,
+        # procedure and trace steps (the grounds naming the item's clause are added per item).
+        self._penalty_numbers: dict[tuple[object, ...], int] = {}
+        self._penalties: dict[tuple[int, str | None, bool, bool, frozenset[str]], SharedPenalty] = {}
         self._ref = CatalogRef(jurisdiction=catalog.manifest.jurisdiction,
                                version=catalog.manifest.version, sha256=catalog.sha256,
                                official=catalog.manifest.official)
@@ -89,4 +111,4 @@ class EngineState:
         return plan
 
 
-__all__ = ["Composed", "EngineState"]
+__all__ = ["Composed", "EngineState", "SharedPenalty"]
