@@ -533,29 +533,59 @@ def check_contract(engine: Engine, data: dict[str, Any]) -> None:
 _DAY_TEXT = st.one_of(
     st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2200, 12, 31)).map(dt.date.isoformat),
     st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
-    st.text(alphabet="0123456789-年月日 ０１２３", max_size=12),
+    st.text(alphabet="0123456789-年月日 ０１２３\u3000\xa0\x1c\t", max_size=12),
+    st.tuples(st.sampled_from(["", " ", "\u3000", "\xa0", "\x1c", "\n"]),
+              st.dates(min_value=dt.date(1890, 1, 1), max_value=dt.date(2110, 12, 31)),
+              st.sampled_from(["", " ", "\u3000", "\x85", "\x1f"])).map(
+        lambda t: t[0] + t[1].isoformat() + t[2]),
 )
 
 
 @given(_DAY_TEXT)
-def test_the_validators_shortcut_for_plain_days_gives_what_the_full_check_gives(text: str) -> None:
-    """casefields.plain_day (Case's shortcut for YYYY-MM-DD) never takes a value the full
-    check refuses, and gives the day the full check gives."""
+def test_a_day_is_read_as_the_full_check_reads_it(text: str) -> None:
+    """Case reads a day where pydantic's core takes it (CaseDate) and, where the core refuses
+    it, by the full check (casefields.day_problem and iso_day): the core never takes text the
+    full check refuses, and a day either way is the day the full check reads."""
+    from pydantic import ConfigDict, TypeAdapter
+
     from discretion import casefields
+    from discretion.case import CaseDate
     from discretion.money import normalize_digits
 
-    day = casefields.plain_day(text)
     full = normalize_digits(text).strip()
-    if day is not None:
-        assert casefields.day_problem(full) is None
-        assert dt.date.fromisoformat(casefields.iso_day(full)) == day
+    problem = casefields.day_problem(full)
+    day = None if problem else dt.date.fromisoformat(casefields.iso_day(full))
+    core = TypeAdapter(CaseDate, config=ConfigDict(str_strip_whitespace=True))
+    try:
+        read = core.validate_python(text)
+    except ValueError:
+        pass
+    else:
+        assert read == day
     case = {"item": "LS-SRHJ-0001", "party": {"kind": "organization"}, "occurred_on": text}
     try:
         parsed = Case.model_validate(case)
-    except ValueError:
-        assert day is None
+    except ValueError as refused:
+        assert problem is not None and problem in str(refused)
     else:
-        assert day is None or parsed.occurred_on == day
+        assert parsed.occurred_on == day
+
+
+@pytest.mark.parametrize("value", [dt.date(2022, 3, 1), dt.date(1899, 12, 31), dt.date(2100, 1, 1),
+                                   dt.datetime(2022, 3, 1, 8, 0), 20220301, 1.5, True, None,
+                                   b"2022-03-01", ["2022-03-01"]])
+def test_a_day_given_as_a_value_is_read_as_the_full_check_reads_it(value: object) -> None:
+    from discretion import casefields
+
+    problem = casefields.day_problem(value)
+    case = {"item": "LS-SRHJ-0001", "party": {"kind": "organization"}, "occurred_on": "2022-03-01",
+            "decided_on": value}
+    try:
+        parsed = Case.model_validate(case)
+    except ValueError as refused:
+        assert problem is not None and problem in str(refused)
+    else:
+        assert problem is None and parsed.decided_on == value
 
 
 def test_no_chinese_choice_name_is_ascii() -> None:

@@ -9,9 +9,10 @@ coerced into another meaning. Yes/no fields take only true and false; ``party.ag
 citation's numbers only ints (not true, 1.0 or "35"); dates only a ``datetime.date`` or
 ``YYYY-MM-DD`` text (full-width digits and surrounding blanks accepted), from 1900 to 2099,
 never a number; text fields only text. The forms are checked by pydantic's core (strict
-types, :data:`CaseDate`); Case's validators refuse the same values first, with messages that
-say what to write (:mod:`discretion.casefields`). Amounts and numbers in ``facts`` are checked against the
-item's declarations (:func:`discretion.law.facts.coerce_fact`).
+types, :data:`CaseDate`); Case's validators refuse the same values, with messages that say
+what to write (:mod:`discretion.casefields`): first, or, for dates, once the core has refused.
+Amounts and numbers in ``facts`` are checked against the item's declarations
+(:func:`discretion.law.facts.coerce_fact`).
 
 What an officer writes is read as well, by Case's validators: 是/否 for true/false, ``2023年9月1日`` (or
 ``2023年09月01日``) for a day, and the Chinese names of the choices (个人/单位, 没有/无/轻微/
@@ -41,7 +42,9 @@ from pydantic import (
     Field,
     GetPydanticSchema,
     Strict,
+    ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -203,19 +206,21 @@ class Case(_Model):
                     "computed tier")
     reference: Text | None = Field(default=None, description="The caller's case number, echoed back")
 
-    @field_validator("occurred_on", "ended_on", "discovered_on", "decided_on", mode="before")
+    @field_validator("occurred_on", "ended_on", "discovered_on", "decided_on", mode="wrap")
     @classmethod
-    def _date(cls, value: object, info: ValidationInfo) -> object:
-        day = casefields.plain_day(value)  # YYYY-MM-DD, as nearly every case writes it
-        if day is not None:
-            return day
+    def _date(cls, value: object, handler: ValidatorFunctionWrapHandler,
+              info: ValidationInfo) -> object:
+        try:  # YYYY-MM-DD or a date, as nearly every case gives it: read by pydantic's core
+            return handler(value)  # (:data:`CaseDate`; it takes only what day_problem takes)
+        except ValidationError:
+            pass
         if isinstance(value, str):
             value = normalize_digits(value).strip()
         elif value is None and info.field_name == "occurred_on":
             raise ValueError("occurred_on is required: the day of the act; "
-                             "应填写违法行为发生日期，如 2022-03-01")
+                             "应填写违法行为发生日期，如 2022-03-01") from None
         _refuse(casefields.day_problem(value))
-        return casefields.iso_day(value) if isinstance(value, str) else value  # 2023年9月1日
+        return handler(casefields.iso_day(value) if isinstance(value, str) else value)  # 2023年9月1日
 
     @field_validator("first_offense", "no_fault_proven", mode="before")
     @classmethod

@@ -108,20 +108,6 @@ def day_problem(value: object) -> str | None:
     return f"{shown(value)} is not a date: {_WRITE_DAY}"
 
 
-def plain_day(value: object) -> dt.date | None:
-    """``value`` as a day when it is ``YYYY-MM-DD`` text (ASCII digits, no blanks) of a day of
-    the calendar from :data:`FIRST_DAY` to :data:`LAST_DAY`, the form nearly every case
-    gives; else None, and :func:`day_problem` and :func:`iso_day` read it. (A shortcut of the
-    validators: for such text they give this day.)"""
-    if type(value) is not str or len(value) != 10 or _ISO_DAY.fullmatch(value) is None:
-        return None
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-    return day if FIRST_DAY <= day <= LAST_DAY else None
-
-
 def iso_day(text: str) -> str:
     """``text`` (stripped, its full-width digits read as ASCII) as ``YYYY-MM-DD`` when it is a
     day in the Chinese form, ``2023年9月1日`` or ``2023年09月01日`` (``2023-09-01``); any other
