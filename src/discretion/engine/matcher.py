@@ -224,4 +224,5 @@ class Matcher:
                 fired.add(name)
         return fired
 
+
 __all__ = ["GROUP_SIZE", "RULE_CACHE_SIZE", "Match", "Matcher", "TierChoice"]

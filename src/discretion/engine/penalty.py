@@ -443,6 +443,4 @@ def _mitigation_options(down: list[law.Ground], draft: Draft, mitigated: bool = 
                        "（在法定最低额以下裁量）"))
 
 
-
-
 __all__ = ["PROCEDURE_CACHE_SIZE", "Penalty", "art58_codes"]
