@@ -63,7 +63,7 @@ _SANCTION_KIND_CONFISCATE_INCOME: Final = SanctionKind.confiscate_income
 _SANCTION_KIND_FINE: Final = SanctionKind.fine
 _ART58_CODES: Final = frozenset(code for _, code, _ in law.ART58_ITEMS)
 
-PROCEDURE_CACHE_SIZE = 20_000  # procedure flags kept, by sanctions, amounts and party
+PROCEDURE_CACHE_SIZE = 20_000  # procedure flags kept, by what they read (law.apl.procedure_key)
 
 
 def art58_codes(case: Case) -> frozenset[str]:
@@ -225,7 +225,8 @@ class Penalty(EngineState):
         draft.mandatory = None
         income = income if isinstance(income, Decimal) else None
         review = art58_codes(case)
-        flags_key = (frozenset(kinds), draft.max_fine, party, income, review)
+        flags_key = law.procedure_key(kinds, draft.max_fine, party, self.catalog.manifest, income,
+                                      review)
         procedure = self._procedures.get(flags_key)
         if procedure is None:
             flags = law.procedure_flags(kinds, draft.max_fine, party, self.catalog.manifest, income,

@@ -229,6 +229,23 @@ ART58_ITEMS: tuple[tuple[int, str, str], ...] = (
 )
 
 
+def procedure_key(kinds: set[SanctionKind] | frozenset[SanctionKind], max_fine: object,
+                  party_kind: str, manifest: Manifest, confiscation: object = None,
+                  circumstances: frozenset[str] = frozenset()) -> tuple[object, ...]:
+    """All that :func:`procedure_flags` reads of its arguments: the amounts only as they stand
+    to the policy's limits (the summary procedure's, the hearing threshold). Equal keys give
+    equal flags, so a caller may keep the flags by it (the amounts of fines that are multiples
+    or per unit differ from case to case)."""
+    from decimal import Decimal
+
+    policy = manifest.policy
+    fine = max_fine if isinstance(max_fine, Decimal) else Decimal(0)
+    threshold = policy.hearing_threshold.for_party(party_kind)
+    return (frozenset(kinds), party_kind, fine <= policy.summary_limit.for_party(party_kind),
+            fine >= threshold, isinstance(confiscation, Decimal) and confiscation >= threshold,
+            circumstances)
+
+
 def procedure_flags(kinds: set[SanctionKind], max_fine: object, party_kind: str,
                     manifest: Manifest, confiscation: object = None,
                     circumstances: frozenset[str] = frozenset()) -> ProcedureFlags:
