@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Final
 
 from discretion.catalog.models import (
@@ -182,8 +183,14 @@ def to_yuan(sanction: Sanction, bounds: Range, facts: Mapping[str, object],
 
 def multiple_words(value: Decimal) -> str:
     """A multiple in the statute's words: 3 → 三倍, 0.05 → 百分之五, 1.6 → 1.6倍, 0.065 → 百分之6.5."""
+    return _multiple_words(str(value))
+
+
+@lru_cache(maxsize=1024)  # a catalog has a few dozen multiples, and their words go in each case's
+def _multiple_words(text: str) -> str:  # decision: kept by the multiple's exact text
     from discretion.numerals import format_chinese_integer
 
+    value = Decimal(text)
     if value >= 1:
         if value == value.to_integral_value():
             return f"{format_chinese_integer(int(value))}倍"
