@@ -96,7 +96,7 @@ class Penalty(EngineState):
         cached = plan.penalties.get(key)
         if cached is None:
             cached = plan.penalties[key] = self._kept_penalty(case, plan, env, tier_index,
-                                                              direction, draft, review)
+                                                              direction, draft, party, review)
         recommended, draft.max_fine, draft.outcome, draft.mandatory, draft.procedure, \
             added_grounds, added_steps = cached
         draft.recommended = list(recommended)
@@ -104,10 +104,10 @@ class Penalty(EngineState):
         draft.trace.extend(added_steps)
 
     def _kept_penalty(self, case: Case, plan: ItemPlan, env: Env, tier_index: int | None,
-                      direction: str | None, draft: Draft, review: frozenset[str]) -> PenaltyParts:
+                      direction: str | None, draft: Draft, party: str,
+                      review: frozenset[str]) -> PenaltyParts:
         """What :meth:`_penalty` and the item's grounds add to ``draft`` (which they leave as
         it is) for a value-free item: the first from the penalties kept by shape."""
-        party = str(case.party.kind)
         shape = (self._penalty_shape(plan, party, draft.stage, draft.serious, tier_index),
                  direction, bool(draft.tiers_possible), bool(draft.missing), review)
         found = self._penalties.get(shape)
@@ -229,8 +229,7 @@ class Penalty(EngineState):
                                       review)
         procedure = self._procedures.get(flags_key)
         if procedure is None:
-            flags = law.procedure_flags(kinds, draft.max_fine, party, self.catalog.manifest, income,
-                                        review)
+            flags = law.flags_for(flags_key, self.catalog.manifest)
             procedure = (Procedure(summary_allowed=flags.summary_allowed, hearing_right=flags.hearing_right,
                                    legal_review=flags.legal_review,
                                    legal_review_if=list(flags.legal_review_if)),

@@ -54,7 +54,7 @@ class EngineState:
         self._matcher = Matcher(catalog)  # the items' rules, rulesets and their results
         self._plans: dict[str, ItemPlan] = {}  # item id -> what reads only the catalog
         # procedure flags and their trace steps, by what they read (law.apl.procedure_key)
-        self._procedures: dict[tuple[object, ...], tuple[Procedure, tuple[TraceStep, ...]]] = {}
+        self._procedures: dict[law.ProcedureKey, tuple[Procedure, tuple[TraceStep, ...]]] = {}
         # Art. 32 and 49 grounds by the case's circumstances; how a list of grounds composes
         # (grounds are shared objects, so the key is their identities; the entry keeps them)
         self._circumstance_grounds: dict[frozenset[str], tuple[law.Ground, ...]] = {}

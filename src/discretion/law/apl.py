@@ -229,13 +229,19 @@ ART58_ITEMS: tuple[tuple[int, str, str], ...] = (
 )
 
 
+# What the procedure flags read of a case (:func:`procedure_key`): the sanction kinds, the
+# party's kind, whether the highest fine is within the summary limit, whether it reaches the
+# hearing threshold, whether a confiscation does, and the case's Art. 58 codes.
+ProcedureKey = tuple[frozenset[SanctionKind], str, bool, bool, bool, frozenset[str]]
+
+
 def procedure_key(kinds: set[SanctionKind] | frozenset[SanctionKind], max_fine: object,
                   party_kind: str, manifest: Manifest, confiscation: object = None,
-                  circumstances: frozenset[str] = frozenset()) -> tuple[object, ...]:
-    """All that :func:`procedure_flags` reads of its arguments: the amounts only as they stand
-    to the policy's limits (the summary procedure's, the hearing threshold). Equal keys give
-    equal flags, so a caller may keep the flags by it (the amounts of fines that are multiples
-    or per unit differ from case to case)."""
+                  circumstances: frozenset[str] = frozenset()) -> ProcedureKey:
+    """All that the procedure flags read of a case (:func:`flags_for`): the amounts only as
+    they stand to the policy's limits (the summary procedure's, the hearing threshold). A
+    caller may keep the flags by it: the amounts of fines that are multiples or per unit
+    differ from case to case, their flags seldom do."""
     from decimal import Decimal
 
     policy = manifest.policy
@@ -249,24 +255,26 @@ def procedure_key(kinds: set[SanctionKind] | frozenset[SanctionKind], max_fine: 
 def procedure_flags(kinds: set[SanctionKind], max_fine: object, party_kind: str,
                     manifest: Manifest, confiscation: object = None,
                     circumstances: frozenset[str] = frozenset()) -> ProcedureFlags:
+    """Art. 51 (summary procedure), Art. 63 (hearing), Art. 58 (legal review) for these
+    sanctions, amounts, party and Art. 58 codes: :func:`flags_for` their :func:`procedure_key`."""
+    return flags_for(procedure_key(kinds, max_fine, party_kind, manifest, confiscation,
+                                   circumstances), manifest)
+
+
+def flags_for(key: ProcedureKey, manifest: Manifest) -> ProcedureFlags:
     """Art. 51 (summary procedure), Art. 63 (hearing), Art. 58 (legal review).
 
     Legal review is required where the case establishes a condition of Art. 58 ¶1 (its
     circumstance codes); the others are listed for the agency to judge: (2) applies only to a
     case that went through a hearing, so a hearing right alone does not require it."""
-    from decimal import Decimal
-
+    kinds, party_kind, within_summary, fine_reaches, confiscation_reaches, circumstances = key
     policy = manifest.policy
-    fine = max_fine if isinstance(max_fine, Decimal) else Decimal(0)
     reasons: list[str] = []
     summary = kinds <= {_SANCTION_KIND_WARNING, _SANCTION_KIND_PUBLIC_CRITICISM, _SANCTION_KIND_FINE} \
-        and fine <= policy.summary_limit.for_party(party_kind) and bool(kinds)
+        and within_summary and bool(kinds)
     if summary:
         reasons.append(f"第五十一条：罚款不超过{policy.summary_limit.for_party(party_kind)}元或者警告，可以当场作出")
-    threshold = policy.hearing_threshold.for_party(party_kind)
-    hearing = fine >= threshold or bool(kinds & HEARING_KINDS)
-    if isinstance(confiscation, Decimal) and confiscation >= threshold:
-        hearing = True
+    hearing = fine_reaches or bool(kinds & HEARING_KINDS) or confiscation_reaches
     if hearing:
         reasons.append("第六十三条：较大数额罚款、没收或者吊销、责令停产停业等，当事人有权要求听证")
     established: list[str] = []
